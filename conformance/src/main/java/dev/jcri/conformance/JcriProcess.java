@@ -1,0 +1,133 @@
+package dev.jcri.conformance;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A real jcri daemon in its own process, on a private socket, root and state under one directory:
+ * what the suite and the benchmark start when no external endpoint is given. Its stderr goes to
+ * {@code <dir>/jcri.log}.
+ */
+public final class JcriProcess implements AutoCloseable {
+
+    private static final Pattern METRICS_LINE = Pattern.compile("metrics on http://([^/]+)/metrics");
+
+    private final Path dir;
+    private final Process process;
+    private final Path log;
+
+    private JcriProcess(Path dir, Process process, Path log) {
+        this.dir = dir;
+        this.process = process;
+        this.log = log;
+    }
+
+    /** Where the packaged daemon is: {@code -Djcri.jar} (set by the build), else the build tree's path. */
+    public static Path jar() {
+        return Path.of(System.getProperty("jcri.jar", "cri-server/target/jcri.jar"));
+    }
+
+    public static Path java() {
+        return Path.of(System.getProperty("jcri.java", ProcessHandle.current().info().command().orElse("java")));
+    }
+
+    /** Starts jcri in {@code dir} with extra arguments, without waiting for it to serve. */
+    public static JcriProcess launch(Path dir, List<String> extraArgs) throws IOException {
+        Files.createDirectories(dir);
+        List<String> command = new ArrayList<>(List.of(java().toString(), "--enable-native-access=ALL-UNNAMED",
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar().toString(),
+                "--socket", dir.resolve("jcri.sock").toString(),
+                "--root", dir.resolve("root").toString(),
+                "--state", dir.resolve("state").toString(),
+                "--metrics-address", "127.0.0.1:0"));
+        command.addAll(extraArgs);
+        Path log = dir.resolve("jcri.log");
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        return new JcriProcess(dir, process, log);
+    }
+
+    /** Starts jcri and waits until its socket answers a connection. */
+    public static JcriProcess start(Path dir, List<String> extraArgs) throws IOException {
+        JcriProcess jcri = launch(dir, extraArgs);
+        jcri.awaitServing(Duration.ofSeconds(60));
+        return jcri;
+    }
+
+    public void awaitServing(Duration timeout) {
+        Deadline.await("jcri to serve on " + socket() + " (log: " + log + ")", timeout, () -> {
+            if (!process.isAlive()) {
+                throw new AssertionError("jcri exited with " + process.exitValue() + " before serving:\n" + logText());
+            }
+            return logText().contains("jcri ") && logText().contains(" ready ") ? Boolean.TRUE : null;
+        });
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path socket() {
+        return dir.resolve("jcri.sock");
+    }
+
+    public Path root() {
+        return dir.resolve("root");
+    }
+
+    public Path state() {
+        return dir.resolve("state");
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    public String logText() {
+        try {
+            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            return "(log unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    /** host:port of the metrics endpoint, from the daemon's log. */
+    public Optional<String> metricsAddress() {
+        Matcher m = METRICS_LINE.matcher(logText());
+        return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+    }
+
+    /** Sends SIGTERM and waits for the exit status. */
+    public int terminate(Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("jcri did not exit within " + timeout + " of SIGTERM");
+        }
+        return process.exitValue();
+    }
+
+    /** SIGKILL, as a crash: no shutdown code runs. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            terminate(Duration.ofSeconds(30));
+        }
+    }
+}

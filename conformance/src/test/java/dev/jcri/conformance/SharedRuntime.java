@@ -1,0 +1,58 @@
+package dev.jcri.conformance;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * Gives tests a {@link CriClient} to the runtime under test, shared by the whole run: the endpoint
+ * in {@code -Dcri.endpoint} / {@code $CRI_ENDPOINT} (e.g. unix:///run/containerd/containerd.sock)
+ * when set, else one jcri started from the packaged jar in a temporary directory.
+ */
+public final class SharedRuntime implements ParameterResolver {
+
+    /** The endpoint of an external runtime, or null when the suite runs its own jcri. */
+    public static String externalEndpoint() {
+        String endpoint = System.getProperty("cri.endpoint", System.getenv("CRI_ENDPOINT"));
+        return endpoint == null || endpoint.isBlank() ? null : endpoint;
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == CriClient.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                .computeIfAbsent(Runtime.class, key -> Runtime.open(), Runtime.class).client;
+    }
+
+    /** The client and, when the suite started it, the jcri process behind it. */
+    private record Runtime(CriClient client, JcriProcess jcri) implements AutoCloseable {
+        static Runtime open() {
+            String external = externalEndpoint();
+            if (external != null) {
+                return new Runtime(new CriClient(CriClient.socketOf(external)), null);
+            }
+            try {
+                Path dir = Files.createTempDirectory("jcri-suite-");
+                JcriProcess jcri = JcriProcess.start(dir, List.of("--log-level", "debug"));
+                return new Runtime(new CriClient(jcri.socket()), jcri);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot start jcri for the suite", e);
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            client.close();
+            if (jcri != null) {
+                jcri.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.jcri.server;
+
+import dev.jcri.sandbox.CgroupDriver;
+import dev.jcri.server.config.JcriConfig;
+import dev.jcri.server.config.ListenAddress;
+import dev.jcri.server.config.Settings;
+import dev.jcri.server.grpc.CallObserver;
+import dev.jcri.server.grpc.ServiceBinder;
+import dev.jcri.server.grpc.UnixSocketServer;
+import dev.jcri.server.metrics.MetricsEndpoint;
+import dev.jcri.server.rpc.RuntimeInfoRpcs;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import runtime.v1.ImageServiceGrpc;
+import runtime.v1.RuntimeServiceGrpc;
+
+/**
+ * Composes the daemon from its parts: directories, metrics, the CRI services (each group of RPCs
+ * registers its own methods), the socket server and the metrics endpoint.
+ */
+public final class Daemon implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+
+    /** The OCI runtime of the default handler (configurable once containers land). */
+    private static final String DEFAULT_OCI_RUNTIME = "runc";
+
+    private final JcriConfig config;
+    private final UnixSocketServer server;
+    private final MetricsEndpoint metrics;
+
+    private Daemon(JcriConfig config, UnixSocketServer server, MetricsEndpoint metrics) {
+        this.config = config;
+        this.server = server;
+        this.metrics = metrics;
+    }
+
+    public static Daemon start(JcriConfig config) throws IOException {
+        createPrivateDir(config.path(Settings.ROOT));
+        createPrivateDir(config.path(Settings.STATE));
+
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+
+        CgroupDriver cgroupDriver = CgroupDriver.fromConfig(config.get(Settings.CGROUP_DRIVER));
+        ServiceBinder runtimeService = new ServiceBinder(RuntimeServiceGrpc.getServiceDescriptor());
+        ServiceBinder imageService = new ServiceBinder(ImageServiceGrpc.getServiceDescriptor());
+        new RuntimeInfoRpcs(config, cgroupDriver, DEFAULT_OCI_RUNTIME).register(runtimeService);
+
+        MetricsEndpoint metrics = null;
+        String metricsAddress = config.get(Settings.METRICS_ADDRESS);
+        if (!metricsAddress.isEmpty()) {
+            metrics = MetricsEndpoint.start(ListenAddress.parse(metricsAddress).toSocketAddress(), registry);
+        }
+        try {
+            UnixSocketServer server = UnixSocketServer.start(config.path(Settings.SOCKET),
+                    List.of(runtimeService.build(), imageService.build()), new CallObserver(registry),
+                    Math.toIntExact(config.get(Settings.GRPC_MAX_MESSAGE_BYTES)));
+            LOG.info("jcri {} ready (root {}, state {}, cgroup driver {})", BuildInfo.version(),
+                    config.get(Settings.ROOT), config.get(Settings.STATE), cgroupDriver.name().toLowerCase());
+            return new Daemon(config, server, metrics);
+        } catch (IOException | RuntimeException e) {
+            if (metrics != null) {
+                metrics.close();
+            }
+            throw e;
+        }
+    }
+
+    /** 0711: helpers running as other users may need to traverse to paths below (bundles, rootfs). */
+    private static void createPrivateDir(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+    }
+
+    /** Orderly stop: no new calls, in-flight ones finish (bounded), socket removed. Containers keep running. */
+    @Override
+    public void close() {
+        server.shutdown(Duration.ofSeconds(config.get(Settings.GRPC_SHUTDOWN_GRACE_SECONDS)));
+        if (metrics != null) {
+            metrics.close();
+        }
+        LOG.info("jcri stopped");
+    }
+}

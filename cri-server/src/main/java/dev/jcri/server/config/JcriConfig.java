@@ -1,0 +1,44 @@
+package dev.jcri.server.config;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The effective configuration: every {@link Setting} with its value (from the file, a flag, or the
+ * built-in default). Immutable.
+ *
+ * @param source the file it was read from, or null when only defaults and flags apply
+ */
+public record JcriConfig(Map<String, Object> values, Path source) {
+
+    public JcriConfig {
+        values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+    }
+
+    /** Built-in defaults only. */
+    public static JcriConfig defaults() {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Setting<?> s : Settings.ALL) {
+            values.put(s.key(), s.defaultValue());
+        }
+        return new JcriConfig(values, null);
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T> T get(Setting<T> setting) {
+        return (T) values.get(setting.key());
+    }
+
+    public Path path(Setting<String> setting) {
+        return Path.of(get(setting));
+    }
+
+    /** A copy with one value replaced (flags override the file). */
+    public <T> JcriConfig with(Setting<T> setting, T value) {
+        Map<String, Object> copy = new LinkedHashMap<>(values);
+        copy.put(setting.key(), value);
+        return new JcriConfig(copy, source);
+    }
+}

@@ -1,0 +1,65 @@
+package dev.jcri.server.grpc;
+
+import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cross-cutting view of every CRI call, kept out of the handlers: a debug log line with the
+ * method, status and latency, and a timer per method and status code
+ * ({@code jcri_cri_requests_seconds{method,code}} in Prometheus). Failures other than the
+ * expected NOT_FOUND/UNIMPLEMENTED are logged at info so an operator sees them without debug.
+ */
+public final class CallObserver implements ServerInterceptor {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dev.jcri.cri");
+
+    private final MeterRegistry registry;
+
+    public CallObserver(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+            ServerCallHandler<Q, R> next) {
+        long start = System.nanoTime();
+        String method = call.getMethodDescriptor().getBareMethodName();
+        ServerCall<Q, R> observed = new SimpleForwardingServerCall<>(call) {
+            @Override
+            public void close(Status status, Metadata trailers) {
+                long nanos = System.nanoTime() - start;
+                record(method, status, nanos);
+                super.close(status, trailers);
+            }
+        };
+        return next.startCall(observed, headers);
+    }
+
+    private void record(String method, Status status, long nanos) {
+        Timer.builder("jcri.cri.requests")
+                .description("CRI calls by method and gRPC status code")
+                .tag("method", method)
+                .tag("code", status.getCode().name())
+                .register(registry)
+                .record(nanos, TimeUnit.NANOSECONDS);
+        boolean expected = switch (status.getCode()) {
+            case OK, NOT_FOUND, UNIMPLEMENTED, CANCELLED -> true;
+            default -> false;
+        };
+        if (!expected && LOG.isInfoEnabled()) {
+            LOG.info("{} -> {} {} ({} ms)", method, status.getCode(), status.getDescription(), nanos / 1_000_000);
+        } else if (LOG.isDebugEnabled()) {
+            LOG.debug("{} -> {}{} ({} us)", method, status.getCode(),
+                    status.getDescription() == null ? "" : " " + status.getDescription(), nanos / 1_000);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.jcri.server.rpc;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jcri.sandbox.CgroupDriver;
+import dev.jcri.sandbox.RuntimeBinaries;
+import dev.jcri.server.BuildInfo;
+import dev.jcri.server.config.JcriConfig;
+import dev.jcri.server.grpc.ServiceBinder;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import runtime.v1.Api;
+import runtime.v1.RuntimeServiceGrpc;
+
+/**
+ * Version, Status, RuntimeConfig and UpdateRuntimeConfig: what the runtime is and whether it is
+ * ready. Status is polled by kubelet every few seconds, so it only reads cheap facts.
+ */
+public final class RuntimeInfoRpcs {
+
+    /** The CRI version string kubelet expects in VersionResponse.version. */
+    private static final String KUBELET_API_VERSION = "0.1.0";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final JcriConfig config;
+    private final CgroupDriver cgroupDriver;
+    private final String ociRuntime;
+    private final AtomicReference<String> podCidr = new AtomicReference<>("");
+
+    public RuntimeInfoRpcs(JcriConfig config, CgroupDriver cgroupDriver, String ociRuntime) {
+        this.config = config;
+        this.cgroupDriver = cgroupDriver;
+        this.ociRuntime = ociRuntime;
+    }
+
+    public void register(ServiceBinder runtime) {
+        runtime.unary(RuntimeServiceGrpc.getVersionMethod(), this::version)
+                .unary(RuntimeServiceGrpc.getStatusMethod(), this::status)
+                .unary(RuntimeServiceGrpc.getRuntimeConfigMethod(), this::runtimeConfig)
+                .unary(RuntimeServiceGrpc.getUpdateRuntimeConfigMethod(), this::updateRuntimeConfig);
+    }
+
+    Api.VersionResponse version(Api.VersionRequest request) {
+        return Api.VersionResponse.newBuilder()
+                .setVersion(KUBELET_API_VERSION)
+                .setRuntimeName(BuildInfo.NAME)
+                .setRuntimeVersion(BuildInfo.version())
+                .setRuntimeApiVersion("v1")
+                .build();
+    }
+
+    Api.StatusResponse status(Api.StatusRequest request) throws JsonProcessingException {
+        Api.StatusResponse.Builder response = Api.StatusResponse.newBuilder()
+                .setStatus(Api.RuntimeStatus.newBuilder()
+                        .addConditions(runtimeReady())
+                        .addConditions(networkReady()));
+        if (request.getVerbose()) {
+            Map<String, Object> effective = new LinkedHashMap<>(config.values());
+            effective.put("cgroup_driver_effective", cgroupDriver.name().toLowerCase());
+            response.putInfo("config", JSON.writeValueAsString(effective));
+            response.putInfo("configFile", config.source() == null ? "" : config.source().toString());
+            response.putInfo("podCIDR", podCidr.get());
+            response.putInfo("version", BuildInfo.version());
+        }
+        return response.build();
+    }
+
+    private Api.RuntimeCondition runtimeReady() {
+        Api.RuntimeCondition.Builder c = Api.RuntimeCondition.newBuilder().setType("RuntimeReady");
+        for (String binary : new String[] {ociRuntime, "conmon"}) {
+            if (RuntimeBinaries.find(binary).isEmpty()) {
+                return c.setStatus(false).setReason("RuntimeBinaryMissing")
+                        .setMessage(binary + " not found on PATH; install it (bin/run installs runc, crun and conmon)")
+                        .build();
+            }
+        }
+        return c.setStatus(true).build();
+    }
+
+    private Api.RuntimeCondition networkReady() {
+        return Api.RuntimeCondition.newBuilder().setType("NetworkReady").setStatus(false)
+                .setReason("NetworkPluginNotReady")
+                .setMessage("jcri: CNI pod networking is not implemented yet")
+                .build();
+    }
+
+    Api.RuntimeConfigResponse runtimeConfig(Api.RuntimeConfigRequest request) {
+        Api.CgroupDriver driver = cgroupDriver == CgroupDriver.SYSTEMD ? Api.CgroupDriver.SYSTEMD : Api.CgroupDriver.CGROUPFS;
+        return Api.RuntimeConfigResponse.newBuilder()
+                .setLinux(Api.LinuxRuntimeConfiguration.newBuilder().setCgroupDriver(driver))
+                .build();
+    }
+
+    Api.UpdateRuntimeConfigResponse updateRuntimeConfig(Api.UpdateRuntimeConfigRequest request) {
+        String cidr = request.getRuntimeConfig().getNetworkConfig().getPodCidr();
+        if (!cidr.isEmpty()) {
+            podCidr.set(cidr);
+        }
+        return Api.UpdateRuntimeConfigResponse.getDefaultInstance();
+    }
+}
