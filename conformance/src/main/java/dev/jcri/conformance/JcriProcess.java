@@ -24,11 +24,14 @@ public final class JcriProcess implements AutoCloseable {
     private final Path dir;
     private final Process process;
     private final Path log;
+    /** Where this run's output starts in the (appended) log: earlier runs in the same dir wrote before it. */
+    private final long logStart;
 
-    private JcriProcess(Path dir, Process process, Path log) {
+    private JcriProcess(Path dir, Process process, Path log, long logStart) {
         this.dir = dir;
         this.process = process;
         this.log = log;
+        this.logStart = logStart;
     }
 
     /** Where the packaged daemon is: {@code -Djcri.jar} (set by the build), else the build tree's path. */
@@ -40,22 +43,33 @@ public final class JcriProcess implements AutoCloseable {
         return Path.of(System.getProperty("jcri.java", ProcessHandle.current().info().command().orElse("java")));
     }
 
-    /** Starts jcri in {@code dir} with extra arguments, without waiting for it to serve. */
+    /**
+     * Starts jcri in {@code dir} with extra arguments, without waiting for it to serve. Socket,
+     * root and state default to {@code dir}; a flag in {@code extraArgs} replaces the default.
+     */
     public static JcriProcess launch(Path dir, List<String> extraArgs) throws IOException {
         Files.createDirectories(dir);
         List<String> command = new ArrayList<>(List.of(java().toString(), "--enable-native-access=ALL-UNNAMED",
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar().toString(),
-                "--socket", dir.resolve("jcri.sock").toString(),
-                "--root", dir.resolve("root").toString(),
-                "--state", dir.resolve("state").toString(),
-                "--metrics-address", "127.0.0.1:0"));
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar().toString()));
+        addDefault(command, extraArgs, "--socket", dir.resolve("jcri.sock").toString());
+        addDefault(command, extraArgs, "--root", dir.resolve("root").toString());
+        addDefault(command, extraArgs, "--state", dir.resolve("state").toString());
+        addDefault(command, extraArgs, "--metrics-address", "127.0.0.1:0");
         command.addAll(extraArgs);
         Path log = dir.resolve("jcri.log");
+        long logStart = Files.exists(log) ? Files.size(log) : 0;
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
-        return new JcriProcess(dir, process, log);
+        return new JcriProcess(dir, process, log, logStart);
+    }
+
+    private static void addDefault(List<String> command, List<String> extraArgs, String flag, String value) {
+        if (!extraArgs.contains(flag)) {
+            command.add(flag);
+            command.add(value);
+        }
     }
 
     /** Starts jcri and waits until its socket answers a connection. */
@@ -94,9 +108,15 @@ public final class JcriProcess implements AutoCloseable {
         return process;
     }
 
+    /** This run's output (stdout and stderr). */
     public String logText() {
         try {
-            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+            if (!Files.exists(log)) {
+                return "";
+            }
+            byte[] all = Files.readAllBytes(log);
+            int from = (int) Math.min(logStart, all.length);
+            return new String(all, from, all.length - from, StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "(log unreadable: " + e.getMessage() + ")";
         }

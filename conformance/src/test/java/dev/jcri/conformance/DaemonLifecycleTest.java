@@ -159,7 +159,8 @@ class DaemonLifecycleTest {
             String address = Deadline.await("metrics address in the log", Duration.ofSeconds(10),
                     () -> jcri.metricsAddress().orElse(null));
             String body = scrape(address);
-            assertTrue(body.contains("jcri_cri_requests_seconds_count{code=\"OK\",method=\"Version\"} 3.0"), body);
+            assertTrue(body.matches("(?s).*jcri_cri_requests_seconds_count\\{code=\"OK\",method=\"Version\"} 3(\\.0)?\n.*"), body);
+            assertTrue(body.contains("jcri_cri_requests_seconds_bucket{code=\"OK\",method=\"Version\",le="), body);
             assertTrue(body.contains("method=\"RunPodSandbox\""), body);
         }
     }

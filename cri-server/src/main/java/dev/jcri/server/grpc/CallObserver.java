@@ -8,6 +8,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +50,10 @@ public final class CallObserver implements ServerInterceptor {
                 .description("CRI calls by method and gRPC status code")
                 .tag("method", method)
                 .tag("code", status.getCode().name())
+                // buckets let Prometheus compute p95/p99 across calls; bounded so a method costs ~20 series
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(2))
                 .register(registry)
                 .record(nanos, TimeUnit.NANOSECONDS);
         boolean expected = switch (status.getCode()) {
