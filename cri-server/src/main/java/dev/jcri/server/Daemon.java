@@ -63,7 +63,12 @@ public final class Daemon implements AutoCloseable {
         MetricsEndpoint metrics = null;
         String metricsAddress = config.get(Settings.METRICS_ADDRESS);
         if (!metricsAddress.isEmpty()) {
-            metrics = MetricsEndpoint.start(ListenAddress.parse(metricsAddress).toSocketAddress(), registry);
+            try {
+                metrics = MetricsEndpoint.start(ListenAddress.parse(metricsAddress).toSocketAddress(), registry);
+            } catch (java.net.BindException e) {
+                throw new StartupException("cannot listen on metrics.address " + metricsAddress + ": " + e.getMessage()
+                        + " (choose another with --metrics-address, or \"\" to turn metrics off)");
+            }
         }
         try {
             UnixSocketServer server = UnixSocketServer.start(config.path(Settings.SOCKET),
@@ -77,6 +82,13 @@ public final class Daemon implements AutoCloseable {
                 metrics.close();
             }
             throw e;
+        }
+    }
+
+    /** A start-up failure whose message says all an operator needs (no stack trace). */
+    public static final class StartupException extends IOException {
+        public StartupException(String message) {
+            super(message);
         }
     }
 

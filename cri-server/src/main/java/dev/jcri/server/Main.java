@@ -69,7 +69,7 @@ public final class Main implements Callable<Integer> {
         Daemon daemon;
         try {
             daemon = Daemon.start(config);
-        } catch (SocketInUseException e) {
+        } catch (SocketInUseException | Daemon.StartupException e) {
             System.err.println("jcri: " + e.getMessage());
             return EXIT_FAILED;
         } catch (IOException | RuntimeException e) {
