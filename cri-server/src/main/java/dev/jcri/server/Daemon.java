@@ -1,6 +1,9 @@
 package dev.jcri.server;
 
 import dev.jcri.sandbox.CgroupDriver;
+import dev.jcri.sandbox.cgroup.CgroupFs;
+import dev.jcri.sandbox.pod.PodNetwork;
+import dev.jcri.sandbox.pod.PodSandboxManager;
 import dev.jcri.server.config.JcriConfig;
 import dev.jcri.server.config.ListenAddress;
 import dev.jcri.server.config.Settings;
@@ -8,6 +11,7 @@ import dev.jcri.server.grpc.CallObserver;
 import dev.jcri.server.grpc.ServiceBinder;
 import dev.jcri.server.grpc.UnixSocketServer;
 import dev.jcri.server.metrics.MetricsEndpoint;
+import dev.jcri.server.rpc.PodSandboxRpcs;
 import dev.jcri.server.rpc.RuntimeInfoRpcs;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -20,6 +24,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import runtime.v1.ImageServiceGrpc;
@@ -58,7 +63,13 @@ public final class Daemon implements AutoCloseable {
         CgroupDriver cgroupDriver = CgroupDriver.fromConfig(config.get(Settings.CGROUP_DRIVER));
         ServiceBinder runtimeService = new ServiceBinder(RuntimeServiceGrpc.getServiceDescriptor());
         ServiceBinder imageService = new ServiceBinder(ImageServiceGrpc.getServiceDescriptor());
-        new RuntimeInfoRpcs(config, cgroupDriver, DEFAULT_OCI_RUNTIME).register(runtimeService);
+        PodNetwork podNetwork = new PodNetworkNotWired();
+        PodSandboxManager pods = new PodSandboxManager(config.path(Settings.ROOT), config.path(Settings.STATE), podNetwork,
+                CgroupFs.detect(), cgroupDriver, Set.of("runc", "crun"), DEFAULT_OCI_RUNTIME);
+        pods.recover(config.path(Settings.STATE));
+
+        new RuntimeInfoRpcs(config, cgroupDriver, DEFAULT_OCI_RUNTIME, podNetwork).register(runtimeService);
+        new PodSandboxRpcs(pods).register(runtimeService);
 
         MetricsEndpoint metrics = null;
         String metricsAddress = config.get(Settings.METRICS_ADDRESS);
@@ -89,6 +100,32 @@ public final class Daemon implements AutoCloseable {
     public static final class StartupException extends IOException {
         public StartupException(String message) {
             super(message);
+        }
+    }
+
+    /**
+     * Until CNI is wired (cni-integration), pods needing their own network cannot be created;
+     * host-network pods can. Reports NetworkReady=false with the reason kubelet expects.
+     */
+    private static final class PodNetworkNotWired implements PodNetwork {
+        @Override
+        public Readiness readiness() {
+            return new Readiness(false, "NetworkPluginNotReady", "jcri: CNI pod networking is not wired yet");
+        }
+
+        @Override
+        public List<String> attach(String podId, Path netns, runtime.v1.Api.PodSandboxConfig config) throws IOException {
+            throw new IOException("pod networking is not available");
+        }
+
+        @Override
+        public void detach(String podId, Path netns, runtime.v1.Api.PodSandboxConfig config) {
+            // nothing was ever attached
+        }
+
+        @Override
+        public Set<String> attachedPods() {
+            return Set.of();
         }
     }
 

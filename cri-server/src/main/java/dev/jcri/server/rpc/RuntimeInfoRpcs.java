@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jcri.sandbox.CgroupDriver;
 import dev.jcri.sandbox.RuntimeBinaries;
+import dev.jcri.sandbox.pod.PodNetwork;
 import dev.jcri.server.BuildInfo;
 import dev.jcri.server.config.JcriConfig;
 import dev.jcri.server.grpc.ServiceBinder;
@@ -27,12 +28,14 @@ public final class RuntimeInfoRpcs {
     private final JcriConfig config;
     private final CgroupDriver cgroupDriver;
     private final String ociRuntime;
+    private final PodNetwork network;
     private final AtomicReference<String> podCidr = new AtomicReference<>("");
 
-    public RuntimeInfoRpcs(JcriConfig config, CgroupDriver cgroupDriver, String ociRuntime) {
+    public RuntimeInfoRpcs(JcriConfig config, CgroupDriver cgroupDriver, String ociRuntime, PodNetwork network) {
         this.config = config;
         this.cgroupDriver = cgroupDriver;
         this.ociRuntime = ociRuntime;
+        this.network = network;
     }
 
     public void register(ServiceBinder runtime) {
@@ -80,10 +83,9 @@ public final class RuntimeInfoRpcs {
     }
 
     private Api.RuntimeCondition networkReady() {
-        return Api.RuntimeCondition.newBuilder().setType("NetworkReady").setStatus(false)
-                .setReason("NetworkPluginNotReady")
-                .setMessage("jcri: CNI pod networking is not implemented yet")
-                .build();
+        PodNetwork.Readiness readiness = network.readiness();
+        return Api.RuntimeCondition.newBuilder().setType("NetworkReady").setStatus(readiness.ready())
+                .setReason(readiness.reason()).setMessage(readiness.message()).build();
     }
 
     Api.RuntimeConfigResponse runtimeConfig(Api.RuntimeConfigRequest request) {

@@ -1,0 +1,178 @@
+package dev.jcri.server.rpc;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jcri.sandbox.pod.InvalidPodConfigException;
+import dev.jcri.sandbox.pod.PodException;
+import dev.jcri.sandbox.pod.PodNotFoundException;
+import dev.jcri.sandbox.pod.PodPaths;
+import dev.jcri.sandbox.pod.PodRecord;
+import dev.jcri.sandbox.pod.PodSandboxManager;
+import dev.jcri.sandbox.pod.PodState;
+import dev.jcri.sandbox.pod.PodUnsupportedException;
+import dev.jcri.server.grpc.ServiceBinder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import runtime.v1.Api;
+import runtime.v1.RuntimeServiceGrpc;
+
+/** RunPodSandbox, StopPodSandbox, RemovePodSandbox, PodSandboxStatus, ListPodSandbox. */
+public final class PodSandboxRpcs {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final PodSandboxManager pods;
+
+    public PodSandboxRpcs(PodSandboxManager pods) {
+        this.pods = pods;
+    }
+
+    public void register(ServiceBinder runtime) {
+        runtime.unary(RuntimeServiceGrpc.getRunPodSandboxMethod(), this::run)
+                .unary(RuntimeServiceGrpc.getStopPodSandboxMethod(), this::stop)
+                .unary(RuntimeServiceGrpc.getRemovePodSandboxMethod(), this::remove)
+                .unary(RuntimeServiceGrpc.getPodSandboxStatusMethod(), this::status)
+                .unary(RuntimeServiceGrpc.getListPodSandboxMethod(), this::list);
+    }
+
+    Api.RunPodSandboxResponse run(Api.RunPodSandboxRequest request) throws Exception {
+        if (!request.hasConfig()) {
+            throw Status.INVALID_ARGUMENT.withDescription("RunPodSandbox needs a config").asRuntimeException();
+        }
+        try {
+            String id = pods.run(request.getConfig(), request.getRuntimeHandler());
+            return Api.RunPodSandboxResponse.newBuilder().setPodSandboxId(id).build();
+        } catch (PodException e) {
+            throw toStatus(e);
+        }
+    }
+
+    Api.StopPodSandboxResponse stop(Api.StopPodSandboxRequest request) throws Exception {
+        try {
+            pods.stop(requireId(request.getPodSandboxId()));
+        } catch (PodNotFoundException e) {
+            // kubelet may stop a sandbox it already removed: CRI asks Stop to be idempotent
+        } catch (PodException e) {
+            throw toStatus(e);
+        }
+        return Api.StopPodSandboxResponse.getDefaultInstance();
+    }
+
+    Api.RemovePodSandboxResponse remove(Api.RemovePodSandboxRequest request) throws Exception {
+        pods.remove(requireId(request.getPodSandboxId()));
+        return Api.RemovePodSandboxResponse.getDefaultInstance();
+    }
+
+    Api.PodSandboxStatusResponse status(Api.PodSandboxStatusRequest request) throws Exception {
+        PodRecord record;
+        try {
+            record = pods.find(requireId(request.getPodSandboxId()));
+        } catch (PodException e) {
+            throw toStatus(e);
+        }
+        Api.PodSandboxConfig config = PodSandboxManager.config(record);
+        Api.PodSandboxStatus.Builder status = Api.PodSandboxStatus.newBuilder()
+                .setId(record.id())
+                .setMetadata(config.getMetadata())
+                .setState(criState(record.state()))
+                .setCreatedAt(record.createdAtNanos())
+                .setLinux(Api.LinuxPodSandboxStatus.newBuilder().setNamespaces(Api.Namespace.newBuilder()
+                        .setOptions(config.getLinux().getSecurityContext().getNamespaceOptions())))
+                .putAllLabels(config.getLabelsMap())
+                .putAllAnnotations(config.getAnnotationsMap())
+                .setRuntimeHandler(record.runtimeHandler());
+        if (!record.ips().isEmpty() && record.state() == PodState.READY) {
+            Api.PodSandboxNetworkStatus.Builder net = Api.PodSandboxNetworkStatus.newBuilder().setIp(record.ips().getFirst());
+            record.ips().stream().skip(1).forEach(ip -> net.addAdditionalIps(Api.PodIP.newBuilder().setIp(ip)));
+            status.setNetwork(net);
+        }
+        Api.PodSandboxStatusResponse.Builder response = Api.PodSandboxStatusResponse.newBuilder().setStatus(status);
+        if (request.getVerbose()) {
+            response.putInfo("info", JSON.writeValueAsString(verboseInfo(record)));
+        }
+        return response.build();
+    }
+
+    private Map<String, Object> verboseInfo(PodRecord record) {
+        PodPaths paths = pods.paths(record.id());
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("id", record.id());
+        info.put("state", record.state().name());
+        info.put("runtimeHandler", record.runtimeHandler());
+        info.put("namespacesOwned", record.sharedNamespaces());
+        if (record.sharedNamespaces().contains("net")) {
+            info.put("netNamespacePath", paths.namespacePin("net").toString());
+        }
+        info.put("hostnamePath", paths.hostname().toString());
+        info.put("hostsPath", paths.hosts().toString());
+        info.put("resolvPath", paths.resolvConf().toString());
+        if (record.sharedNamespaces().contains("ipc")) {
+            info.put("shmPath", paths.shm().toString());
+        }
+        info.put("cgroupsCreated", record.createdCgroups());
+        info.put("ips", record.ips());
+        return info;
+    }
+
+    Api.ListPodSandboxResponse list(Api.ListPodSandboxRequest request) {
+        Api.PodSandboxFilter filter = request.getFilter();
+        Api.ListPodSandboxResponse.Builder response = Api.ListPodSandboxResponse.newBuilder();
+        List<PodRecord> records = pods.list();
+        for (PodRecord record : records) {
+            if (record.state() == PodState.CREATING) {
+                continue; // not a sandbox yet: kubelet must not act on a half-made one
+            }
+            if (!filter.getId().isEmpty() && !record.id().startsWith(filter.getId())) {
+                continue;
+            }
+            if (filter.hasState() && filter.getState().getState() != criState(record.state())) {
+                continue;
+            }
+            Api.PodSandboxConfig config = PodSandboxManager.config(record);
+            if (!matches(filter.getLabelSelectorMap(), config.getLabelsMap())) {
+                continue;
+            }
+            response.addItems(Api.PodSandbox.newBuilder()
+                    .setId(record.id())
+                    .setMetadata(config.getMetadata())
+                    .setState(criState(record.state()))
+                    .setCreatedAt(record.createdAtNanos())
+                    .putAllLabels(config.getLabelsMap())
+                    .putAllAnnotations(config.getAnnotationsMap())
+                    .setRuntimeHandler(record.runtimeHandler()));
+        }
+        return response.build();
+    }
+
+    static boolean matches(Map<String, String> selector, Map<String, String> labels) {
+        for (var e : selector.entrySet()) {
+            if (!e.getValue().equals(labels.get(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Api.PodSandboxState criState(PodState state) {
+        return state == PodState.READY ? Api.PodSandboxState.SANDBOX_READY : Api.PodSandboxState.SANDBOX_NOTREADY;
+    }
+
+    private static String requireId(String id) {
+        if (id.isEmpty()) {
+            throw Status.INVALID_ARGUMENT.withDescription("pod_sandbox_id is required").asRuntimeException();
+        }
+        return id;
+    }
+
+    static StatusRuntimeException toStatus(PodException e) {
+        Status status = switch (e) {
+            case PodNotFoundException nf -> Status.NOT_FOUND;
+            case InvalidPodConfigException bad -> Status.INVALID_ARGUMENT;
+            case PodUnsupportedException unsupported -> Status.UNIMPLEMENTED;
+            default -> Status.FAILED_PRECONDITION;
+        };
+        return status.withDescription(e.getMessage()).withCause(e).asRuntimeException();
+    }
+}

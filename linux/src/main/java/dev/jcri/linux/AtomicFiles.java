@@ -1,0 +1,83 @@
+package dev.jcri.linux;
+
+import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Replace a file so that readers, and the file system after a crash, see either the old or the new
+ * content in full: write a temp file in the same directory, fsync it, rename it over the target,
+ * fsync the directory (so the rename itself survives a power loss).
+ *
+ * <p>JSON: {@code AtomicFiles.write(path, out -> mapper.writeValue(out, value))}. The stream handed
+ * to the writer ignores close(), since Jackson closes its target by default and we still need to sync.
+ */
+public final class AtomicFiles {
+    private AtomicFiles() {}
+
+    /** Produces the content of a file. */
+    @FunctionalInterface
+    public interface ContentWriter {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** Prefix of temp files; a crash can leave some behind, and {@link #isTempFile} tells them apart. */
+    public static final String TEMP_PREFIX = ".tmp-";
+
+    public static void write(Path target, byte[] content) throws IOException {
+        write(target, out -> out.write(content));
+    }
+
+    public static void write(Path target, ContentWriter writer) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Path temp = dir.resolve(TEMP_PREFIX + target.getFileName() + "-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        boolean moved = false;
+        try {
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                OutputStream buffered = new BufferedOutputStream(Channels.newOutputStream(ch), 64 * 1024);
+                writer.writeTo(new FilterOutputStream(buffered) {
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        out.write(b, off, len); // FilterOutputStream's default writes byte by byte
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        flush(); // keep the channel open: we still have to force() it
+                    }
+                });
+                buffered.flush();
+                ch.force(true);
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            moved = true;
+            fsyncDirectory(dir);
+        } finally {
+            if (!moved) {
+                Files.deleteIfExists(temp);
+            }
+        }
+    }
+
+    /** Makes directory entries (creations, renames, deletions) in {@code dir} durable. */
+    public static void fsyncDirectory(Path dir) throws IOException {
+        // Linux lets a directory be opened read-only and fsync'ed; this is how renames are made durable.
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    /** Whether a name is one of our temp files (for cleanup after a crash). */
+    public static boolean isTempFile(Path file) {
+        return file.getFileName().toString().startsWith(TEMP_PREFIX);
+    }
+}

@@ -1,0 +1,54 @@
+package dev.jcri.linux;
+
+import jnr.ffi.annotations.In;
+import jnr.ffi.annotations.Out;
+import jnr.ffi.annotations.SaveError;
+import jnr.ffi.types.dev_t;
+import jnr.ffi.types.mode_t;
+import jnr.ffi.types.size_t;
+import jnr.ffi.types.ssize_t;
+import jnr.ffi.types.u_int64_t;
+
+/**
+ * The libc.so.6 functions jnr-posix does not bind, declared for jnr-ffi.
+ *
+ * <p>Package-private on purpose: callers use the façades ({@link Mounts}, {@link PosixFiles},
+ * {@link Xattrs}, {@link Namespaces}), which turn a -1 return into a {@link NativeCallException}.
+ * Every call saves errno so the façade can read it right after the call, on the same thread.
+ * To add a call: declare it here with {@code @SaveError}, wrap it in the façade it belongs to.
+ */
+public interface LibC {
+
+    @SaveError
+    int mount(String source, String target, String fstype, @u_int64_t long flags, String data);
+
+    @SaveError
+    int umount2(String target, int flags);
+
+    /** A real symbol since glibc 2.33 (Debian 12 ships 2.36); older ones only had __xmknod. */
+    @SaveError
+    int mknod(String path, @mode_t int mode, @dev_t long dev);
+
+    @SaveError
+    int setns(int fd, int nstype);
+
+    @SaveError
+    int unshare(int flags);
+
+    @SaveError
+    int lsetxattr(String path, String name, @In byte[] value, @size_t long size, int flags);
+
+    @SaveError
+    @ssize_t
+    long lgetxattr(String path, String name, @Out byte[] value, @size_t long size);
+
+    @SaveError
+    @ssize_t
+    long llistxattr(String path, @Out byte[] list, @size_t long size);
+
+    @SaveError
+    int lremovexattr(String path, String name);
+
+    @SaveError
+    int syncfs(int fd);
+}

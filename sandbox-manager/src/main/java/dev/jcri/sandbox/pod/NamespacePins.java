@@ -1,0 +1,75 @@
+package dev.jcri.sandbox.pod;
+
+import dev.jcri.linux.ChildProcess;
+import dev.jcri.linux.Mounts;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Creates a pod's network, IPC and UTS namespaces and pins each with a bind mount of its nsfs file,
+ * so they live without any process in them (no infra container needed). Uses util-linux
+ * {@code unshare --net=FILE ...}: joining or creating namespaces from the JVM itself is per-thread
+ * and unsafe, a short-lived child is not. The child also sets the hostname and the pod's sysctls
+ * inside the new namespaces before it exits.
+ */
+public final class NamespacePins {
+
+    /** The namespace kinds a pod may own, with their unshare flag and /proc/PID/ns name. */
+    public static final List<String> KINDS = List.of("net", "ipc", "uts");
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    /*
+     * $1 = hostname or "" (keep); then key/value pairs. Keys are /proc/sys-relative paths,
+     * already validated. Values are passed as arguments, never spliced into the script.
+     */
+    private static final String SETUP_SCRIPT = """
+            set -e
+            if [ -n "$1" ]; then printf '%s' "$1" > /proc/sys/kernel/hostname; fi
+            shift
+            while [ $# -gt 0 ]; do printf '%s\\n' "$2" > "/proc/sys/$1"; shift 2; done
+            """;
+
+    private NamespacePins() {}
+
+    /**
+     * Creates the namespaces named in {@code kinds} and pins each at {@code pinOf(kind)}.
+     *
+     * @param hostname set in the new UTS namespace ("" to leave it)
+     * @param sysctls  /proc/sys-relative path → value, applied inside the new namespaces
+     */
+    public static void create(List<String> kinds, java.util.function.Function<String, Path> pinOf, String hostname,
+            Map<String, String> sysctls) throws IOException {
+        if (kinds.isEmpty()) {
+            return;
+        }
+        List<String> argv = new ArrayList<>(List.of("unshare"));
+        for (String kind : kinds) {
+            Path pin = pinOf.apply(kind);
+            Files.createDirectories(pin.getParent());
+            if (!Files.exists(pin)) {
+                Files.createFile(pin);
+            }
+            argv.add("--" + kind + "=" + pin);
+        }
+        argv.addAll(List.of("/bin/sh", "-c", SETUP_SCRIPT, "jcri-pod-setup", kinds.contains("uts") ? hostname : ""));
+        sysctls.forEach((key, value) -> {
+            argv.add(key);
+            argv.add(value);
+        });
+        ChildProcess.command(argv).timeout(TIMEOUT).outputLimit(64 * 1024).run().requireSuccess();
+    }
+
+    /** Unpins a namespace (the kernel frees it once no process uses it) and deletes the pin file. Idempotent. */
+    public static void destroy(Path pin) throws IOException {
+        if (Files.exists(pin)) {
+            Mounts.unmountIfMounted(pin, dev.jcri.linux.MountFlags.MNT_DETACH);
+            Files.deleteIfExists(pin);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.jcri.sandbox.pod;
+
+import dev.jcri.linux.AtomicFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import runtime.v1.Api;
+
+/** The pod's /etc/hostname, /etc/hosts and /etc/resolv.conf, which its containers bind-mount. */
+public final class PodFiles {
+
+    private static final Path HOST_RESOLV_CONF = Path.of("/etc/resolv.conf");
+    private static final Path HOST_HOSTS = Path.of("/etc/hosts");
+
+    private PodFiles() {}
+
+    public static void write(PodPaths paths, String hostname, boolean hostNetwork, Api.DNSConfig dns) throws IOException {
+        Files.createDirectories(paths.rootDir());
+        AtomicFiles.write(paths.hostname(), (hostname + "\n").getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(paths.hosts(), hostNetwork && Files.isReadable(HOST_HOSTS)
+                ? Files.readAllBytes(HOST_HOSTS)
+                : hosts(hostname).getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(paths.resolvConf(), dns.getServersCount() + dns.getSearchesCount() + dns.getOptionsCount() > 0
+                ? resolvConf(dns).getBytes(StandardCharsets.UTF_8)
+                : hostResolvConf());
+    }
+
+    /** The pod's own hosts file: loopback names and the pod hostname on the loopback (kubelet adds its own when it manages hosts). */
+    static String hosts(String hostname) {
+        return """
+                127.0.0.1\tlocalhost
+                ::1\tlocalhost ip6-localhost ip6-loopback
+                fe00::0\tip6-localnet
+                fe00::0\tip6-mcastprefix
+                fe00::1\tip6-allnodes
+                fe00::2\tip6-allrouters
+                """;
+    }
+
+    /** resolv.conf from the CRI DNSConfig, in the order kubelet composed it. */
+    static String resolvConf(Api.DNSConfig dns) {
+        StringBuilder out = new StringBuilder();
+        if (dns.getSearchesCount() > 0) {
+            out.append("search ").append(String.join(" ", dns.getSearchesList())).append('\n');
+        }
+        for (String server : dns.getServersList()) {
+            out.append("nameserver ").append(server).append('\n');
+        }
+        if (dns.getOptionsCount() > 0) {
+            out.append("options ").append(String.join(" ", dns.getOptionsList())).append('\n');
+        }
+        return out.toString();
+    }
+
+    private static byte[] hostResolvConf() throws IOException {
+        return Files.isReadable(HOST_RESOLV_CONF) ? Files.readAllBytes(HOST_RESOLV_CONF) : new byte[0];
+    }
+
+    /** Validates DNS config values: they end up as lines of a file, so no line breaks. */
+    static void validate(Api.DNSConfig dns) throws InvalidPodConfigException {
+        for (List<String> values : List.of(dns.getServersList(), dns.getSearchesList(), dns.getOptionsList())) {
+            for (String v : values) {
+                if (v.isBlank() || v.contains("\n") || v.contains("\r")) {
+                    throw new InvalidPodConfigException("dns_config value '" + v.replace("\n", "\\n") + "' is empty or contains a line break");
+                }
+            }
+        }
+    }
+}

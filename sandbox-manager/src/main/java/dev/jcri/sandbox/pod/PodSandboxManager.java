@@ -1,0 +1,451 @@
+package dev.jcri.sandbox.pod;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.jcri.linux.MountFlags;
+import dev.jcri.linux.MountInfo;
+import dev.jcri.linux.Mounts;
+import dev.jcri.sandbox.CgroupDriver;
+import dev.jcri.sandbox.cgroup.CgroupFs;
+import dev.jcri.sandbox.cgroup.CgroupParents;
+import dev.jcri.sandbox.util.Undo;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import runtime.v1.Api;
+
+/**
+ * Pod sandboxes: creates, stops, removes and recovers them. A pod without a shared PID namespace
+ * has no process of its own: its network, IPC and UTS namespaces are pinned by bind mounts, so a
+ * sandbox costs a few kernel objects and files, not a pause container and its shim.
+ *
+ * <p>Every step of RunPodSandbox registers its undo; a failure at any step leaves nothing behind.
+ * Records are written before the first resource is acquired (state CREATING), so a crash in the
+ * middle is undone on the next start.
+ */
+public final class PodSandboxManager {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PodSandboxManager.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String SHM_SIZE = "64m";
+
+    private final PodStore store;
+    private final PodNetwork network;
+    private final CgroupFs cgroups;
+    private final CgroupDriver cgroupDriver;
+    private final Set<String> runtimeHandlers;
+    private final String defaultHandler;
+    /** Reservation key → the RunPodSandbox in progress or done for it (kubelet retries after timeouts). */
+    private final Map<String, CompletableFuture<String>> reservations = new ConcurrentHashMap<>();
+    /** Serialises Run/Stop/Remove on one pod. */
+    private final Map<String, Object> podLocks = new ConcurrentHashMap<>();
+
+    public PodSandboxManager(Path root, Path state, PodNetwork network, CgroupFs cgroups, CgroupDriver cgroupDriver,
+            Set<String> runtimeHandlers, String defaultHandler) {
+        this.store = new PodStore(root, state);
+        this.network = network;
+        this.cgroups = cgroups;
+        this.cgroupDriver = cgroupDriver;
+        this.runtimeHandlers = Set.copyOf(runtimeHandlers);
+        this.defaultHandler = defaultHandler;
+    }
+
+    public PodNetwork network() {
+        return network;
+    }
+
+    // ---------------------------------------------------------------- run
+
+    /**
+     * Creates and starts a sandbox, or returns the one already created (or being created) for the
+     * same name, namespace, uid and attempt: kubelet retries RunPodSandbox after a timeout and the
+     * retry must find the first attempt's sandbox rather than fail on a reserved name.
+     */
+    public String run(Api.PodSandboxConfig config, String runtimeHandler) throws PodException, IOException {
+        validate(config, runtimeHandler);
+        Api.PodSandboxMetadata md = config.getMetadata();
+        String key = PodRecord.reservationKey(md.getName(), md.getNamespace(), md.getUid(), md.getAttempt());
+        CompletableFuture<String> mine = new CompletableFuture<>();
+        CompletableFuture<String> existing = reservations.putIfAbsent(key, mine);
+        if (existing != null) {
+            return awaitExisting(key, existing);
+        }
+        try {
+            String id = create(config, runtimeHandler.isEmpty() ? defaultHandler : runtimeHandler);
+            mine.complete(id);
+            return id;
+        } catch (PodException | IOException | RuntimeException e) {
+            reservations.remove(key, mine);
+            mine.completeExceptionally(e);
+            throw e;
+        }
+    }
+
+    private String awaitExisting(String key, CompletableFuture<String> existing) throws PodException, IOException {
+        try {
+            String id = existing.get();
+            LOG.info("RunPodSandbox for {} again: returning sandbox {}", key, id);
+            return id;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PodException("interrupted waiting for the sandbox of " + key);
+        } catch (ExecutionException e) {
+            // the first attempt failed and released the name: this retry may create it afresh
+            throw new PodException("an earlier RunPodSandbox for " + key + " failed: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    private void validate(Api.PodSandboxConfig config, String runtimeHandler) throws PodException {
+        if (!config.hasMetadata()) {
+            throw new InvalidPodConfigException("config.metadata is required");
+        }
+        Api.PodSandboxMetadata md = config.getMetadata();
+        if (md.getName().isEmpty() || md.getNamespace().isEmpty() || md.getUid().isEmpty()) {
+            throw new InvalidPodConfigException("config.metadata needs name, namespace and uid (got name='"
+                    + md.getName() + "', namespace='" + md.getNamespace() + "', uid='" + md.getUid() + "')");
+        }
+        if (!runtimeHandler.isEmpty() && !runtimeHandlers.contains(runtimeHandler)) {
+            throw new InvalidPodConfigException("runtime handler '" + runtimeHandler + "' is not configured; known handlers: "
+                    + String.join(", ", runtimeHandlers.stream().sorted().toList()));
+        }
+        PodFiles.validate(config.getDnsConfig());
+        Api.NamespaceOption ns = config.getLinux().getSecurityContext().getNamespaceOptions();
+        if (ns.getPid() == Api.NamespaceMode.TARGET || ns.getNetwork() == Api.NamespaceMode.TARGET
+                || ns.getIpc() == Api.NamespaceMode.TARGET) {
+            throw new InvalidPodConfigException("namespace mode TARGET is only valid for containers, not for a pod sandbox");
+        }
+        if (ns.hasUsernsOptions() && ns.getUsernsOptions().getMode() == Api.NamespaceMode.POD) {
+            throw new PodUnsupportedException("user namespaces for pods are not supported by jcri yet");
+        }
+        Sysctls.toProcPaths(config.getLinux().getSysctlsMap(), ns.getNetwork() != Api.NamespaceMode.NODE,
+                ns.getIpc() != Api.NamespaceMode.NODE);
+        try {
+            CgroupParents.toPath(cgroupDriver, config.getLinux().getCgroupParent());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidPodConfigException(e.getMessage());
+        }
+    }
+
+    private String create(Api.PodSandboxConfig config, String handler) throws PodException, IOException {
+        String id = newId();
+        Api.PodSandboxMetadata md = config.getMetadata();
+        Api.NamespaceOption ns = config.getLinux().getSecurityContext().getNamespaceOptions();
+        boolean hostNetwork = ns.getNetwork() == Api.NamespaceMode.NODE;
+        boolean hostIpc = ns.getIpc() == Api.NamespaceMode.NODE;
+        List<String> owned = new ArrayList<>();
+        if (!hostNetwork) {
+            owned.add("net");
+            owned.add("uts"); // Kubernetes ties UTS to the network: host network means the host's hostname
+        }
+        if (!hostIpc) {
+            owned.add("ipc");
+        }
+        PodPaths paths = store.paths(id);
+        String hostname = hostNetwork ? hostHostname() : config.getHostname().isEmpty() ? md.getName() : config.getHostname();
+        PodRecord record = new PodRecord(id, md.getName(), md.getNamespace(), md.getUid(), md.getAttempt(),
+                PodState.CREATING, nowNanos(), handler, config.toByteArray(), owned, List.of(), List.of(), null);
+
+        synchronized (lockOf(id)) {
+            try (Undo undo = new Undo("RunPodSandbox " + md.getNamespace() + "/" + md.getName())) {
+                store.save(record);
+                undo.add(() -> deleteRecordAndDirs(id));
+
+                undo.add(() -> releaseNamespaces(paths));
+                NamespacePins.create(owned, paths::namespacePin, hostname,
+                        Sysctls.toProcPaths(config.getLinux().getSysctlsMap(), !hostNetwork, !hostIpc));
+
+                PodFiles.write(paths, hostname, hostNetwork, config.getDnsConfig());
+
+                if (!hostIpc) {
+                    undo.add(() -> unmountShm(paths));
+                    mountShm(paths);
+                }
+
+                String cgroupPath = CgroupParents.toPath(cgroupDriver, config.getLinux().getCgroupParent());
+                if (!cgroupPath.isEmpty()) {
+                    List<Path> created = cgroups.createMissing(cgroupPath);
+                    undo.add(() -> CgroupFs.removeCreated(created));
+                    record = record.withCreatedCgroups(created.stream().map(Path::toString).toList());
+                    store.save(record);
+                }
+
+                if (ns.getPid() == Api.NamespaceMode.POD) {
+                    Map<String, Path> pins = new LinkedHashMap<>();
+                    owned.forEach(kind -> pins.put(kind, paths.namespacePin(kind)));
+                    List<Path> procs = cgroupPath.isEmpty() ? List.of()
+                            : cgroups.dirsOf(cgroupPath).stream().map(d -> d.resolve("cgroup.procs")).toList();
+                    InfraProcess.Handle infra = InfraProcess.start(pins, procs, paths.stateDir().resolve("infra.log"));
+                    undo.add(() -> InfraProcess.kill(infra));
+                    record = record.withInfra(infra);
+                    store.save(record);
+                }
+
+                if (!hostNetwork) {
+                    PodNetwork.Readiness readiness = network.readiness();
+                    if (!readiness.ready()) {
+                        throw new PodException("pod network is not ready: " + readiness.reason() + ": " + readiness.message());
+                    }
+                    undo.add(() -> network.detach(id, paths.namespacePin("net"), config));
+                    record = record.withIps(network.attach(id, paths.namespacePin("net"), config));
+                }
+
+                record = record.withState(PodState.READY);
+                store.save(record);
+                undo.commit();
+            }
+        }
+        LOG.info("pod sandbox {} ready for {}/{} (attempt {}, ips {})", shortId(id), md.getNamespace(), md.getName(),
+                md.getAttempt(), record.ips());
+        return id;
+    }
+
+    // ---------------------------------------------------------------- stop / remove
+
+    /**
+     * Stops a sandbox: releases its network (CNI DEL) and the network namespace. Idempotent; the
+     * record and files stay until RemovePodSandbox.
+     */
+    public void stop(String idOrPrefix) throws PodException, IOException {
+        PodRecord record = find(idOrPrefix);
+        synchronized (lockOf(record.id())) {
+            record = store.get(record.id()).orElseThrow(() -> new PodNotFoundException(idOrPrefix));
+            stopLocked(record);
+        }
+    }
+
+    private PodRecord stopLocked(PodRecord record) throws IOException {
+        PodPaths paths = store.paths(record.id());
+        if (record.infra() != null) {
+            InfraProcess.kill(record.infra());
+        }
+        if (record.sharedNamespaces().contains("net")) {
+            network.detach(record.id(), paths.namespacePin("net"), config(record));
+            NamespacePins.destroy(paths.namespacePin("net"));
+        }
+        if (record.state() != PodState.STOPPED) {
+            record = record.withState(PodState.STOPPED);
+            store.save(record);
+            LOG.info("pod sandbox {} stopped", shortId(record.id()));
+        }
+        return record;
+    }
+
+    /** Removes a sandbox, stopping it first. Removing an unknown sandbox succeeds (idempotent). */
+    public void remove(String idOrPrefix) throws IOException {
+        PodRecord record;
+        try {
+            record = find(idOrPrefix);
+        } catch (PodException notFound) {
+            return;
+        }
+        synchronized (lockOf(record.id())) {
+            Optional<PodRecord> current = store.get(record.id());
+            if (current.isEmpty()) {
+                return;
+            }
+            record = stopLocked(current.get());
+            PodPaths paths = store.paths(record.id());
+            unmountShm(paths);
+            releaseNamespaces(paths);
+            CgroupFs.removeCreated(record.createdCgroups().stream().map(Path::of).toList());
+            deleteRecordAndDirs(record.id());
+            reservations.remove(record.reservationKey());
+        }
+        podLocks.remove(record.id());
+        LOG.info("pod sandbox {} removed", shortId(record.id()));
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    /** A pod by full ID or unique ID prefix (crictl accepts prefixes). */
+    public PodRecord find(String idOrPrefix) throws PodException {
+        if (idOrPrefix.isEmpty()) {
+            throw new InvalidPodConfigException("pod sandbox ID is empty");
+        }
+        Optional<PodRecord> exact = store.get(idOrPrefix);
+        if (exact.isPresent()) {
+            return exact.get();
+        }
+        List<PodRecord> matches = store.all().stream().filter(r -> r.id().startsWith(idOrPrefix)).toList();
+        if (matches.size() > 1) {
+            throw new InvalidPodConfigException("pod sandbox ID prefix " + idOrPrefix + " is ambiguous");
+        }
+        if (matches.isEmpty()) {
+            throw new PodNotFoundException(idOrPrefix);
+        }
+        return matches.getFirst();
+    }
+
+    public List<PodRecord> list() {
+        return List.copyOf(store.all());
+    }
+
+    public PodPaths paths(String id) {
+        return store.paths(id);
+    }
+
+    public static Api.PodSandboxConfig config(PodRecord record) {
+        try {
+            return Api.PodSandboxConfig.parseFrom(record.config());
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("pod record " + record.id() + " holds an unreadable config", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- recovery
+
+    /**
+     * After a (re)start: loads records, undoes sandboxes a crash left half-made, marks sandboxes
+     * whose network namespace vanished (reboot) as stopped, and releases what no record owns:
+     * namespace pins and mounts under the state dir, network allocations.
+     */
+    public void recover(Path state) throws IOException {
+        List<PodRecord> records = store.load();
+        for (PodRecord record : records) {
+            if (record.state() == PodState.CREATING) {
+                LOG.warn("pod sandbox {} was being created when jcri stopped: undoing it", shortId(record.id()));
+                undoHalfMade(record);
+            } else if (record.state() == PodState.READY && record.sharedNamespaces().contains("net")
+                    && !Mounts.isMountPoint(store.paths(record.id()).namespacePin("net"))) {
+                LOG.warn("pod sandbox {} lost its network namespace (reboot?): marking it stopped", shortId(record.id()));
+                stopLocked(record);
+            } else if (record.state() == PodState.READY && record.infra() != null && !InfraProcess.isAlive(record.infra())) {
+                LOG.warn("pod sandbox {} lost its infra process: marking it stopped", shortId(record.id()));
+                stopLocked(record);
+            }
+        }
+        Set<String> known = store.all().stream().map(PodRecord::id).collect(java.util.stream.Collectors.toSet());
+        Path volatileDir = PodPaths.volatileDir(state);
+        if (Files.isDirectory(volatileDir)) {
+            try (Stream<Path> dirs = Files.list(volatileDir)) {
+                for (Path dir : dirs.toList()) {
+                    if (!known.contains(dir.getFileName().toString())) {
+                        LOG.warn("removing orphaned pod state {}", dir);
+                        unmountAllUnder(dir);
+                        deleteTree(dir);
+                    }
+                }
+            }
+        }
+        for (String podId : network.attachedPods()) {
+            if (!known.contains(podId)) {
+                LOG.warn("releasing orphaned network allocation of pod {}", shortId(podId));
+                network.detach(podId, store.paths(podId).namespacePin("net"), Api.PodSandboxConfig.getDefaultInstance());
+            }
+        }
+        for (PodRecord record : store.all()) {
+            reservations.put(record.reservationKey(), CompletableFuture.completedFuture(record.id()));
+        }
+    }
+
+    private void undoHalfMade(PodRecord record) {
+        PodPaths paths = store.paths(record.id());
+        try {
+            if (record.infra() != null) {
+                InfraProcess.kill(record.infra());
+            }
+            if (record.sharedNamespaces().contains("net")) {
+                network.detach(record.id(), paths.namespacePin("net"), config(record));
+            }
+            unmountShm(paths);
+            releaseNamespaces(paths);
+            CgroupFs.removeCreated(record.createdCgroups().stream().map(Path::of).toList());
+            deleteRecordAndDirs(record.id());
+        } catch (IOException e) {
+            LOG.error("could not undo half-made pod sandbox {}: {}", record.id(), e.getMessage());
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void mountShm(PodPaths paths) throws IOException {
+        Files.createDirectories(paths.shm());
+        Mounts.mount("shm", paths.shm(), "tmpfs", MountFlags.MS_NOSUID | MountFlags.MS_NODEV | MountFlags.MS_NOEXEC,
+                "mode=1777,size=" + SHM_SIZE);
+    }
+
+    private static void unmountShm(PodPaths paths) throws IOException {
+        Mounts.unmountIfMounted(paths.shm(), MountFlags.MNT_DETACH);
+        Files.deleteIfExists(paths.shm());
+    }
+
+    private static void releaseNamespaces(PodPaths paths) throws IOException {
+        for (String kind : NamespacePins.KINDS) {
+            NamespacePins.destroy(paths.namespacePin(kind));
+        }
+    }
+
+    private void deleteRecordAndDirs(String id) throws IOException {
+        PodPaths paths = store.paths(id);
+        store.delete(id);
+        unmountAllUnder(paths.stateDir());
+        deleteTree(paths.stateDir());
+        deleteTree(paths.rootDir());
+    }
+
+    private static void unmountAllUnder(Path dir) throws IOException {
+        for (MountInfo m : MountInfo.under(dir)) {
+            Mounts.unmountIfMounted(m.mountPoint(), MountFlags.MNT_DETACH);
+        }
+    }
+
+    /** Deletes a directory tree; refuses to descend into mount points (never delete through a mount). */
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (!MountInfo.under(dir).isEmpty()) {
+            throw new IOException("refusing to delete " + dir + ": something is still mounted below it");
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private Object lockOf(String id) {
+        return podLocks.computeIfAbsent(id, k -> new Object());
+    }
+
+    private static String newId() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    private static long nowNanos() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    private static String hostHostname() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (IOException e) {
+            try {
+                return InetAddress.getLocalHost().getHostName();
+            } catch (IOException ignored) {
+                return "localhost";
+            }
+        }
+    }
+
+    public static String shortId(String id) {
+        return id.length() > 13 ? id.substring(0, 13) : id;
+    }
+}
