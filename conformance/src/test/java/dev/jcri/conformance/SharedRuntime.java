@@ -20,15 +20,25 @@ public final class SharedRuntime implements ParameterResolver {
         return endpoint == null || endpoint.isBlank() ? null : endpoint;
     }
 
+    /**
+     * Resolves {@link CriClient} (any runtime) and {@link JcriProcess} (the suite's own jcri; a
+     * test asking for it is skipped against an external endpoint, whose files it cannot see).
+     */
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-        return parameter.getParameter().getType() == CriClient.class;
+        Class<?> type = parameter.getParameter().getType();
+        return type == CriClient.class || type == JcriProcess.class;
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-                .computeIfAbsent(Runtime.class, key -> Runtime.open(), Runtime.class).client;
+        Runtime runtime = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                .computeIfAbsent(Runtime.class, key -> Runtime.open(), Runtime.class);
+        if (parameter.getParameter().getType() == JcriProcess.class) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(runtime.jcri != null, "needs the suite's own jcri");
+            return runtime.jcri;
+        }
+        return runtime.client;
     }
 
     /** The client and, when the suite started it, the jcri process behind it. */

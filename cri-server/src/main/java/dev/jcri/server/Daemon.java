@@ -12,7 +12,11 @@ import dev.jcri.server.grpc.ServiceBinder;
 import dev.jcri.server.grpc.UnixSocketServer;
 import dev.jcri.server.metrics.MetricsEndpoint;
 import dev.jcri.server.rpc.PodSandboxRpcs;
+import dev.jcri.server.rpc.ImageRpcs;
 import dev.jcri.server.rpc.RuntimeInfoRpcs;
+import dev.jcri.server.config.RegistrySettings;
+import dev.jcri.image.ImageService;
+import dev.jcri.snapshot.OverlaySnapshotter;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -66,7 +70,7 @@ public final class Daemon implements AutoCloseable {
         PodNetwork podNetwork = new PodNetworkNotWired();
         PodSandboxManager pods = new PodSandboxManager(config.path(Settings.ROOT), config.path(Settings.STATE), podNetwork,
                 CgroupFs.detect(), cgroupDriver, Set.of("runc", "crun"), DEFAULT_OCI_RUNTIME);
-        pods.recover(config.path(Settings.STATE));
+        pods.recover();
 
         new RuntimeInfoRpcs(config, cgroupDriver, DEFAULT_OCI_RUNTIME, podNetwork).register(runtimeService);
         new PodSandboxRpcs(pods).register(runtimeService);

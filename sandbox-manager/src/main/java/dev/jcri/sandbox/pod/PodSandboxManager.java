@@ -7,14 +7,15 @@ import dev.jcri.linux.Mounts;
 import dev.jcri.sandbox.CgroupDriver;
 import dev.jcri.sandbox.cgroup.CgroupFs;
 import dev.jcri.sandbox.cgroup.CgroupParents;
+import dev.jcri.sandbox.util.Ids;
+import dev.jcri.sandbox.util.RecordStore;
+import dev.jcri.sandbox.util.Trees;
 import dev.jcri.sandbox.util.Undo;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,10 +41,11 @@ import runtime.v1.Api;
 public final class PodSandboxManager {
 
     private static final Logger LOG = LoggerFactory.getLogger(PodSandboxManager.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final String SHM_SIZE = "64m";
 
-    private final PodStore store;
+    private final RecordStore<PodRecord> store;
+    private final Path root;
+    private final Path state;
     private final PodNetwork network;
     private final CgroupFs cgroups;
     private final CgroupDriver cgroupDriver;
@@ -56,7 +58,9 @@ public final class PodSandboxManager {
 
     public PodSandboxManager(Path root, Path state, PodNetwork network, CgroupFs cgroups, CgroupDriver cgroupDriver,
             Set<String> runtimeHandlers, String defaultHandler) {
-        this.store = new PodStore(root, state);
+        this.store = new RecordStore<>(PodPaths.recordsDir(root), "pod.json", PodRecord.class, PodRecord::id);
+        this.root = root;
+        this.state = state;
         this.network = network;
         this.cgroups = cgroups;
         this.cgroupDriver = cgroupDriver;
@@ -66,6 +70,27 @@ public final class PodSandboxManager {
 
     public PodNetwork network() {
         return network;
+    }
+
+    /** What a pod's stop and removal need from its containers (the container manager provides it). */
+    public interface PodContainers {
+        /** Stops every container of the pod: stop signal, SIGKILL after {@code timeout}. */
+        void stopAll(String podId, java.time.Duration timeout) throws IOException;
+
+        /** Removes every container of the pod. */
+        void removeAll(String podId) throws IOException;
+    }
+
+    private volatile PodContainers containers = new PodContainers() {
+        @Override
+        public void stopAll(String podId, java.time.Duration timeout) {}
+
+        @Override
+        public void removeAll(String podId) {}
+    };
+
+    public void setContainers(PodContainers containers) {
+        this.containers = containers;
     }
 
     // ---------------------------------------------------------------- run
@@ -141,7 +166,7 @@ public final class PodSandboxManager {
     }
 
     private String create(Api.PodSandboxConfig config, String handler) throws PodException, IOException {
-        String id = newId();
+        String id = Ids.newId();
         Api.PodSandboxMetadata md = config.getMetadata();
         Api.NamespaceOption ns = config.getLinux().getSecurityContext().getNamespaceOptions();
         boolean hostNetwork = ns.getNetwork() == Api.NamespaceMode.NODE;
@@ -154,10 +179,10 @@ public final class PodSandboxManager {
         if (!hostIpc) {
             owned.add("ipc");
         }
-        PodPaths paths = store.paths(id);
+        PodPaths paths = paths(id);
         String hostname = hostNetwork ? hostHostname() : config.getHostname().isEmpty() ? md.getName() : config.getHostname();
         PodRecord record = new PodRecord(id, md.getName(), md.getNamespace(), md.getUid(), md.getAttempt(),
-                PodState.CREATING, nowNanos(), handler, config.toByteArray(), owned, List.of(), List.of(), null);
+                PodState.CREATING, Ids.nowNanos(), handler, config.toByteArray(), owned, List.of(), List.of(), null);
 
         synchronized (lockOf(id)) {
             try (Undo undo = new Undo("RunPodSandbox " + md.getNamespace() + "/" + md.getName())) {
@@ -208,7 +233,7 @@ public final class PodSandboxManager {
                 undo.commit();
             }
         }
-        LOG.info("pod sandbox {} ready for {}/{} (attempt {}, ips {})", shortId(id), md.getNamespace(), md.getName(),
+        LOG.info("pod sandbox {} ready for {}/{} (attempt {}, ips {})", Ids.shortId(id), md.getNamespace(), md.getName(),
                 md.getAttempt(), record.ips());
         return id;
     }
@@ -228,7 +253,9 @@ public final class PodSandboxManager {
     }
 
     private PodRecord stopLocked(PodRecord record) throws IOException {
-        PodPaths paths = store.paths(record.id());
+        PodPaths paths = paths(record.id());
+        // kubelet stops containers first with their grace periods; whatever still runs is killed now
+        containers.stopAll(record.id(), java.time.Duration.ZERO);
         if (record.infra() != null) {
             InfraProcess.kill(record.infra());
         }
@@ -239,7 +266,7 @@ public final class PodSandboxManager {
         if (record.state() != PodState.STOPPED) {
             record = record.withState(PodState.STOPPED);
             store.save(record);
-            LOG.info("pod sandbox {} stopped", shortId(record.id()));
+            LOG.info("pod sandbox {} stopped", Ids.shortId(record.id()));
         }
         return record;
     }
@@ -258,7 +285,8 @@ public final class PodSandboxManager {
                 return;
             }
             record = stopLocked(current.get());
-            PodPaths paths = store.paths(record.id());
+            containers.removeAll(record.id());
+            PodPaths paths = paths(record.id());
             unmountShm(paths);
             releaseNamespaces(paths);
             CgroupFs.removeCreated(record.createdCgroups().stream().map(Path::of).toList());
@@ -266,7 +294,7 @@ public final class PodSandboxManager {
             reservations.remove(record.reservationKey());
         }
         podLocks.remove(record.id());
-        LOG.info("pod sandbox {} removed", shortId(record.id()));
+        LOG.info("pod sandbox {} removed", Ids.shortId(record.id()));
     }
 
     // ---------------------------------------------------------------- queries
@@ -276,18 +304,11 @@ public final class PodSandboxManager {
         if (idOrPrefix.isEmpty()) {
             throw new InvalidPodConfigException("pod sandbox ID is empty");
         }
-        Optional<PodRecord> exact = store.get(idOrPrefix);
-        if (exact.isPresent()) {
-            return exact.get();
+        try {
+            return store.findByIdOrPrefix(idOrPrefix).orElseThrow(() -> new PodNotFoundException(idOrPrefix));
+        } catch (RecordStore.AmbiguousIdException e) {
+            throw new InvalidPodConfigException(e.getMessage());
         }
-        List<PodRecord> matches = store.all().stream().filter(r -> r.id().startsWith(idOrPrefix)).toList();
-        if (matches.size() > 1) {
-            throw new InvalidPodConfigException("pod sandbox ID prefix " + idOrPrefix + " is ambiguous");
-        }
-        if (matches.isEmpty()) {
-            throw new PodNotFoundException(idOrPrefix);
-        }
-        return matches.getFirst();
     }
 
     public List<PodRecord> list() {
@@ -295,7 +316,7 @@ public final class PodSandboxManager {
     }
 
     public PodPaths paths(String id) {
-        return store.paths(id);
+        return new PodPaths(root, state, id);
     }
 
     public static Api.PodSandboxConfig config(PodRecord record) {
@@ -313,18 +334,18 @@ public final class PodSandboxManager {
      * whose network namespace vanished (reboot) as stopped, and releases what no record owns:
      * namespace pins and mounts under the state dir, network allocations.
      */
-    public void recover(Path state) throws IOException {
+    public void recover() throws IOException {
         List<PodRecord> records = store.load();
         for (PodRecord record : records) {
             if (record.state() == PodState.CREATING) {
-                LOG.warn("pod sandbox {} was being created when jcri stopped: undoing it", shortId(record.id()));
+                LOG.warn("pod sandbox {} was being created when jcri stopped: undoing it", Ids.shortId(record.id()));
                 undoHalfMade(record);
             } else if (record.state() == PodState.READY && record.sharedNamespaces().contains("net")
-                    && !Mounts.isMountPoint(store.paths(record.id()).namespacePin("net"))) {
-                LOG.warn("pod sandbox {} lost its network namespace (reboot?): marking it stopped", shortId(record.id()));
+                    && !Mounts.isMountPoint(paths(record.id()).namespacePin("net"))) {
+                LOG.warn("pod sandbox {} lost its network namespace (reboot?): marking it stopped", Ids.shortId(record.id()));
                 stopLocked(record);
             } else if (record.state() == PodState.READY && record.infra() != null && !InfraProcess.isAlive(record.infra())) {
-                LOG.warn("pod sandbox {} lost its infra process: marking it stopped", shortId(record.id()));
+                LOG.warn("pod sandbox {} lost its infra process: marking it stopped", Ids.shortId(record.id()));
                 stopLocked(record);
             }
         }
@@ -336,15 +357,15 @@ public final class PodSandboxManager {
                     if (!known.contains(dir.getFileName().toString())) {
                         LOG.warn("removing orphaned pod state {}", dir);
                         unmountAllUnder(dir);
-                        deleteTree(dir);
+                        Trees.deleteUnlessMounted(dir);
                     }
                 }
             }
         }
         for (String podId : network.attachedPods()) {
             if (!known.contains(podId)) {
-                LOG.warn("releasing orphaned network allocation of pod {}", shortId(podId));
-                network.detach(podId, store.paths(podId).namespacePin("net"), Api.PodSandboxConfig.getDefaultInstance());
+                LOG.warn("releasing orphaned network allocation of pod {}", Ids.shortId(podId));
+                network.detach(podId, paths(podId).namespacePin("net"), Api.PodSandboxConfig.getDefaultInstance());
             }
         }
         for (PodRecord record : store.all()) {
@@ -353,7 +374,7 @@ public final class PodSandboxManager {
     }
 
     private void undoHalfMade(PodRecord record) {
-        PodPaths paths = store.paths(record.id());
+        PodPaths paths = paths(record.id());
         try {
             if (record.infra() != null) {
                 InfraProcess.kill(record.infra());
@@ -390,11 +411,11 @@ public final class PodSandboxManager {
     }
 
     private void deleteRecordAndDirs(String id) throws IOException {
-        PodPaths paths = store.paths(id);
+        PodPaths paths = paths(id);
         store.delete(id);
         unmountAllUnder(paths.stateDir());
-        deleteTree(paths.stateDir());
-        deleteTree(paths.rootDir());
+        Trees.deleteUnlessMounted(paths.stateDir());
+        Trees.deleteUnlessMounted(paths.rootDir());
     }
 
     private static void unmountAllUnder(Path dir) throws IOException {
@@ -403,34 +424,8 @@ public final class PodSandboxManager {
         }
     }
 
-    /** Deletes a directory tree; refuses to descend into mount points (never delete through a mount). */
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        if (!MountInfo.under(dir).isEmpty()) {
-            throw new IOException("refusing to delete " + dir + ": something is still mounted below it");
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
-
     private Object lockOf(String id) {
         return podLocks.computeIfAbsent(id, k -> new Object());
-    }
-
-    private static String newId() {
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
-    }
-
-    private static long nowNanos() {
-        java.time.Instant now = java.time.Instant.now();
-        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
     private static String hostHostname() {
@@ -445,7 +440,4 @@ public final class PodSandboxManager {
         }
     }
 
-    public static String shortId(String id) {
-        return id.length() > 13 ? id.substring(0, 13) : id;
-    }
 }

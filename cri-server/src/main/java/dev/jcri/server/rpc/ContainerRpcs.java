@@ -1,0 +1,253 @@
+package dev.jcri.server.rpc;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
+import dev.jcri.sandbox.container.ContainerException;
+import dev.jcri.sandbox.container.ContainerImage;
+import dev.jcri.sandbox.container.ContainerManager;
+import dev.jcri.sandbox.container.ContainerRecord;
+import dev.jcri.sandbox.container.ContainerState;
+import dev.jcri.sandbox.pod.PodException;
+import dev.jcri.server.grpc.ServiceBinder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import runtime.v1.Api;
+import runtime.v1.RuntimeServiceGrpc;
+
+/**
+ * CreateContainer, StartContainer, StopContainer, RemoveContainer, ListContainers,
+ * ContainerStatus, UpdateContainerResources, ReopenContainerLog, ExecSync.
+ */
+public final class ContainerRpcs {
+
+    /** kubelet's cap on ExecSync output (each stream), so a probe cannot flood it. */
+    private static final int EXEC_OUTPUT_LIMIT = 16 * 1024 * 1024;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Finds the image a container is created from; NOT_FOUND when it is not pulled. */
+    @FunctionalInterface
+    public interface ImageResolver {
+        ContainerImage resolve(String reference) throws Exception;
+    }
+
+    /** Turns CRI resources into the OCI LinuxResources JSON the runtime's update takes. */
+    @FunctionalInterface
+    public interface ResourcesRenderer {
+        byte[] toOciJson(Api.LinuxContainerResources resources) throws Exception;
+    }
+
+    private final ContainerManager containers;
+    private final ImageResolver images;
+    private final ResourcesRenderer resources;
+
+    public ContainerRpcs(ContainerManager containers, ImageResolver images, ResourcesRenderer resources) {
+        this.containers = containers;
+        this.images = images;
+        this.resources = resources;
+    }
+
+    public void register(ServiceBinder runtime) {
+        runtime.unary(RuntimeServiceGrpc.getCreateContainerMethod(), this::create)
+                .unary(RuntimeServiceGrpc.getStartContainerMethod(), this::start)
+                .unary(RuntimeServiceGrpc.getStopContainerMethod(), this::stop)
+                .unary(RuntimeServiceGrpc.getRemoveContainerMethod(), this::remove)
+                .unary(RuntimeServiceGrpc.getListContainersMethod(), this::list)
+                .unary(RuntimeServiceGrpc.getContainerStatusMethod(), this::status)
+                .unary(RuntimeServiceGrpc.getUpdateContainerResourcesMethod(), this::updateResources)
+                .unary(RuntimeServiceGrpc.getReopenContainerLogMethod(), this::reopenLog)
+                .unary(RuntimeServiceGrpc.getExecSyncMethod(), this::execSync);
+    }
+
+    Api.CreateContainerResponse create(Api.CreateContainerRequest request) throws Exception {
+        if (request.getPodSandboxId().isEmpty() || !request.hasConfig()) {
+            throw invalid("CreateContainer needs pod_sandbox_id and config");
+        }
+        String imageRef = request.getConfig().getImage().getImage();
+        if (imageRef.isEmpty()) {
+            throw invalid("config.image.image is required");
+        }
+        ContainerImage image = images.resolve(imageRef);
+        try {
+            String id = containers.create(request.getPodSandboxId(), request.getConfig(), image);
+            return Api.CreateContainerResponse.newBuilder().setContainerId(id).build();
+        } catch (PodException e) {
+            throw toStatus(e);
+        }
+    }
+
+    Api.StartContainerResponse start(Api.StartContainerRequest request) throws Exception {
+        try {
+            containers.start(requireId(request.getContainerId()));
+        } catch (PodException e) {
+            throw toStatus(e);
+        }
+        return Api.StartContainerResponse.getDefaultInstance();
+    }
+
+    Api.StopContainerResponse stop(Api.StopContainerRequest request) throws Exception {
+        try {
+            containers.stop(requireId(request.getContainerId()), Duration.ofSeconds(Math.max(0, request.getTimeout())));
+        } catch (PodException e) {
+            throw toStatus(e);
+        }
+        return Api.StopContainerResponse.getDefaultInstance();
+    }
+
+    Api.RemoveContainerResponse remove(Api.RemoveContainerRequest request) throws Exception {
+        try {
+            containers.remove(requireId(request.getContainerId()));
+        } catch (PodException e) {
+            throw toStatus(e);
+        }
+        return Api.RemoveContainerResponse.getDefaultInstance();
+    }
+
+    Api.ListContainersResponse list(Api.ListContainersRequest request) {
+        Api.ContainerFilter filter = request.getFilter();
+        Api.ListContainersResponse.Builder response = Api.ListContainersResponse.newBuilder();
+        for (ContainerRecord c : containers.list()) {
+            if (!filter.getId().isEmpty() && !c.id().startsWith(filter.getId())) {
+                continue;
+            }
+            if (!filter.getPodSandboxId().isEmpty() && !c.podId().startsWith(filter.getPodSandboxId())) {
+                continue;
+            }
+            if (filter.hasState() && filter.getState().getState() != criState(c.state())) {
+                continue;
+            }
+            Api.ContainerConfig config = ContainerManager.config(c);
+            if (!PodSandboxRpcs.matches(filter.getLabelSelectorMap(), config.getLabelsMap())) {
+                continue;
+            }
+            response.addContainers(Api.Container.newBuilder()
+                    .setId(c.id())
+                    .setPodSandboxId(c.podId())
+                    .setMetadata(config.getMetadata())
+                    .setImage(Api.ImageSpec.newBuilder().setImage(c.imageRequested()))
+                    .setImageRef(c.imageRef())
+                    .setImageId(c.imageId())
+                    .setState(criState(c.state()))
+                    .setCreatedAt(c.createdAtNanos())
+                    .putAllLabels(config.getLabelsMap())
+                    .putAllAnnotations(config.getAnnotationsMap()));
+        }
+        return response.build();
+    }
+
+    Api.ContainerStatusResponse status(Api.ContainerStatusRequest request) throws Exception {
+        ContainerRecord c;
+        try {
+            c = containers.find(requireId(request.getContainerId()));
+        } catch (PodException e) {
+            throw toStatus(e);
+        }
+        Api.ContainerConfig config = ContainerManager.config(c);
+        Api.ContainerStatus.Builder status = Api.ContainerStatus.newBuilder()
+                .setId(c.id())
+                .setMetadata(config.getMetadata())
+                .setState(criState(c.state()))
+                .setCreatedAt(c.createdAtNanos())
+                .setStartedAt(c.startedAtNanos())
+                .setFinishedAt(c.finishedAtNanos())
+                .setExitCode(c.exitCode())
+                .setImage(Api.ImageSpec.newBuilder().setImage(c.imageRequested()))
+                .setImageRef(c.imageRef())
+                .setImageId(c.imageId())
+                .setReason(c.reason())
+                .setMessage(c.message())
+                .putAllLabels(config.getLabelsMap())
+                .putAllAnnotations(config.getAnnotationsMap())
+                .addAllMounts(config.getMountsList())
+                .setLogPath(c.logPath() == null ? "" : c.logPath());
+        if (config.getLinux().hasResources()) {
+            status.setResources(Api.ContainerResources.newBuilder().setLinux(config.getLinux().getResources()));
+        }
+        Api.ContainerStatusResponse.Builder response = Api.ContainerStatusResponse.newBuilder().setStatus(status);
+        if (request.getVerbose()) {
+            Map<String, Object> info = new LinkedHashMap<>();
+            info.put("sandboxID", c.podId());
+            info.put("pid", c.pid());
+            info.put("runtimeHandler", c.runtimeHandler());
+            containers.specJson(c.id()).ifPresent(spec -> {
+                try {
+                    info.put("runtimeSpec", JSON.readTree(spec));
+                } catch (Exception e) {
+                    info.put("runtimeSpec", spec);
+                }
+            });
+            response.putInfo("info", JSON.writeValueAsString(info));
+        }
+        return response.build();
+    }
+
+    Api.UpdateContainerResourcesResponse updateResources(Api.UpdateContainerResourcesRequest request) throws Exception {
+        try {
+            containers.updateResources(requireId(request.getContainerId()), resources.toOciJson(request.getLinux()));
+        } catch (PodException e) {
+            throw toStatus(e);
+        }
+        return Api.UpdateContainerResourcesResponse.getDefaultInstance();
+    }
+
+    Api.ReopenContainerLogResponse reopenLog(Api.ReopenContainerLogRequest request) throws Exception {
+        try {
+            containers.reopenLog(requireId(request.getContainerId()));
+        } catch (PodException e) {
+            throw toStatus(e);
+        }
+        return Api.ReopenContainerLogResponse.getDefaultInstance();
+    }
+
+    Api.ExecSyncResponse execSync(Api.ExecSyncRequest request) throws Exception {
+        Duration timeout = request.getTimeout() > 0 ? Duration.ofSeconds(request.getTimeout()) : null;
+        ContainerManager.ExecResult result;
+        try {
+            result = containers.execSync(requireId(request.getContainerId()), request.getCmdList(), timeout, EXEC_OUTPUT_LIMIT);
+        } catch (PodException e) {
+            throw toStatus(e);
+        }
+        if (result.timedOut()) {
+            // kubelet's prober recognises DEADLINE_EXCEEDED as a probe timeout
+            throw Status.DEADLINE_EXCEEDED.withDescription("command " + request.getCmdList() + " timed out after "
+                    + request.getTimeout() + " s").asRuntimeException();
+        }
+        return Api.ExecSyncResponse.newBuilder()
+                .setStdout(ByteString.copyFrom(result.stdout()))
+                .setStderr(ByteString.copyFrom(result.stderr()))
+                .setExitCode(result.exitCode())
+                .build();
+    }
+
+    private static Api.ContainerState criState(ContainerState state) {
+        return switch (state) {
+            case CREATED -> Api.ContainerState.CONTAINER_CREATED;
+            case RUNNING -> Api.ContainerState.CONTAINER_RUNNING;
+            case EXITED -> Api.ContainerState.CONTAINER_EXITED;
+        };
+    }
+
+    private static String requireId(String id) {
+        if (id.isEmpty()) {
+            throw invalid("container_id is required");
+        }
+        return id;
+    }
+
+    private static StatusRuntimeException invalid(String message) {
+        return Status.INVALID_ARGUMENT.withDescription(message).asRuntimeException();
+    }
+
+    static StatusRuntimeException toStatus(PodException e) {
+        Status status = switch (e) {
+            case ContainerException.NotFound nf -> Status.NOT_FOUND;
+            case ContainerException.Invalid bad -> Status.INVALID_ARGUMENT;
+            case ContainerException.WrongState ws -> Status.FAILED_PRECONDITION;
+            case ContainerException.NameInUse taken -> Status.ALREADY_EXISTS;
+            default -> null;
+        };
+        return status == null ? PodSandboxRpcs.toStatus(e) : status.withDescription(e.getMessage()).withCause(e).asRuntimeException();
+    }
+}

@@ -1,0 +1,579 @@
+package dev.jcri.sandbox.container;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.jcri.linux.AtomicFiles;
+import dev.jcri.linux.ProcessResult;
+import dev.jcri.sandbox.CgroupDriver;
+import dev.jcri.sandbox.cgroup.CgroupParents;
+import dev.jcri.sandbox.pod.PodException;
+import dev.jcri.sandbox.pod.PodPaths;
+import dev.jcri.sandbox.pod.PodRecord;
+import dev.jcri.sandbox.pod.PodSandboxManager;
+import dev.jcri.sandbox.pod.PodState;
+import dev.jcri.sandbox.spec.SpecInput;
+import dev.jcri.sandbox.util.Ids;
+import dev.jcri.sandbox.util.RecordStore;
+import dev.jcri.sandbox.util.Trees;
+import dev.jcri.sandbox.util.Undo;
+import dev.jcri.snapshot.OverlaySnapshotter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import runtime.v1.Api;
+
+/**
+ * Containers of pod sandboxes: create (writable snapshot, OCI spec, conmon + runtime create),
+ * start, stop, remove, exec, log reopening, resource updates, exit tracking and recovery.
+ *
+ * <p>Status and List read memory only. Exits arrive from {@link ExitWatcher} as conmon writes
+ * them. Each container's mutations are serialised on its own lock.
+ */
+public final class ContainerManager implements PodSandboxManager.PodContainers {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ContainerManager.class);
+    private static final Duration CREATE_TIMEOUT = Duration.ofMinutes(2);
+    /** After SIGKILL, how long to wait for the exit to be reported before giving up. */
+    private static final Duration KILL_GRACE = Duration.ofSeconds(30);
+    private static final int SIGKILL = 9;
+
+    /** Builds a container's OCI spec (spec package); a seam so the life cycle does not depend on spec details. */
+    @FunctionalInterface
+    public interface SpecRenderer {
+        RenderedSpec render(SpecInput input) throws ContainerException, IOException;
+    }
+
+    private final RecordStore<ContainerRecord> store;
+    private final Path state;
+    private final PodSandboxManager pods;
+    private final OverlaySnapshotter snapshots;
+    private final Conmon conmon;
+    private final Map<String, OciRuntime> runtimes;
+    private final SpecRenderer specs;
+    private final CgroupDriver cgroupDriver;
+    private final boolean cgroupV2;
+    private final ExitWatcher exits;
+    private final Map<String, String> names = new ConcurrentHashMap<>();
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Void>> exitSignals = new ConcurrentHashMap<>();
+
+    public ContainerManager(Path root, Path state, PodSandboxManager pods, OverlaySnapshotter snapshots, Conmon conmon,
+            Map<String, OciRuntime> runtimes, SpecRenderer specs, CgroupDriver cgroupDriver, boolean cgroupV2)
+            throws IOException {
+        this.store = new RecordStore<>(root.resolve("containers"), "container.json", ContainerRecord.class,
+                ContainerRecord::id);
+        this.state = state;
+        this.pods = pods;
+        this.snapshots = snapshots;
+        this.conmon = conmon;
+        this.runtimes = Map.copyOf(runtimes);
+        this.specs = specs;
+        this.cgroupDriver = cgroupDriver;
+        this.cgroupV2 = cgroupV2;
+        this.exits = new ExitWatcher(state.resolve("exits"), this::onExit);
+        pods.setContainers(this);
+    }
+
+    private Path bundle(String id) {
+        return state.resolve("containers").resolve(id);
+    }
+
+    private Path rootfs(String id) {
+        return bundle(id).resolve("rootfs");
+    }
+
+    // ---------------------------------------------------------------- create
+
+    public String create(String podIdOrPrefix, Api.ContainerConfig config, ContainerImage image) throws PodException, IOException {
+        PodRecord pod = pods.find(podIdOrPrefix);
+        if (pod.state() != PodState.READY) {
+            throw new ContainerException.WrongState("pod sandbox " + pod.id() + " is not ready (" + pod.state() + ")");
+        }
+        if (!config.hasMetadata() || config.getMetadata().getName().isEmpty()) {
+            throw new ContainerException.Invalid("config.metadata.name is required");
+        }
+        Api.PodSandboxConfig podConfig = PodSandboxManager.config(pod);
+        OciRuntime runtime = runtimes.get(pod.runtimeHandler());
+        if (runtime == null) {
+            throw new ContainerException.Invalid("runtime handler '" + pod.runtimeHandler() + "' has no runtime configured");
+        }
+        String name = config.getMetadata().getName();
+        int attempt = config.getMetadata().getAttempt();
+        String id = Ids.newId();
+        String key = ContainerRecord.reservationKey(pod.id(), name, attempt);
+        String holder = names.putIfAbsent(key, id);
+        if (holder != null) {
+            throw new ContainerException.NameInUse("container name " + name + " (attempt " + attempt + ") is already used in pod "
+                    + pod.id() + " by container " + holder);
+        }
+        Object lock = lockOf(id);
+        synchronized (lock) {
+            try (Undo undo = new Undo("CreateContainer " + name)) {
+                undo.add(() -> names.remove(key, id));
+                Path bundle = bundle(id);
+                Files.createDirectories(bundle);
+                undo.add(() -> Trees.deleteUnlessMounted(bundle));
+
+                snapshots.prepare(id, image.topChainId(), Map.of("jcri.container", id));
+                undo.add(() -> snapshots.remove(id));
+                Files.createDirectories(rootfs(id));
+                snapshots.mount(id, rootfs(id));
+                undo.add(() -> snapshots.unmount(id, rootfs(id)));
+
+                RenderedSpec spec = specs.render(specInput(id, config, pod, podConfig, image));
+                for (String volume : spec.imageVolumes()) {
+                    Files.createDirectories(rootfs(id).resolve(volume.replaceAll("^/+", "")));
+                }
+                AtomicFiles.write(bundle.resolve("config.json"), spec.configJson());
+
+                Path logPath = logPath(podConfig, config);
+                Path log = logPath != null ? logPath : bundle.resolve("console.log");
+                Files.createDirectories(log.getParent());
+
+                long createdAt = Ids.nowNanos();
+                ContainerRecord record = new ContainerRecord(id, pod.id(), name, attempt, ContainerState.CREATED, createdAt,
+                        0, 0, 0, "", "", 0, runtime.handler(), image.requested(), image.id(), image.repoDigest(),
+                        logPath == null ? null : logPath.toString(), spec.stopSignal(), config.toByteArray());
+                store.save(record);
+                undo.add(() -> store.delete(id));
+                exitSignals.put(id, new CompletableFuture<>());
+
+                undo.add(() -> runtime.delete(id));
+                long pid = conmon.create(new Conmon.CreateRequest(id, conmonName(podConfig, config), runtime, bundle, log,
+                        state.resolve("exits"), state.resolve("attach"), config.getTty(), config.getStdin(),
+                        config.getStdinOnce()), CREATE_TIMEOUT);
+                store.save(new ContainerRecord(id, pod.id(), name, attempt, ContainerState.CREATED, createdAt, 0, 0, 0, "",
+                        "", pid, runtime.handler(), image.requested(), image.id(), image.repoDigest(), record.logPath(),
+                        spec.stopSignal(), record.config()));
+                undo.commit();
+            }
+        }
+        LOG.info("container {} ({}) created in pod {}", Ids.shortId(id), name, Ids.shortId(pod.id()));
+        return id;
+    }
+
+    private SpecInput specInput(String id, Api.ContainerConfig config, PodRecord pod, Api.PodSandboxConfig podConfig,
+            ContainerImage image) throws ContainerException {
+        PodPaths paths = pods.paths(pod.id());
+        Api.NamespaceOption ns = config.getLinux().getSecurityContext().getNamespaceOptions();
+        Path pidNs = null;
+        boolean privatePid = false;
+        switch (ns.getPid()) {
+            case POD -> {
+                if (pod.infra() == null) {
+                    throw new ContainerException.Invalid("namespace_options.pid=POD but pod " + pod.id()
+                            + " was not created with a shared PID namespace");
+                }
+                pidNs = pod.infra().pidNamespace();
+            }
+            case CONTAINER -> privatePid = true;
+            case NODE -> { }
+            case TARGET -> pidNs = targetPidNamespace(ns.getTargetId());
+            default -> privatePid = true;
+        }
+        SpecInput.Namespaces namespaces = new SpecInput.Namespaces(
+                owned(pod, "net") ? paths.namespacePin("net") : null,
+                owned(pod, "ipc") ? paths.namespacePin("ipc") : null,
+                owned(pod, "uts") ? paths.namespacePin("uts") : null,
+                pidNs, privatePid);
+        SpecInput.PodFilePaths files = new SpecInput.PodFilePaths(paths.hostname(), paths.hosts(), paths.resolvConf(),
+                owned(pod, "ipc") ? paths.shm() : null);
+        return new SpecInput(id, config, podConfig, image.config(), rootfs(id), namespaces, files,
+                cgroupsPath(podConfig, id), cgroupV2);
+    }
+
+    private Path targetPidNamespace(String targetId) throws ContainerException {
+        ContainerRecord target = store.get(targetId).orElseThrow(() ->
+                new ContainerException.Invalid("namespace_options.target_id " + targetId + " is not a container"));
+        if (target.state() != ContainerState.RUNNING) {
+            throw new ContainerException.Invalid("target container " + targetId + " is not running");
+        }
+        return Path.of("/proc", Long.toString(target.pid()), "ns", "pid");
+    }
+
+    private static boolean owned(PodRecord pod, String kind) {
+        return pod.sharedNamespaces().contains(kind);
+    }
+
+    /** The container's cgroup: under the pod's parent, named by the container ID (as containerd does). */
+    private String cgroupsPath(Api.PodSandboxConfig podConfig, String id) {
+        String parent = podConfig.getLinux().getCgroupParent();
+        if (cgroupDriver == CgroupDriver.SYSTEMD) {
+            return (parent.isEmpty() ? "system.slice" : parent) + ":jcri:" + id;
+        }
+        String path = CgroupParents.toPath(cgroupDriver, parent);
+        return (path.isEmpty() ? "/jcri" : path) + "/" + id;
+    }
+
+    static Path logPath(Api.PodSandboxConfig pod, Api.ContainerConfig container) throws ContainerException {
+        if (pod.getLogDirectory().isEmpty() || container.getLogPath().isEmpty()) {
+            return null;
+        }
+        Path dir = Path.of(pod.getLogDirectory());
+        if (!dir.isAbsolute()) {
+            throw new ContainerException.Invalid("log_directory " + pod.getLogDirectory() + " must be absolute");
+        }
+        Path log = dir.resolve(container.getLogPath()).normalize();
+        if (!log.startsWith(dir.normalize()) || Path.of(container.getLogPath()).isAbsolute()) {
+            throw new ContainerException.Invalid("log_path " + container.getLogPath() + " must stay inside the pod's log directory");
+        }
+        return log;
+    }
+
+    /** conmon's --name: kubelet's naming convention, readable in ps and logs. */
+    private static String conmonName(Api.PodSandboxConfig pod, Api.ContainerConfig c) {
+        return "k8s_" + c.getMetadata().getName() + "_" + pod.getMetadata().getName() + "_"
+                + pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getUid() + "_" + c.getMetadata().getAttempt();
+    }
+
+    // ---------------------------------------------------------------- start / stop
+
+    public void start(String idOrPrefix) throws PodException, IOException {
+        ContainerRecord record = find(idOrPrefix);
+        synchronized (lockOf(record.id())) {
+            record = store.get(record.id()).orElseThrow(() -> new ContainerException.NotFound(idOrPrefix));
+            if (record.state() != ContainerState.CREATED) {
+                throw new ContainerException.WrongState("container " + record.id() + " is " + record.state().name().toLowerCase()
+                        + ", only a created container can be started");
+            }
+            runtimeOf(record).start(record.id());
+            ContainerRecord now = store.get(record.id()).orElseThrow();
+            if (now.state() == ContainerState.CREATED) { // the exit watcher may already have seen it finish
+                store.save(now.started(now.pid(), Ids.nowNanos()));
+            }
+        }
+        LOG.info("container {} started", Ids.shortId(record.id()));
+    }
+
+    /**
+     * Stops a container: its stop signal, then SIGKILL after {@code timeout}. Idempotent: a
+     * stopped container is left as it is.
+     */
+    public void stop(String idOrPrefix, Duration timeout) throws PodException, IOException {
+        ContainerRecord record = find(idOrPrefix);
+        if (record.state() == ContainerState.EXITED) {
+            return;
+        }
+        OciRuntime runtime = runtimeOf(record);
+        CompletableFuture<Void> exited = exitSignals.computeIfAbsent(record.id(), k -> new CompletableFuture<>());
+        if (!timeout.isZero() && !timeout.isNegative()) {
+            signal(runtime, record, record.stopSignal());
+            if (await(exited, timeout)) {
+                return;
+            }
+            LOG.info("container {} ignored signal {} for {} s: killing it", Ids.shortId(record.id()), record.stopSignal(),
+                    timeout.toSeconds());
+        }
+        signal(runtime, record, SIGKILL);
+        if (!await(exited, KILL_GRACE)) {
+            throw new IOException("container " + record.id() + " did not exit within " + KILL_GRACE.toSeconds() + " s of SIGKILL");
+        }
+    }
+
+    private void signal(OciRuntime runtime, ContainerRecord record, int signal) throws IOException {
+        try {
+            runtime.kill(record.id(), signal);
+        } catch (OciRuntime.ContainerGoneException gone) {
+            // already exited; its exit file tells the rest
+        } catch (IOException e) {
+            if (!String.valueOf(e.getMessage()).contains("not running") && !String.valueOf(e.getMessage()).contains("process already finished")) {
+                throw e;
+            }
+        }
+    }
+
+    private static boolean await(CompletableFuture<Void> exited, Duration timeout) {
+        try {
+            exited.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return true;
+        }
+    }
+
+    /** conmon wrote an exit file: record the exit, with OOMKilled when conmon saw an OOM kill. */
+    private void onExit(String id, int code) {
+        Optional<ContainerRecord> found = store.get(id);
+        if (found.isEmpty()) {
+            return;
+        }
+        synchronized (lockOf(id)) {
+            ContainerRecord record = store.get(id).orElse(null);
+            if (record == null || record.state() == ContainerState.EXITED) {
+                signalExited(id);
+                return;
+            }
+            boolean oom = Files.exists(bundle(id).resolve("oom"));
+            String reason = oom ? "OOMKilled" : code == 0 ? "Completed" : "Error";
+            long finished = exitFileTime(id);
+            try {
+                store.save(record.exited(code, finished, reason, ""));
+            } catch (IOException e) {
+                LOG.error("cannot record the exit of container {}: {}", id, e.getMessage());
+            }
+            LOG.info("container {} exited with {} ({})", Ids.shortId(id), code, reason);
+        }
+        signalExited(id);
+    }
+
+    private void signalExited(String id) {
+        exitSignals.computeIfAbsent(id, k -> new CompletableFuture<>()).complete(null);
+    }
+
+    private long exitFileTime(String id) {
+        try {
+            return Ids.toNanos(Files.getLastModifiedTime(exits.fileOf(id)).toInstant());
+        } catch (IOException e) {
+            return Ids.nowNanos();
+        }
+    }
+
+    // ---------------------------------------------------------------- remove
+
+    /** Removes a container, killing it if it runs. Removing an unknown container succeeds. The log file stays. */
+    public void remove(String idOrPrefix) throws PodException, IOException {
+        ContainerRecord record;
+        try {
+            record = find(idOrPrefix);
+        } catch (ContainerException.NotFound e) {
+            return;
+        }
+        if (record.state() != ContainerState.EXITED) {
+            stop(record.id(), Duration.ZERO);
+        }
+        synchronized (lockOf(record.id())) {
+            if (store.get(record.id()).isEmpty()) {
+                return;
+            }
+            runtimeOf(record).delete(record.id());
+            snapshots.unmount(record.id(), rootfs(record.id()));
+            snapshots.remove(record.id());
+            Trees.deleteUnlessMounted(bundle(record.id()));
+            Files.deleteIfExists(exits.fileOf(record.id()));
+            store.delete(record.id());
+            Trees.deleteUnlessMounted(store.dirOf(record.id()));
+            names.remove(record.reservationKey(), record.id());
+            exitSignals.remove(record.id());
+        }
+        locks.remove(record.id());
+        LOG.info("container {} removed", Ids.shortId(record.id()));
+    }
+
+    // ---------------------------------------------------------------- pod hooks
+
+    @Override
+    public void stopAll(String podId, Duration timeout) throws IOException {
+        for (ContainerRecord c : inPod(podId)) {
+            try {
+                stop(c.id(), timeout);
+            } catch (PodException e) {
+                LOG.debug("container {} vanished while stopping its pod: {}", c.id(), e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public void removeAll(String podId) throws IOException {
+        for (ContainerRecord c : inPod(podId)) {
+            try {
+                remove(c.id());
+            } catch (PodException e) {
+                LOG.debug("container {} vanished while removing its pod: {}", c.id(), e.getMessage());
+            }
+        }
+    }
+
+    private List<ContainerRecord> inPod(String podId) {
+        return store.all().stream().filter(c -> c.podId().equals(podId)).toList();
+    }
+
+    // ---------------------------------------------------------------- exec, logs, resources
+
+    /** Output and exit code of a command run in the container. */
+    public record ExecResult(int exitCode, byte[] stdout, byte[] stderr, boolean timedOut) {}
+
+    /** Runs a command in a running container (ExecSync), capturing at most {@code outputLimit} bytes per stream. */
+    public ExecResult execSync(String idOrPrefix, List<String> cmd, Duration timeout, int outputLimit)
+            throws PodException, IOException {
+        ContainerRecord record = find(idOrPrefix);
+        if (record.state() != ContainerState.RUNNING) {
+            throw new ContainerException.WrongState("container " + record.id() + " is not running");
+        }
+        if (cmd.isEmpty()) {
+            throw new ContainerException.Invalid("cmd is empty");
+        }
+        ProcessResult r = runtimeOf(record).exec(record.id(), cmd, timeout, outputLimit);
+        return new ExecResult(r.exitCode(), r.stdout(), r.stderr(), r.timedOut());
+    }
+
+    /** Asks conmon to reopen the log file (after kubelet rotated it). */
+    public void reopenLog(String idOrPrefix) throws PodException, IOException {
+        ContainerRecord record = find(idOrPrefix);
+        if (record.state() != ContainerState.RUNNING) {
+            throw new ContainerException.WrongState("container " + record.id() + " is not running");
+        }
+        Path ctl = bundle(record.id()).resolve("ctl");
+        if (!Files.exists(ctl)) {
+            throw new IOException("conmon's control fifo " + ctl + " is missing");
+        }
+        // conmon's control message: "<type> <height> <width>\n", type 2 = reopen the log
+        try (var out = Files.newOutputStream(ctl)) {
+            out.write("2 0 0\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        if (record.logPath() != null) {
+            Path log = Path.of(record.logPath());
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!Files.exists(log)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("conmon did not reopen " + log + " within 10 s");
+                }
+                sleep(5);
+            }
+        }
+    }
+
+    /** Changes the cgroup limits of a running container (an OCI LinuxResources JSON document). */
+    public void updateResources(String idOrPrefix, byte[] resourcesJson) throws PodException, IOException {
+        ContainerRecord record = find(idOrPrefix);
+        if (record.state() == ContainerState.EXITED) {
+            throw new ContainerException.WrongState("container " + record.id() + " has exited");
+        }
+        runtimeOf(record).update(record.id(), resourcesJson);
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    public ContainerRecord find(String idOrPrefix) throws ContainerException {
+        if (idOrPrefix.isEmpty()) {
+            throw new ContainerException.Invalid("container ID is empty");
+        }
+        try {
+            return store.findByIdOrPrefix(idOrPrefix).orElseThrow(() -> new ContainerException.NotFound(idOrPrefix));
+        } catch (RecordStore.AmbiguousIdException e) {
+            throw new ContainerException.Invalid(e.getMessage());
+        }
+    }
+
+    public List<ContainerRecord> list() {
+        return List.copyOf(store.all());
+    }
+
+    public static Api.ContainerConfig config(ContainerRecord record) {
+        try {
+            return Api.ContainerConfig.parseFrom(record.config());
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("container record " + record.id() + " holds an unreadable config", e);
+        }
+    }
+
+    /** The container's OCI spec as written to its bundle (for verbose status), if the bundle exists. */
+    public Optional<String> specJson(String id) {
+        try {
+            return Optional.of(Files.readString(bundle(id).resolve("config.json")));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Image IDs that containers still use (so the image store can keep their layers). */
+    public List<String> imagesInUse() {
+        return store.all().stream().map(ContainerRecord::imageId).distinct().toList();
+    }
+
+    // ---------------------------------------------------------------- recovery
+
+    /**
+     * After a (re)start: loads records, then reconciles each with reality. Exits that happened
+     * while jcri was down are in conmon's exit files; a container the runtime no longer knows and
+     * that left no exit file (a reboot) is recorded as exited with code 255 ("Unknown").
+     */
+    public void recover() throws IOException {
+        for (ContainerRecord record : store.load()) {
+            names.put(record.reservationKey(), record.id());
+            exitSignals.put(record.id(), new CompletableFuture<>());
+            if (record.state() == ContainerState.EXITED) {
+                signalExited(record.id());
+                continue;
+            }
+            Optional<Integer> code = exits.exitCode(record.id());
+            if (code.isPresent()) {
+                onExit(record.id(), code.get());
+                continue;
+            }
+            OciRuntime runtime = runtimes.get(record.runtimeHandler());
+            Optional<String> runtimeState = runtime == null ? Optional.empty() : runtime.state(record.id());
+            if (runtimeState.isEmpty() || runtimeState.get().equals("stopped")) {
+                LOG.warn("container {} is gone without an exit status (reboot?): recording it as exited", Ids.shortId(record.id()));
+                store.save(record.exited(255, Ids.nowNanos(), "Unknown", "the container's state was lost"));
+                signalExited(record.id());
+            } else if (runtimeState.get().equals("running") && record.state() == ContainerState.CREATED) {
+                store.save(record.started(record.pid(), Ids.nowNanos())); // jcri died between runtime start and recording it
+            }
+        }
+        exits.rescan(this::onExit);
+        removeOrphanBundles();
+    }
+
+    /** Bundles with no record: a crash during CreateContainer. Unmount and delete them. */
+    private void removeOrphanBundles() throws IOException {
+        Path dir = state.resolve("containers");
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> bundles = Files.list(dir)) {
+            for (Path b : bundles.toList()) {
+                String id = b.getFileName().toString();
+                if (store.get(id).isEmpty()) {
+                    LOG.warn("removing orphaned container bundle {}", b);
+                    for (OciRuntime runtime : runtimes.values()) {
+                        runtime.delete(id);
+                    }
+                    if (snapshots.stat(id).isPresent()) {
+                        snapshots.unmount(id, b.resolve("rootfs"));
+                        snapshots.remove(id);
+                    }
+                    Trees.deleteUnlessMounted(b);
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private OciRuntime runtimeOf(ContainerRecord record) throws ContainerException {
+        OciRuntime runtime = runtimes.get(record.runtimeHandler());
+        if (runtime == null) {
+            throw new ContainerException.WrongState("runtime handler " + record.runtimeHandler() + " is no longer configured");
+        }
+        return runtime;
+    }
+
+    private Object lockOf(String id) {
+        return locks.computeIfAbsent(id, k -> new Object());
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+}

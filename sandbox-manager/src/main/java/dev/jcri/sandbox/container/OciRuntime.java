@@ -1,0 +1,144 @@
+package dev.jcri.sandbox.container;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jcri.linux.ChildProcess;
+import dev.jcri.linux.ProcessResult;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One OCI runtime handler (runc, crun): its binary and its state root. Commands follow the OCI
+ * runtime CLI both share (create is done by conmon; start, kill, delete, state, exec, update here).
+ */
+public final class OciRuntime {
+
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String handler;
+    private final Path binary;
+    private final Path stateRoot;
+    private final boolean systemdCgroup;
+
+    /**
+     * @param handler       the RuntimeClass handler name ("runc", "crun")
+     * @param binary        the runtime executable
+     * @param stateRoot     its --root (one per handler, under jcri's state dir)
+     * @param systemdCgroup whether cgroupsPath is in systemd's "slice:prefix:name" form
+     */
+    public OciRuntime(String handler, Path binary, Path stateRoot, boolean systemdCgroup) {
+        this.handler = handler;
+        this.binary = binary;
+        this.stateRoot = stateRoot;
+        this.systemdCgroup = systemdCgroup;
+    }
+
+    public String handler() {
+        return handler;
+    }
+
+    public Path binary() {
+        return binary;
+    }
+
+    /** The global flags every invocation carries (conmon passes them through --runtime-arg). */
+    public List<String> globalArgs() {
+        List<String> args = new ArrayList<>(List.of("--root=" + stateRoot));
+        if (systemdCgroup) {
+            args.add("--systemd-cgroup");
+        }
+        return args;
+    }
+
+    private List<String> command(String... args) {
+        List<String> argv = new ArrayList<>();
+        argv.add(binary.toString());
+        argv.addAll(globalArgs());
+        argv.addAll(List.of(args));
+        return argv;
+    }
+
+    public void start(String id) throws IOException {
+        run("start", id);
+    }
+
+    /** Sends a signal to the container's init process. */
+    public void kill(String id, int signal) throws IOException {
+        run("kill", id, Integer.toString(signal));
+    }
+
+    /** Deletes the runtime's state (and the container's cgroup); --force kills a live container first. */
+    public void delete(String id) throws IOException {
+        ProcessResult r = ChildProcess.command(command("delete", "--force", id)).timeout(COMMAND_TIMEOUT).run();
+        if (!r.succeeded() && !notFound(r)) {
+            throw new IOException(handler + " delete " + id + " failed: " + r.stderrText().strip());
+        }
+    }
+
+    /** The runtime's view ("created", "running", "stopped", "paused"), or empty if it does not know the container. */
+    public Optional<String> state(String id) throws IOException {
+        ProcessResult r = ChildProcess.command(command("state", id)).timeout(COMMAND_TIMEOUT).run();
+        if (!r.succeeded()) {
+            if (notFound(r)) {
+                return Optional.empty();
+            }
+            throw new IOException(handler + " state " + id + " failed: " + r.stderrText().strip());
+        }
+        JsonNode state = JSON.readTree(r.stdout());
+        return Optional.of(state.path("status").asText());
+    }
+
+    /** Applies new cgroup limits (an OCI LinuxResources JSON document) to a running container. */
+    public void update(String id, byte[] resourcesJson) throws IOException {
+        ProcessResult r = ChildProcess.command(command("update", "--resources", "-", id))
+                .stdin(resourcesJson).timeout(COMMAND_TIMEOUT).run();
+        if (!r.succeeded()) {
+            throw new IOException(handler + " update " + id + " failed: " + r.stderrText().strip());
+        }
+    }
+
+    /**
+     * Runs a command in the container (its spec's user, env, cwd and capabilities), capturing
+     * output up to {@code outputLimit} bytes per stream. On timeout the exec'd process tree is
+     * killed; the container itself is untouched.
+     */
+    public ProcessResult exec(String id, List<String> cmd, Duration timeout, int outputLimit) throws IOException {
+        List<String> argv = command("exec", id);
+        argv.addAll(cmd);
+        ChildProcess.Builder b = ChildProcess.command(argv).outputLimit(outputLimit);
+        if (timeout != null) {
+            b.timeout(timeout);
+        }
+        return b.run();
+    }
+
+    private void run(String verb, String... args) throws IOException {
+        List<String> all = new ArrayList<>(List.of(verb));
+        all.addAll(List.of(args));
+        ProcessResult r = ChildProcess.command(command(all.toArray(String[]::new))).timeout(COMMAND_TIMEOUT).run();
+        if (!r.succeeded()) {
+            String detail = r.stderrText().strip();
+            if (notFound(r)) {
+                throw new ContainerGoneException(handler + " " + verb + " " + String.join(" ", args) + ": " + detail);
+            }
+            throw new IOException(handler + " " + verb + " " + String.join(" ", args) + " failed: " + detail);
+        }
+    }
+
+    private static boolean notFound(ProcessResult r) {
+        String err = r.stderrText();
+        return err.contains("does not exist") || err.contains("not found") || err.contains("No such file");
+    }
+
+    /** The runtime no longer knows the container (it exited and was deleted, or never existed). */
+    public static final class ContainerGoneException extends IOException {
+        public ContainerGoneException(String message) {
+            super(message);
+        }
+    }
+}

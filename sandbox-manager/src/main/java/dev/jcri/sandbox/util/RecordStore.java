@@ -1,0 +1,112 @@
+package dev.jcri.sandbox.util;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jcri.linux.AtomicFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * JSON records, one file per object ({@code <dir>/<id>/<fileName>}), mirrored in memory: reads
+ * (List/Status calls, which kubelet makes every second) never touch the disk, and each change is
+ * written atomically, so a crash leaves the old record or the new one, never half of either.
+ */
+public final class RecordStore<T> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RecordStore.class);
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private final Path dir;
+    private final String fileName;
+    private final Class<T> type;
+    private final Function<T, String> idOf;
+    private final Map<String, T> byId = new ConcurrentHashMap<>();
+
+    public RecordStore(Path dir, String fileName, Class<T> type, Function<T, String> idOf) {
+        this.dir = dir;
+        this.fileName = fileName;
+        this.type = type;
+        this.idOf = idOf;
+    }
+
+    /** Loads every record; unreadable ones are logged and skipped (their files stay for inspection). */
+    public List<T> load() throws IOException {
+        Files.createDirectories(dir);
+        List<T> loaded = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(dir)) {
+            for (Path objectDir : entries.toList()) {
+                Path file = objectDir.resolve(fileName);
+                if (!Files.isRegularFile(file)) {
+                    continue;
+                }
+                try {
+                    T record = JSON.readValue(file.toFile(), type);
+                    byId.put(idOf.apply(record), record);
+                    loaded.add(record);
+                } catch (IOException e) {
+                    LOG.error("cannot read record {}: {}", file, e.getMessage());
+                }
+            }
+        }
+        return loaded;
+    }
+
+    /** The directory holding one object's record (and whatever else its owner keeps there). */
+    public Path dirOf(String id) {
+        return dir.resolve(id);
+    }
+
+    public void save(T record) throws IOException {
+        Path objectDir = dirOf(idOf.apply(record));
+        Files.createDirectories(objectDir);
+        AtomicFiles.write(objectDir.resolve(fileName), JSON.writeValueAsBytes(record));
+        byId.put(idOf.apply(record), record);
+    }
+
+    /** Forgets the record and deletes its file (not the rest of the object's directory). */
+    public void delete(String id) throws IOException {
+        Files.deleteIfExists(dirOf(id).resolve(fileName));
+        byId.remove(id);
+    }
+
+    public Optional<T> get(String id) {
+        return Optional.ofNullable(byId.get(id));
+    }
+
+    public Collection<T> all() {
+        return byId.values();
+    }
+
+    /** By full ID or unique prefix (crictl accepts prefixes); empty if none, an error if ambiguous. */
+    public Optional<T> findByIdOrPrefix(String idOrPrefix) throws AmbiguousIdException {
+        T exact = byId.get(idOrPrefix);
+        if (exact != null) {
+            return Optional.of(exact);
+        }
+        List<T> matches = byId.entrySet().stream().filter(e -> e.getKey().startsWith(idOrPrefix))
+                .map(Map.Entry::getValue).toList();
+        if (matches.size() > 1) {
+            throw new AmbiguousIdException(idOrPrefix);
+        }
+        return matches.stream().findFirst();
+    }
+
+    /** An ID prefix matching several objects. */
+    public static final class AmbiguousIdException extends Exception {
+        public AmbiguousIdException(String prefix) {
+            super("ID prefix " + prefix + " matches more than one object");
+        }
+    }
+}
