@@ -1,0 +1,38 @@
+package dev.jcri.snapshot;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.jcri.linux.AtomicFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Reads and writes {@link SnapshotRecord}s as {@code info.json} inside each snapshot directory.
+ *
+ * <p>One file per snapshot, next to its data, rather than one database: a snapshot directory is
+ * renamed into place together with its metadata, so "the directory exists" and "the snapshot is
+ * recorded" can never disagree after a crash. Writes are atomic (temp file, fsync, rename).
+ */
+final class MetadataStore {
+    static final String FILE_NAME = "info.json";
+
+    private final ObjectMapper json = new ObjectMapper()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES) // a newer version may add fields
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    void write(Path snapshotDir, SnapshotRecord record) throws IOException {
+        AtomicFiles.write(snapshotDir.resolve(FILE_NAME), out -> json.writeValue(out, record));
+    }
+
+    /** The record in a snapshot directory, or empty if it has none (an unfinished or foreign directory). */
+    Optional<SnapshotRecord> read(Path snapshotDir) throws IOException {
+        Path file = snapshotDir.resolve(FILE_NAME);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        return Optional.of(json.readValue(file.toFile(), SnapshotRecord.class));
+    }
+}

@@ -1,0 +1,494 @@
+package dev.jcri.snapshot;
+
+import dev.jcri.linux.AtomicFiles;
+import dev.jcri.linux.MountFlags;
+import dev.jcri.linux.Mounts;
+import dev.jcri.linux.PosixFiles;
+import dev.jcri.snapshot.layer.LayerApplier;
+import dev.jcri.snapshot.layer.LowerLayers;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Overlayfs snapshots on a local directory: committed image layers (the {@link LayerStore} side,
+ * keyed by chain ID, shared by every image with the same base), writable container snapshots and
+ * read-only views on top of them, their mounts, usage, removal and garbage collection.
+ *
+ * <p>Layout under the root given by the caller:
+ * <pre>
+ *   snapshots/&lt;id&gt;/info.json   metadata ({@link SnapshotRecord}), written before publication
+ *   snapshots/&lt;id&gt;/fs          a layer's contents, or a container's upper directory
+ *   snapshots/&lt;id&gt;/work        overlay's work directory (writable snapshots only)
+ *   staging/&lt;id&gt;               layers being applied, snapshots being made or deleted
+ * </pre>
+ * A snapshot exists exactly when its directory is in {@code snapshots/}: it is assembled in
+ * {@code staging/} and renamed into place in one step, and renamed back out before it is deleted,
+ * so a crash at any moment leaves either nothing or a complete snapshot ({@link Recovery} clears
+ * staging at start). Numeric ids keep overlay's option string short (see {@link OverlayMounter}).
+ *
+ * <p>Mount targets must lie outside the root: everything mounted inside it is treated as a
+ * crash leftover at start.
+ *
+ * <p>Thread-safe. Work on one key is serialised ({@link KeyLocks}); metadata in memory is guarded
+ * by one lock held only briefly, never across I/O of a layer.
+ */
+public final class OverlaySnapshotter implements LayerStore {
+    private static final Logger log = LoggerFactory.getLogger(OverlaySnapshotter.class);
+
+    private final Path root;
+    private final Path snapshotsDir;
+    private final Path stagingDir;
+    private final boolean syncOnCommit;
+    private final MetadataStore metadata = new MetadataStore();
+    private final OverlayMounter overlay;
+    private final KeyLocks keyLocks = new KeyLocks();
+    private final AtomicLong nextId;
+
+    private final Object lock = new Object();
+    private final Map<String, SnapshotRecord> byKey; // guarded by lock
+    private final Map<String, Integer> pendingChildren = new HashMap<>(); // parent key -> layers being applied on it; guarded by lock
+
+    private OverlaySnapshotter(Path root, boolean syncOnCommit) throws IOException {
+        this.root = root.toAbsolutePath().normalize();
+        this.snapshotsDir = Files.createDirectories(this.root.resolve("snapshots"));
+        this.stagingDir = Files.createDirectories(this.root.resolve("staging"));
+        this.syncOnCommit = syncOnCommit;
+        this.overlay = new OverlayMounter(snapshotsDir);
+        this.byKey = Recovery.run(this.root, snapshotsDir, stagingDir, metadata);
+        this.nextId = new AtomicLong(1 + byKey.values().stream().mapToLong(SnapshotRecord::id).max().orElse(0));
+    }
+
+    /** Opens (creating if needed) the store at {@code root} and recovers from any earlier crash. */
+    public static OverlaySnapshotter open(Path root) throws IOException {
+        return new OverlaySnapshotter(root, true);
+    }
+
+    /**
+     * As {@link #open(Path)}; {@code syncOnCommit=false} skips the syncfs(2) after each applied
+     * layer (faster, but a power loss can lose recently committed layers' data: only for tests
+     * and throwaway nodes).
+     */
+    public static OverlaySnapshotter open(Path root, boolean syncOnCommit) throws IOException {
+        return new OverlaySnapshotter(root, syncOnCommit);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    // ---------------------------------------------------------------- LayerStore (image side)
+
+    @Override
+    public boolean hasLayer(String chainId) {
+        synchronized (lock) {
+            SnapshotRecord r = byKey.get(chainId);
+            return r != null && r.kind() == SnapshotKind.COMMITTED;
+        }
+    }
+
+    @Override
+    public void applyLayer(String chainId, String parentChainId, InputStream uncompressedTar) throws IOException {
+        requireKey(chainId);
+        try (KeyLocks.Held held = keyLocks.lock(chainId)) {
+            long id;
+            List<SnapshotRecord> chain;
+            synchronized (lock) {
+                SnapshotRecord existing = byKey.get(chainId);
+                if (existing != null) {
+                    if (existing.kind() != SnapshotKind.COMMITTED) {
+                        throw new SnapshotExistsException(chainId, "key is taken by a " + existing.kind() + " snapshot");
+                    }
+                    return; // already applied (perhaps by a concurrent caller we waited for)
+                }
+                chain = committedChain(parentChainId);
+                if (parentChainId != null) {
+                    pendingChildren.merge(parentChainId, 1, Integer::sum); // parent must survive the apply
+                }
+                id = nextId.getAndIncrement();
+            }
+            try {
+                commitLayer(id, chainId, parentChainId, chain, uncompressedTar);
+            } finally {
+                if (parentChainId != null) {
+                    synchronized (lock) {
+                        pendingChildren.computeIfPresent(parentChainId, (k, n) -> n == 1 ? null : n - 1);
+                    }
+                }
+            }
+        }
+    }
+
+    private void commitLayer(long id, String chainId, String parentChainId, List<SnapshotRecord> chain,
+                             InputStream tar) throws IOException {
+        Path staging = stagingDir.resolve(Long.toString(id));
+        boolean published = false;
+        try {
+            Path fs = Files.createDirectories(staging.resolve("fs"));
+            List<Path> lowers = chain.stream().map(r -> fsDir(r.id())).toList();
+            long started = System.nanoTime();
+            var stats = new LayerApplier(fs, new LowerLayers(lowers)).apply(tar);
+            Usage usage = UsageCalculator.measure(fs);
+            SnapshotRecord record = new SnapshotRecord(SnapshotRecord.FORMAT_VERSION, id, chainId,
+                    SnapshotKind.COMMITTED, parentChainId, Map.of(), Instant.now().toString(), usage, List.of());
+            metadata.write(staging, record);
+            if (syncOnCommit) {
+                PosixFiles.syncfs(staging); // one flush for the whole layer instead of an fsync per file
+            }
+            publish(staging, record);
+            published = true;
+            log.info("applied layer {} as snapshot {}: {} entries, {} bytes on disk, {} ms", chainId, id,
+                    stats.entries(), usage.bytes(), (System.nanoTime() - started) / 1_000_000);
+        } finally {
+            if (!published) {
+                deleteQuietly(staging);
+            }
+        }
+    }
+
+    @Override
+    public Optional<Usage> layerUsage(String chainId) {
+        synchronized (lock) {
+            SnapshotRecord r = byKey.get(chainId);
+            return r == null || r.kind() != SnapshotKind.COMMITTED ? Optional.empty() : Optional.ofNullable(r.usage());
+        }
+    }
+
+    @Override
+    public boolean removeLayer(String chainId) throws IOException {
+        synchronized (lock) {
+            SnapshotRecord r = byKey.get(chainId);
+            if (r == null) {
+                return true;
+            }
+            if (r.kind() != SnapshotKind.COMMITTED) {
+                log.warn("removeLayer({}) refused: it is a {} snapshot, not a layer", chainId, r.kind());
+                return false;
+            }
+        }
+        try {
+            remove(chainId);
+            return true;
+        } catch (SnapshotInUseException e) {
+            log.debug("layer not removed: {}", e.getMessage());
+            return false;
+        } catch (SnapshotNotFoundException e) {
+            return true; // removed concurrently: the goal is reached
+        }
+    }
+
+    // ---------------------------------------------------------------- container side
+
+    /**
+     * Creates a writable snapshot {@code key} (typically the container ID) on the committed chain
+     * {@code parent} (null: an empty writable directory). Mount it with {@link #mount}.
+     */
+    public Snapshot prepare(String key, String parent, Map<String, String> labels) throws IOException {
+        return create(key, parent, labels, SnapshotKind.ACTIVE);
+    }
+
+    /** Creates a read-only view {@code key} of the committed chain {@code parent}. */
+    public Snapshot view(String key, String parent, Map<String, String> labels) throws IOException {
+        if (parent == null) {
+            throw new IllegalArgumentException("a view needs a parent layer");
+        }
+        return create(key, parent, labels, SnapshotKind.VIEW);
+    }
+
+    private Snapshot create(String key, String parent, Map<String, String> labels, SnapshotKind kind)
+            throws IOException {
+        requireKey(key);
+        try (KeyLocks.Held held = keyLocks.lock(key)) {
+            long id;
+            synchronized (lock) {
+                if (byKey.containsKey(key)) {
+                    throw new SnapshotExistsException(key, "snapshot already exists");
+                }
+                committedChain(parent);
+                id = nextId.getAndIncrement();
+            }
+            Path staging = stagingDir.resolve(Long.toString(id));
+            boolean published = false;
+            try {
+                Files.createDirectories(staging);
+                if (kind == SnapshotKind.ACTIVE) {
+                    Files.createDirectory(staging.resolve("fs"));
+                    Files.createDirectory(staging.resolve("work"));
+                }
+                SnapshotRecord record = new SnapshotRecord(SnapshotRecord.FORMAT_VERSION, id, key, kind, parent,
+                        labels, Instant.now().toString(), null, List.of());
+                metadata.write(staging, record);
+                synchronized (lock) {
+                    // The parent cannot have gone: removal refuses keys with pending work... except
+                    // this one, which is not yet visible as a child. Re-check under the lock.
+                    if (parent != null && !byKey.containsKey(parent)) {
+                        throw new SnapshotNotFoundException(parent, "parent removed while preparing " + key);
+                    }
+                    publishLocked(staging, record);
+                }
+                published = true;
+                return record.toSnapshot();
+            } finally {
+                if (!published) {
+                    deleteQuietly(staging);
+                }
+            }
+        }
+    }
+
+    /**
+     * Mounts snapshot {@code key} at {@code target} (an existing directory outside the root):
+     * <ul>
+     *   <li>writable with parents: overlay, lowerdir = the chain, upperdir/workdir = its own;</li>
+     *   <li>writable without parent: a bind mount of its directory;</li>
+     *   <li>view of one layer: a read-only bind mount; of several: a read-only overlay.</li>
+     * </ul>
+     */
+    public void mount(String key, Path target) throws IOException {
+        Path where = target.toAbsolutePath().normalize();
+        if (where.startsWith(root)) {
+            throw new IllegalArgumentException("mount target " + where + " is inside the snapshot root " + root);
+        }
+        try (KeyLocks.Held held = keyLocks.lock(key)) {
+            SnapshotRecord r;
+            List<SnapshotRecord> chain;
+            synchronized (lock) {
+                r = require(key);
+                if (r.kind() == SnapshotKind.COMMITTED) {
+                    throw new IllegalArgumentException("mount a view or a writable snapshot of " + key + ", not the layer itself");
+                }
+                chain = committedChain(r.parent());
+            }
+            List<Long> lowerIds = chain.stream().map(SnapshotRecord::id).toList();
+            if (r.kind() == SnapshotKind.ACTIVE) {
+                if (lowerIds.isEmpty()) {
+                    overlay.mountBind(r.id(), where, false);
+                } else {
+                    overlay.mountOverlay(lowerIds, r.id(), where);
+                }
+            } else if (lowerIds.size() == 1) {
+                overlay.mountBind(lowerIds.getFirst(), where, true);
+            } else {
+                overlay.mountOverlay(lowerIds, null, where);
+            }
+            try {
+                updateRecord(key, rec -> rec.withMount(where.toString()));
+            } catch (IOException e) {
+                Mounts.unmountIfMounted(where, MountFlags.UMOUNT_NOFOLLOW);
+                throw e;
+            }
+        }
+    }
+
+    /** Unmounts {@code target} (if mounted) and forgets it as a mount of {@code key}. */
+    public void unmount(String key, Path target) throws IOException {
+        Path where = target.toAbsolutePath().normalize();
+        try (KeyLocks.Held held = keyLocks.lock(key)) {
+            synchronized (lock) {
+                require(key);
+            }
+            Mounts.unmountIfMounted(where, MountFlags.UMOUNT_NOFOLLOW);
+            updateRecord(key, rec -> rec.withoutMount(where.toString()));
+        }
+    }
+
+    public Optional<Snapshot> stat(String key) {
+        synchronized (lock) {
+            return Optional.ofNullable(byKey.get(key)).map(SnapshotRecord::toSnapshot);
+        }
+    }
+
+    public List<Snapshot> list() {
+        synchronized (lock) {
+            return byKey.values().stream().sorted(Comparator.comparingLong(SnapshotRecord::id))
+                    .map(SnapshotRecord::toSnapshot).toList();
+        }
+    }
+
+    /**
+     * Disk usage of one snapshot, its own directory only. Committed: stored at commit (they never
+     * change). Writable: walks its upper directory now. Views: zero (no directory of their own).
+     */
+    public Usage usage(String key) throws IOException {
+        SnapshotRecord r;
+        synchronized (lock) {
+            r = require(key);
+        }
+        return switch (r.kind()) {
+            case COMMITTED -> r.usage();
+            case ACTIVE -> UsageCalculator.measure(fsDir(r.id()));
+            case VIEW -> new Usage(0, 0);
+        };
+    }
+
+    /**
+     * Removes a snapshot of any kind. Refused with {@link SnapshotInUseException} while other
+     * snapshots are built on it, a layer is being applied on it, or it is still mounted.
+     */
+    public void remove(String key) throws IOException {
+        try (KeyLocks.Held held = keyLocks.lock(key)) {
+            SnapshotRecord r;
+            synchronized (lock) {
+                r = require(key);
+                List<String> children = byKey.values().stream().filter(c -> key.equals(c.parent()))
+                        .map(SnapshotRecord::key).toList();
+                if (!children.isEmpty()) {
+                    throw new SnapshotInUseException(key, "snapshots are built on it: " + children);
+                }
+                if (pendingChildren.containsKey(key)) {
+                    throw new SnapshotInUseException(key, "a layer is being applied on it");
+                }
+                for (String target : r.mounts()) {
+                    if (Mounts.isMountPoint(Path.of(target))) {
+                        throw new SnapshotInUseException(key, "mounted at " + target);
+                    }
+                }
+                byKey.remove(key);
+            }
+            Path dir = snapshotsDir.resolve(Long.toString(r.id()));
+            Path trash = stagingDir.resolve(r.id() + "-removed");
+            Files.move(dir, trash, StandardCopyOption.ATOMIC_MOVE); // gone in one step, even if deletion is cut short
+            AtomicFiles.fsyncDirectory(snapshotsDir);
+            TreeDeletion.delete(trash);
+        }
+    }
+
+    /**
+     * Garbage collection: removes every committed layer that is not in {@code keep}, not an
+     * ancestor of a kept one, and not under a writable snapshot or view. {@code keep} holds the
+     * chain IDs of the layers images still reference (top layers suffice: parents are implied).
+     * Returns the keys removed; layers that became busy meanwhile are skipped.
+     */
+    public List<String> removeUnreferenced(Set<String> keep) throws IOException {
+        List<SnapshotRecord> victims = new ArrayList<>();
+        synchronized (lock) {
+            Set<String> reachable = new HashSet<>();
+            for (SnapshotRecord r : byKey.values()) {
+                if (keep.contains(r.key()) || r.kind() != SnapshotKind.COMMITTED) {
+                    for (String k = r.key(); k != null && reachable.add(k); ) {
+                        SnapshotRecord p = byKey.get(k);
+                        k = p == null ? null : p.parent();
+                    }
+                }
+            }
+            for (SnapshotRecord r : byKey.values()) {
+                if (!reachable.contains(r.key())) {
+                    victims.add(r);
+                }
+            }
+        }
+        // Children before parents: a higher id is always newer than its parent.
+        victims.sort(Comparator.comparingLong(SnapshotRecord::id).reversed());
+        List<String> removed = new ArrayList<>();
+        for (SnapshotRecord r : victims) {
+            try {
+                remove(r.key());
+                removed.add(r.key());
+            } catch (SnapshotInUseException | SnapshotNotFoundException e) {
+                log.info("garbage collection skipped {}: {}", r.key(), e.getMessage());
+            }
+        }
+        return removed;
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    /** The committed chain from {@code top} down to its base; empty for null. Caller holds the lock. */
+    private List<SnapshotRecord> committedChain(String top) throws IOException {
+        List<SnapshotRecord> chain = new ArrayList<>();
+        for (String k = top; k != null; ) {
+            SnapshotRecord r = byKey.get(k);
+            if (r == null) {
+                throw new SnapshotNotFoundException(k, k.equals(top) ? "parent layer not found" : "ancestor layer missing");
+            }
+            if (r.kind() != SnapshotKind.COMMITTED) {
+                throw new IllegalArgumentException(k + " is a " + r.kind() + " snapshot; only committed layers can be parents");
+            }
+            chain.add(r);
+            k = r.parent();
+        }
+        return chain;
+    }
+
+    private SnapshotRecord require(String key) throws SnapshotNotFoundException {
+        SnapshotRecord r = byKey.get(key);
+        if (r == null) {
+            throw new SnapshotNotFoundException(key, "no such snapshot");
+        }
+        return r;
+    }
+
+    private void publish(Path staging, SnapshotRecord record) throws IOException {
+        synchronized (lock) {
+            publishLocked(staging, record);
+        }
+    }
+
+    /** Renames the finished directory into snapshots/ (the moment it exists) and indexes it. */
+    private void publishLocked(Path staging, SnapshotRecord record) throws IOException {
+        Files.move(staging, snapshotsDir.resolve(Long.toString(record.id())), StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.fsyncDirectory(snapshotsDir);
+        byKey.put(record.key(), record);
+    }
+
+    @FunctionalInterface
+    private interface RecordChange {
+        SnapshotRecord apply(SnapshotRecord r);
+    }
+
+    /** Rewrites one record's metadata; caller holds the key's lock, so changes of one key don't interleave. */
+    private void updateRecord(String key, RecordChange change) throws IOException {
+        SnapshotRecord updated;
+        synchronized (lock) {
+            updated = change.apply(require(key));
+        }
+        metadata.write(snapshotsDir.resolve(Long.toString(updated.id())), updated);
+        synchronized (lock) {
+            byKey.put(key, updated);
+        }
+    }
+
+    /** The directory holding a snapshot's own files (a layer's diff, a container's upper dir); for tests and diagnostics. */
+    Path contentDirectory(String key) throws SnapshotNotFoundException {
+        synchronized (lock) {
+            return fsDir(require(key).id());
+        }
+    }
+
+    /** The mount options a chain would use; for tests and diagnostics. */
+    OverlayMounter mounter() {
+        return overlay;
+    }
+
+    private Path fsDir(long id) {
+        return snapshotsDir.resolve(Long.toString(id)).resolve("fs");
+    }
+
+    private static void requireKey(String key) {
+        if (key == null || key.isBlank()) {
+            throw new IllegalArgumentException("snapshot key must not be empty");
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try {
+            TreeDeletion.delete(dir);
+        } catch (IOException e) {
+            log.warn("could not remove {} (it will be removed at next start): {}", dir, e.toString());
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package dev.jcri.snapshot.layer;
+
+import dev.jcri.linux.FileStatus;
+import dev.jcri.linux.PosixFiles;
+import dev.jcri.linux.Xattrs;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Turns the parent part of a member name into a real directory inside the layer, never outside.
+ *
+ * <p>Components are resolved one by one against the merged view (this layer over the lower ones),
+ * without letting the kernel follow anything: a symlink met on the way, whether an earlier entry
+ * of this layer planted it or a lower layer has it, is expanded here with the layer root as "/"
+ * and {@code ..} stopping at the root (as if chrooted, like containerd's scoped resolution). So a
+ * link {@code evil -> /etc} followed by {@code evil/passwd} writes {@code <layer>/etc/passwd}, and
+ * {@code lib -> usr/lib} in a base layer makes {@code lib/x.so} land in {@code usr/lib}.
+ *
+ * <p>Missing directories are created; if a lower layer has one there, its owner, mode, xattrs and
+ * mtime are copied (else the merged view would change that directory's attributes). A directory
+ * that replaces a whiteout of this layer is made opaque, or the deleted lower content would reappear.
+ *
+ * <p>Resolved directories are cached (most entries share a parent with the previous one); removing
+ * a directory must call {@link #forget}.
+ */
+final class DirectoryResolver {
+    private static final int MAX_SYMLINK_HOPS = 40; // Linux's own limit (ELOOP)
+
+    private final Path root;
+    private final LowerLayers lowers;
+    private final DirectoryTimes times;
+    private final Set<String> knownDirectories = new HashSet<>();
+    /** Known directories that are setgid with a non-root group: what is created in them inherits that group. */
+    private final Set<String> groupSetting = new HashSet<>();
+
+    DirectoryResolver(Path root, LowerLayers lowers, DirectoryTimes times) {
+        this.root = root;
+        this.lowers = lowers;
+        this.times = times;
+        knownDirectories.add("");
+    }
+
+    /** A real directory in the layer for these cleaned components, created as needed. */
+    Path resolve(List<String> parts, String entryName) throws IOException {
+        String key = LayerPaths.join(parts);
+        if (knownDirectories.contains(key)) {
+            return key.isEmpty() ? root : root.resolve(key);
+        }
+        Deque<String> todo = new ArrayDeque<>(parts);
+        List<String> done = new ArrayList<>();
+        int hops = 0;
+        while (!todo.isEmpty()) {
+            String c = todo.removeFirst();
+            if (c.isEmpty() || c.equals(".")) {
+                continue;
+            }
+            if (c.equals("..")) {
+                if (!done.isEmpty()) {
+                    done.removeLast(); // at the root, ".." is the root
+                }
+                continue;
+            }
+            done.add(c);
+            String rel = LayerPaths.join(done);
+            if (knownDirectories.contains(rel)) {
+                continue;
+            }
+            Path p = root.resolve(rel);
+            Optional<FileStatus> here = PosixFiles.lstatIfExists(p);
+            String symlinkTarget = null;
+            if (here.isPresent() && here.get().isDirectory()) {
+                remember(p, here.get().permissions(), here.get().gid());
+            } else if (here.isPresent() && here.get().isSymlink()) {
+                symlinkTarget = PosixFiles.readlink(p);
+            } else if (here.isPresent() && !here.get().isWhiteout()) {
+                throw new LayerApplyException(entryName, "'" + rel + "' is not a directory in this layer");
+            } else {
+                // Absent here (or deleted by this layer's whiteout): what do the lower layers show?
+                Optional<LowerLayers.LowerFile> lower = here.isPresent() ? Optional.empty() : lowers.lookup(done);
+                if (lower.isPresent() && lower.get().status().isSymlink()) {
+                    symlinkTarget = PosixFiles.readlink(lower.get().path());
+                } else {
+                    createDirectory(p, lower.filter(l -> l.status().isDirectory()), here.isPresent());
+                    FileStatus made = PosixFiles.lstat(p);
+                    remember(p, made.permissions(), made.gid());
+                }
+            }
+            if (symlinkTarget != null) {
+                if (++hops > MAX_SYMLINK_HOPS) {
+                    throw new LayerApplyException(entryName, "too many levels of symbolic links at '" + rel + "'");
+                }
+                done.removeLast();
+                if (symlinkTarget.startsWith("/")) {
+                    done.clear(); // absolute targets are relative to the layer root, never the host's
+                }
+                List<String> expanded = List.of(symlinkTarget.split("/"));
+                for (int i = expanded.size() - 1; i >= 0; i--) {
+                    todo.addFirst(expanded.get(i));
+                }
+            }
+        }
+        String resolved = LayerPaths.join(done);
+        return resolved.isEmpty() ? root : root.resolve(resolved);
+    }
+
+    private void createDirectory(Path p, Optional<LowerLayers.LowerFile> lowerDir, boolean replacesWhiteout)
+            throws IOException {
+        if (replacesWhiteout) {
+            Files.delete(p);
+        }
+        Files.createDirectory(p);
+        if (lowerDir.isPresent()) {
+            FileStatus st = lowerDir.get().status();
+            FileMetadata.copyFrom(lowerDir.get().path(), st, p);
+            times.record(p, st.mtimeSeconds(), st.mtimeNanos());
+        } else {
+            PosixFiles.chmod(p, 0755); // what tar and containerd use for implied parents
+        }
+        if (replacesWhiteout) {
+            Xattrs.set(p, LowerLayers.OPAQUE_XATTR, "y".getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
+    /** Records a directory the applier created or found at a cleaned, symlink-free path, with its final metadata. */
+    void remember(Path dir, int permissions, long gid) {
+        String rel = relative(dir);
+        knownDirectories.add(rel);
+        if ((permissions & 02000) != 0 && gid != 0) {
+            groupSetting.add(rel);
+        } else {
+            groupSetting.remove(rel);
+        }
+    }
+
+    /** Whether entries created in {@code dir} (a resolved directory) inherit a non-root group. */
+    boolean setsGroup(Path dir) {
+        return !groupSetting.isEmpty() && groupSetting.contains(relative(dir));
+    }
+
+    /** Must be called before a path is removed: it and everything below stop being known directories. */
+    void forget(Path removed) {
+        String rel = relative(removed);
+        String prefix = rel + "/";
+        knownDirectories.removeIf(k -> k.equals(rel) || k.startsWith(prefix));
+        groupSetting.removeIf(k -> k.equals(rel) || k.startsWith(prefix));
+        knownDirectories.add("");
+    }
+
+    private String relative(Path p) {
+        return root.relativize(p).toString();
+    }
+}
