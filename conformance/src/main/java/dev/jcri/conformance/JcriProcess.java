@@ -75,11 +75,19 @@ public final class JcriProcess implements AutoCloseable {
     /** Starts jcri and waits until its socket answers a connection. */
     public static JcriProcess start(Path dir, List<String> extraArgs) throws IOException {
         JcriProcess jcri = launch(dir, extraArgs);
-        jcri.awaitServing(Duration.ofSeconds(60));
+        jcri.awaitServing(Duration.ofSeconds(120));
         return jcri;
     }
 
     public void awaitServing(Duration timeout) {
+        try {
+            awaitReadyLine(timeout);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; its log so far:\n" + logText(), e);
+        }
+    }
+
+    private void awaitReadyLine(Duration timeout) {
         Deadline.await("jcri to serve on " + socket() + " (log: " + log + ")", timeout, () -> {
             if (!process.isAlive()) {
                 throw new AssertionError("jcri exited with " + process.exitValue() + " before serving:\n" + logText());

@@ -27,13 +27,16 @@ public final class SharedRuntime implements ParameterResolver {
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
-        return type == CriClient.class || type == JcriProcess.class;
+        return type == CriClient.class || type == JcriProcess.class || type == TestNetwork.class;
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         Runtime runtime = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
                 .computeIfAbsent(Runtime.class, key -> Runtime.open(), Runtime.class);
+        if (parameter.getParameter().getType() == TestNetwork.class) {
+            return network(context);
+        }
         if (parameter.getParameter().getType() == JcriProcess.class) {
             org.junit.jupiter.api.Assumptions.assumeTrue(runtime.jcri != null, "needs the suite's own jcri");
             return runtime.jcri;
@@ -42,16 +45,18 @@ public final class SharedRuntime implements ParameterResolver {
     }
 
     /** The client and, when the suite started it, the jcri process behind it. */
-    private record Runtime(CriClient client, JcriProcess jcri) implements AutoCloseable {
+    private record Runtime(CriClient client, JcriProcess jcri, TestNetwork network) implements AutoCloseable {
         static Runtime open() {
             String external = externalEndpoint();
             if (external != null) {
-                return new Runtime(new CriClient(CriClient.socketOf(external)), null);
+                return new Runtime(new CriClient(CriClient.socketOf(external)), null, null);
             }
             try {
                 Path dir = Files.createTempDirectory("jcri-suite-");
-                JcriProcess jcri = JcriProcess.start(dir, List.of("--log-level", "debug"));
-                return new Runtime(new CriClient(jcri.socket()), jcri);
+                TestNetwork network = TestNetwork.create(dir);
+                Path config = Files.writeString(dir.resolve("jcri.toml"), network.jcriConfig());
+                JcriProcess jcri = JcriProcess.start(dir, List.of("--log-level", "debug", "--config", config.toString()));
+                return new Runtime(new CriClient(jcri.socket()), jcri, network);
             } catch (Exception e) {
                 throw new IllegalStateException("cannot start jcri for the suite", e);
             }
@@ -63,6 +68,17 @@ public final class SharedRuntime implements ParameterResolver {
             if (jcri != null) {
                 jcri.close();
             }
+            if (network != null) {
+                network.close();
+            }
         }
+    }
+
+    /** The suite's own CNI network (skips the test against an external runtime). */
+    public static TestNetwork network(ExtensionContext context) {
+        Runtime runtime = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                .computeIfAbsent(Runtime.class, key -> Runtime.open(), Runtime.class);
+        org.junit.jupiter.api.Assumptions.assumeTrue(runtime.network != null, "needs the suite's own network");
+        return runtime.network;
     }
 }

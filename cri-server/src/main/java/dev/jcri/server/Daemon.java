@@ -1,5 +1,7 @@
 package dev.jcri.server;
 
+import dev.jcri.cni.CniNetwork;
+import dev.jcri.cni.CniOptions;
 import dev.jcri.sandbox.CgroupDriver;
 import dev.jcri.sandbox.cgroup.CgroupFs;
 import dev.jcri.sandbox.pod.PodNetwork;
@@ -11,6 +13,7 @@ import dev.jcri.server.grpc.CallObserver;
 import dev.jcri.server.grpc.ServiceBinder;
 import dev.jcri.server.grpc.UnixSocketServer;
 import dev.jcri.server.metrics.MetricsEndpoint;
+import dev.jcri.server.network.CniPodNetwork;
 import dev.jcri.server.rpc.PodSandboxRpcs;
 import dev.jcri.server.rpc.ImageRpcs;
 import dev.jcri.server.rpc.RuntimeInfoRpcs;
@@ -67,13 +70,21 @@ public final class Daemon implements AutoCloseable {
         CgroupDriver cgroupDriver = CgroupDriver.fromConfig(config.get(Settings.CGROUP_DRIVER));
         ServiceBinder runtimeService = new ServiceBinder(RuntimeServiceGrpc.getServiceDescriptor());
         ServiceBinder imageService = new ServiceBinder(ImageServiceGrpc.getServiceDescriptor());
-        PodNetwork podNetwork = new PodNetworkNotWired();
+        PodNetwork podNetwork = new CniPodNetwork(new CniNetwork(CniOptions.of(config.path(Settings.CNI_CONF_DIR),
+                config.get(Settings.CNI_BIN_DIRS).stream().map(Path::of).toList(),
+                config.path(Settings.ROOT).resolve("cni"),
+                Duration.ofSeconds(config.get(Settings.CNI_PLUGIN_TIMEOUT_SECONDS)))));
         PodSandboxManager pods = new PodSandboxManager(config.path(Settings.ROOT), config.path(Settings.STATE), podNetwork,
                 CgroupFs.detect(), cgroupDriver, Set.of("runc", "crun"), DEFAULT_OCI_RUNTIME);
         pods.recover();
 
         new RuntimeInfoRpcs(config, cgroupDriver, DEFAULT_OCI_RUNTIME, podNetwork).register(runtimeService);
         new PodSandboxRpcs(pods).register(runtimeService);
+        // One snapshotter for the whole daemon: images commit layers to it, containers build on them.
+        OverlaySnapshotter snapshotter = OverlaySnapshotter.open(config.path(Settings.ROOT).resolve("snapshotter"));
+        ImageService images = ImageService.open(config.path(Settings.ROOT).resolve("images"), snapshotter.root(),
+                RegistrySettings.toRegistryConfig(config), snapshotter, registry);
+        new ImageRpcs(images).register(imageService);
 
         MetricsEndpoint metrics = null;
         String metricsAddress = config.get(Settings.METRICS_ADDRESS);
@@ -104,32 +115,6 @@ public final class Daemon implements AutoCloseable {
     public static final class StartupException extends IOException {
         public StartupException(String message) {
             super(message);
-        }
-    }
-
-    /**
-     * Until CNI is wired (cni-integration), pods needing their own network cannot be created;
-     * host-network pods can. Reports NetworkReady=false with the reason kubelet expects.
-     */
-    private static final class PodNetworkNotWired implements PodNetwork {
-        @Override
-        public Readiness readiness() {
-            return new Readiness(false, "NetworkPluginNotReady", "jcri: CNI pod networking is not wired yet");
-        }
-
-        @Override
-        public List<String> attach(String podId, Path netns, runtime.v1.Api.PodSandboxConfig config) throws IOException {
-            throw new IOException("pod networking is not available");
-        }
-
-        @Override
-        public void detach(String podId, Path netns, runtime.v1.Api.PodSandboxConfig config) {
-            // nothing was ever attached
-        }
-
-        @Override
-        public Set<String> attachedPods() {
-            return Set.of();
         }
     }
 

@@ -112,8 +112,9 @@ public final class ConfigLoader {
                 String l = lines[i].strip();
                 if (l.startsWith("[") && l.endsWith("]")) {
                     table = l.replaceAll("^\\[+|\\]+$", "").strip();
-                    if (table.equals(dottedKey)) {
-                        return i + 1;
+                    String unquoted = table.replace("\"", "");
+                    if (unquoted.equals(dottedKey) || unquoted.startsWith(dottedKey + ".")) {
+                        return i + 1; // the key's table, or the first of its nested tables
                     }
                     continue;
                 }

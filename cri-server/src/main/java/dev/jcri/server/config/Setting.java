@@ -2,6 +2,11 @@ package dev.jcri.server.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.List;
 import java.util.function.Function;
 
@@ -12,6 +17,9 @@ import java.util.function.Function;
  * @param <T> the Java type of the value
  */
 public record Setting<T>(String key, T defaultValue, String comment, ValueType<T> type) {
+
+    /** A mirror endpoint: http(s)://host[:port] or host[:port] (IPv6 hosts in brackets). */
+    private static final Pattern ENDPOINT = Pattern.compile("(https?://)?[A-Za-z0-9.\\-]+(:[0-9]{1,5})?/?|(https?://)?\\[[0-9a-fA-F:]+\\](:[0-9]{1,5})?/?");
 
     /** The TOML table that holds this key ("" for the top level). */
     public String table() {
@@ -36,6 +44,10 @@ public record Setting<T>(String key, T defaultValue, String comment, ValueType<T
             T value;
             try {
                 value = parse.apply(node);
+            } catch (IllegalArgumentException e) {
+                // a nested table's parser names the exact problem
+                throw new IllegalArgumentException("expected " + expected
+                        + (e.getMessage() != null ? " (" + e.getMessage() + ")" : ""));
             } catch (RuntimeException e) {
                 value = null;
             }
@@ -91,6 +103,79 @@ public record Setting<T>(String key, T defaultValue, String comment, ValueType<T
                 }
                 return List.copyOf(out);
             }, list -> "[" + String.join(", ", list.stream().map(Setting::quote).toList()) + "]");
+        }
+
+        /**
+         * A table of registry hosts to mirror endpoints:
+         * {@code [registry.mirrors."docker.io"]} then {@code endpoints = ["http://127.0.0.1:5000"]}.
+         */
+        public static ValueType<Map<String, List<String>>> mirrorTable() {
+            return new ValueType<>("tables [registry.mirrors.\"HOST\"] with endpoints = [\"http://host:port\", ...]", n -> {
+                if (!n.isObject()) {
+                    return null;
+                }
+                Map<String, List<String>> out = new LinkedHashMap<>();
+                for (var e : n.properties()) {
+                    JsonNode t = e.getValue();
+                    if (!t.isObject()) {
+                        throw new IllegalArgumentException("\"" + e.getKey() + "\" is not a table");
+                    }
+                    for (var k : t.properties()) {
+                        if (!k.getKey().equals("endpoints")) {
+                            throw new IllegalArgumentException("unknown key '" + k.getKey() + "' in \"" + e.getKey() + "\"");
+                        }
+                    }
+                    JsonNode endpoints = t.get("endpoints");
+                    if (endpoints == null || !endpoints.isArray()) {
+                        throw new IllegalArgumentException("\"" + e.getKey() + "\" needs endpoints = [...]");
+                    }
+                    List<String> list = new ArrayList<>();
+                    for (JsonNode ep : endpoints) {
+                        String v = ep.isTextual() ? ep.asText() : "";
+                        if (!ENDPOINT.matcher(v).matches()) {
+                            throw new IllegalArgumentException("endpoint " + ep + " of \"" + e.getKey()
+                                    + "\" is not http(s)://host[:port] or host[:port]");
+                        }
+                        list.add(v);
+                    }
+                    out.put(e.getKey(), List.copyOf(list));
+                }
+                return Collections.unmodifiableMap(out);
+            }, map -> "{" + String.join(", ", map.entrySet().stream().map(e -> quote(e.getKey()) + " = { endpoints = ["
+                    + String.join(", ", e.getValue().stream().map(Setting::quote).toList()) + "] }").toList()) + "}");
+        }
+
+        /** A table of registry hosts to their settings: {@code [registry.configs."HOST"]} insecure, ca_file, credentials. */
+        public static ValueType<Map<String, RegistryHostSettings>> registryHostTable() {
+            return new ValueType<>("tables [registry.configs.\"HOST\"] with keys "
+                    + String.join(", ", new TreeSet<>(RegistryHostSettings.KEYS.keySet())), n -> {
+                if (!n.isObject()) {
+                    return null;
+                }
+                Map<String, RegistryHostSettings> out = new LinkedHashMap<>();
+                for (var e : n.properties()) {
+                    JsonNode t = e.getValue();
+                    if (!t.isObject()) {
+                        throw new IllegalArgumentException("\"" + e.getKey() + "\" is not a table");
+                    }
+                    for (var k : t.properties()) {
+                        String expect = RegistryHostSettings.KEYS.get(k.getKey());
+                        if (expect == null) {
+                            throw new IllegalArgumentException("unknown key '" + k.getKey() + "' in \"" + e.getKey() + "\"");
+                        }
+                        boolean ok = k.getKey().equals("insecure") ? k.getValue().isBoolean()
+                                : k.getValue().isTextual() && (!k.getKey().equals("ca_file") || k.getValue().asText().startsWith("/"));
+                        if (!ok) {
+                            throw new IllegalArgumentException(k.getKey() + " of \"" + e.getKey() + "\" must be " + expect);
+                        }
+                    }
+                    out.put(e.getKey(), new RegistryHostSettings(t.path("insecure").asBoolean(false), t.path("ca_file").asText(""),
+                            t.path("username").asText(""), t.path("password").asText(""), t.path("auth").asText(""),
+                            t.path("identity_token").asText("")));
+                }
+                return Collections.unmodifiableMap(out);
+            }, map -> "{" + String.join(", ", map.entrySet().stream()
+                    .map(e -> quote(e.getKey()) + " = " + e.getValue().toToml()).toList()) + "}");
         }
     }
 

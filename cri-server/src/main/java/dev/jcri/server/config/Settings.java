@@ -2,6 +2,7 @@ package dev.jcri.server.config;
 
 import dev.jcri.server.config.Setting.ValueType;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every configuration key jcri knows, with its built-in default: the one place defaults live.
@@ -44,9 +45,57 @@ public final class Settings {
                     + "the metrics are unauthenticated, so exposing them beyond the node is an explicit choice.",
             ValueType.listenAddressOrEmpty());
 
+    public static final Setting<Long> REGISTRY_STALL_TIMEOUT_SECONDS = new Setting<>("registry.stall_timeout_seconds", 60L,
+            "A registry download that receives no byte for this long is aborted (and the pull fails).",
+            ValueType.integer(1, 3600));
+
+    public static final Setting<Long> REGISTRY_MAX_CONCURRENT_DOWNLOADS = new Setting<>("registry.max_concurrent_downloads", 3L,
+            "Layers downloaded at the same time, over all pulls.", ValueType.integer(1, 64));
+
+    public static final Setting<Long> REGISTRY_MAX_ATTEMPTS = new Setting<>("registry.max_attempts", 4L,
+            "Tries per registry request on transient errors (connection failures, HTTP 5xx and 429), with\n"
+                    + "backoff; a download cut short resumes where it stopped.",
+            ValueType.integer(1, 20));
+
+    public static final Setting<Map<String, List<String>>> REGISTRY_MIRRORS = new Setting<>("registry.mirrors", Map.of(),
+            "Mirrors per registry host, tried in order before the registry itself (containerd's CRI convention).\n"
+                    + "Write one table per registry instead of this empty inline table, e.g.:\n"
+                    + "  [registry.mirrors.\"docker.io\"]\n"
+                    + "  endpoints = [\"http://127.0.0.1:5000\", \"https://mirror.example.com\"]\n"
+                    + "An endpoint is http(s)://host[:port], or host[:port] for HTTPS (plain HTTP too when the host\n"
+                    + "is loopback or insecure). Registries on loopback addresses need no entry to use plain HTTP.",
+            ValueType.mirrorTable());
+
+    public static final Setting<Map<String, RegistryHostSettings>> REGISTRY_CONFIGS = new Setting<>("registry.configs", Map.of(),
+            "Settings per registry or mirror host (\"host\" or \"host:port\"), one table each, e.g.:\n"
+                    + "  [registry.configs.\"registry.example.com:5000\"]\n"
+                    + "  insecure = false          # true: plain HTTP allowed, TLS certificates not verified\n"
+                    + "  ca_file = \"/etc/jcri/certs/example-ca.pem\"   # extra CAs, beside the system's\n"
+                    + "  username = \"puller\"      # credentials used when the pull request carries none;\n"
+                    + "  password = \"secret\"      # or auth = base64(\"user:password\"), or identity_token",
+            ValueType.registryHostTable());
+
+    public static final Setting<String> CNI_CONF_DIR = new Setting<>("cni.conf_dir", "/etc/cni/net.d",
+            "CNI network configs: the lexically first valid .conflist/.conf/.json is used, and changes\n"
+                    + "are picked up without a restart. NetworkReady is false while none is valid.",
+            ValueType.absolutePath());
+
+    public static final Setting<List<String>> CNI_BIN_DIRS = new Setting<>("cni.bin_dirs",
+            List.of("/opt/cni/bin", "/usr/lib/cni"),
+            "Directories searched for CNI plugin binaries, in order (Debian installs them in /usr/lib/cni).\n"
+                    + "Attachment results are cached under ROOT/cni for DEL after restarts.",
+            ValueType.absolutePaths());
+
+    public static final Setting<Long> CNI_PLUGIN_TIMEOUT_SECONDS = new Setting<>("cni.plugin_timeout_seconds", 60L,
+            "Limit for one plugin run; the plugin's process tree is killed after it and the step rolled back.",
+            ValueType.integer(1, 600));
+
     /** All settings, in the order they are documented. */
     public static final List<Setting<?>> ALL = List.of(
             SOCKET, ROOT, STATE, LOG_LEVEL, CGROUP_DRIVER,
             GRPC_MAX_MESSAGE_BYTES, GRPC_SHUTDOWN_GRACE_SECONDS,
-            METRICS_ADDRESS);
+            METRICS_ADDRESS,
+            CNI_CONF_DIR, CNI_BIN_DIRS, CNI_PLUGIN_TIMEOUT_SECONDS,
+            REGISTRY_STALL_TIMEOUT_SECONDS, REGISTRY_MAX_CONCURRENT_DOWNLOADS, REGISTRY_MAX_ATTEMPTS,
+            REGISTRY_MIRRORS, REGISTRY_CONFIGS);
 }

@@ -259,7 +259,8 @@ public final class PodSandboxManager {
         if (record.infra() != null) {
             InfraProcess.kill(record.infra());
         }
-        if (record.sharedNamespaces().contains("net")) {
+        if (record.sharedNamespaces().contains("net") && record.state() != PodState.STOPPED) {
+            // kubelet repeats StopPodSandbox: tear the network down once (a failure leaves the state, so a retry repeats it)
             network.detach(record.id(), paths.namespacePin("net"), config(record));
             NamespacePins.destroy(paths.namespacePin("net"));
         }
