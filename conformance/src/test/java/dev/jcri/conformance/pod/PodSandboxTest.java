@@ -143,6 +143,22 @@ class PodSandboxTest {
     }
 
     @Test
+    void podResourcesPlusOverheadLimitTheCgroupJcriCreates(CriClient cri) throws Exception {
+        Api.PodSandboxConfig.Builder builder = Pods.config("limits", false, Api.NamespaceMode.CONTAINER);
+        String cgroup = "/jcri-test/pod" + builder.getMetadata().getUid();
+        builder.getLinuxBuilder().setCgroupParent(cgroup)
+                .setResources(Api.LinuxContainerResources.newBuilder().setMemoryLimitInBytes(64L << 20))
+                .setOverhead(Api.LinuxContainerResources.newBuilder().setMemoryLimitInBytes(16L << 20));
+        String id = Pods.run(cri, builder.build());
+        Path v2 = Path.of("/sys/fs/cgroup", cgroup, "memory.max");
+        Path v1 = Path.of("/sys/fs/cgroup/memory", cgroup, "memory.limit_in_bytes");
+        String limit = Files.readString(Files.exists(v2) ? v2 : v1).strip();
+        assertEquals(Long.toString(80L << 20), limit);
+        Pods.stopAndRemove(cri, id);
+        assertEquals(List.of(), HostState.cgroupDirs(cgroup));
+    }
+
+    @Test
     void badRequestsAreRejectedWithClearErrorsAndChangeNothing(CriClient cri) {
         int podsBefore = cri.runtime().listPodSandbox(Api.ListPodSandboxRequest.getDefaultInstance()).getItemsCount();
 

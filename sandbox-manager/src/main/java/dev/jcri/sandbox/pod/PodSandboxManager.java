@@ -7,6 +7,7 @@ import dev.jcri.linux.Mounts;
 import dev.jcri.sandbox.CgroupDriver;
 import dev.jcri.sandbox.cgroup.CgroupFs;
 import dev.jcri.sandbox.cgroup.CgroupParents;
+import dev.jcri.sandbox.cgroup.PodResources;
 import dev.jcri.sandbox.util.Ids;
 import dev.jcri.sandbox.util.RecordStore;
 import dev.jcri.sandbox.util.Trees;
@@ -206,6 +207,9 @@ public final class PodSandboxManager {
                     undo.add(() -> CgroupFs.removeCreated(created));
                     record = record.withCreatedCgroups(created.stream().map(Path::toString).toList());
                     store.save(record);
+                    if (created.stream().anyMatch(d -> d.endsWith(Path.of(cgroupPath.replaceAll("^/+", ""))))) {
+                        PodResources.apply(cgroups, cgroupPath, PodResources.effective(config.getLinux()));
+                    }
                 }
 
                 if (ns.getPid() == Api.NamespaceMode.POD) {
