@@ -63,7 +63,7 @@ public final class PodResources {
 
     /** cgroup v1 shares [2..262144] onto v2 weight [1..10000], the mapping runc and the kernel docs use. */
     static long sharesToWeight(long shares) {
-        return 1 + ((Math.clamp(shares, 2, 262144) - 2) * 9999) / 262142;
+        return 1 + ((Math.clamp(shares, 2L, 262144L) - 2) * 9999) / 262142;
     }
 
     private static void write(Path file, String value) throws IOException {
