@@ -23,6 +23,32 @@ public final class PosixFiles {
     private static final int O_DIRECTORY = 0200000;
     private static final int O_CLOEXEC = 02000000;
 
+    private static final class UmaskHolder {
+        static final int UMASK = readUmask();
+    }
+
+    /**
+     * The process umask, read once from /proc/self/status (Linux 4.7+): umask(2) can only be read
+     * by setting it, which would race with every thread creating files meanwhile. The daemon does
+     * not change its umask while running.
+     */
+    public static int umask() {
+        return UmaskHolder.UMASK;
+    }
+
+    private static int readUmask() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Umask:")) {
+                    return Integer.parseInt(line.substring("Umask:".length()).strip(), 8);
+                }
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            // fall through: assume the most restrictive common value, callers then chmod more often
+        }
+        return 077;
+    }
+
     /** makedev(3) for glibc's 64-bit dev_t layout. */
     public static long makedev(int major, int minor) {
         long ma = major & 0xffffffffL;

@@ -11,6 +11,9 @@ import java.util.Optional;
  * diffID(L0); chainID(Ln) = sha256(chainID(Ln-1) + " " + diffID(Ln))), so two images sharing a base
  * share its snapshots. The caller computes chain IDs and decompresses layers; this side only sees
  * uncompressed tar streams.
+ *
+ * <p>Implemented by {@link OverlaySnapshotter}, which also offers the container side (writable
+ * snapshots, views, mounts, garbage collection).
  */
 public interface LayerStore {
 
@@ -22,6 +25,9 @@ public interface LayerStore {
      * commits it as {@code chainId}. Atomic: on failure nothing of it remains; if the layer already
      * exists the stream is not read and the call returns. Concurrent calls for the same chain ID
      * apply it once.
+     *
+     * <p>The stream is read to its end (past the tar end-of-archive marker), so a digest computed
+     * by a wrapping stream covers every byte. The caller closes it.
      *
      * @throws IOException on a malformed tar, an I/O error, or a missing parent
      */

@@ -24,10 +24,22 @@ final class FileMetadata {
      */
     static void apply(Path path, int type, long uid, long gid, int permissions, Map<String, byte[]> xattrs,
                       boolean inheritedGroup) throws IOException {
-        if (uid != 0 || gid != 0 || inheritedGroup) { // else: files we create as root already belong to 0:0
+        apply(path, type, uid, gid, permissions, xattrs, inheritedGroup, false);
+    }
+
+    /**
+     * @param modeSetAtCreation whether the file was created with {@code permissions} as its mode
+     *                          (then chmod is needed only if the umask or a chown changed it)
+     */
+    static void apply(Path path, int type, long uid, long gid, int permissions, Map<String, byte[]> xattrs,
+                      boolean inheritedGroup, boolean modeSetAtCreation) throws IOException {
+        boolean chowned = uid != 0 || gid != 0 || inheritedGroup; // else: what we create as root is already 0:0
+        if (chowned) {
             PosixFiles.lchown(path, (int) uid, (int) gid);
         }
-        if (type != FileStatus.S_IFLNK) { // a symlink's mode is always 0777 on Linux
+        boolean exactAlready = modeSetAtCreation && !chowned && (permissions & ~0777) == 0
+                && (permissions & PosixFiles.umask()) == 0;
+        if (type != FileStatus.S_IFLNK && !exactAlready) { // a symlink's mode is always 0777 on Linux
             PosixFiles.chmod(path, permissions);
         }
         for (Map.Entry<String, byte[]> x : xattrs.entrySet()) {

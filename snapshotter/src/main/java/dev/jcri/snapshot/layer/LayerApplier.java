@@ -19,6 +19,11 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 import jnr.constants.platform.Errno;
@@ -45,6 +50,24 @@ public final class LayerApplier {
     private static final Logger log = LoggerFactory.getLogger(LayerApplier.class);
     private static final String WHITEOUT_PREFIX = ".wh.";
     private static final String OPAQUE_MARKER = ".wh..wh..opq";
+
+    private static final Set<StandardOpenOption> CREATE_NEW_FOR_WRITING =
+            Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    /** open(2) mode attributes for the 512 permission combinations, built once. */
+    private static final FileAttribute<?>[] CREATION_MODES = new FileAttribute<?>[512];
+
+    static {
+        PosixFilePermission[] bits = PosixFilePermission.values(); // OWNER_READ .. OTHERS_EXECUTE: 0400 .. 0001
+        for (int mode = 0; mode < 512; mode++) {
+            Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
+            for (int i = 0; i < 9; i++) {
+                if ((mode & (0400 >> i)) != 0) {
+                    set.add(bits[i]);
+                }
+            }
+            CREATION_MODES[mode] = PosixFilePermissions.asFileAttribute(set);
+        }
+    }
 
     private final Path root;
     private final DirectoryTimes directoryTimes = new DirectoryTimes();
@@ -160,12 +183,14 @@ public final class LayerApplier {
     }
 
     private void applyRegularFile(TarReader reader, TarEntry e, Path target, Path parent) throws IOException {
+        // Created with its final mode when the umask allows, which saves a chmod per file.
+        FileAttribute<?> mode = CREATION_MODES[e.permissions() & 0777];
         FileChannel ch;
         try {
-            ch = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            ch = FileChannel.open(target, CREATE_NEW_FOR_WRITING, mode);
         } catch (FileAlreadyExistsException exists) { // O_EXCL: also what stops us writing through a symlink
             removeExisting(target);
-            ch = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            ch = FileChannel.open(target, CREATE_NEW_FOR_WRITING, mode);
         }
         try (FileChannel out = ch) {
             if (e.size() > 0) {
@@ -174,7 +199,9 @@ public final class LayerApplier {
                 contentBytes += e.size();
             }
         }
-        finishNonDirectory(e, target, parent, FileStatus.S_IFREG);
+        FileMetadata.apply(target, FileStatus.S_IFREG, e.uid(), e.gid(), e.permissions(), e.xattrs(),
+                dirs.setsGroup(parent), true);
+        PosixFiles.setTimes(target, e.mtimeSeconds(), e.mtimeNanos(), e.mtimeSeconds(), e.mtimeNanos());
     }
 
     private void applyHardlink(TarEntry e, Path target) throws IOException {
