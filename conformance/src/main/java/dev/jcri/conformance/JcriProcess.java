@@ -58,7 +58,9 @@ public final class JcriProcess implements AutoCloseable {
         command.addAll(extraArgs);
         Path log = dir.resolve("jcri.log");
         long logStart = Files.exists(log) ? Files.size(log) : 0;
-        Process process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("LC_ALL", "C.UTF-8"); // as bin/jcri does: layer file names are UTF-8
+        Process process = builder
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
