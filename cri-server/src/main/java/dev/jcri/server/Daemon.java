@@ -2,7 +2,14 @@ package dev.jcri.server;
 
 import dev.jcri.cni.CniNetwork;
 import dev.jcri.cni.CniOptions;
+import dev.jcri.image.ImageService;
 import dev.jcri.sandbox.CgroupDriver;
+import dev.jcri.sandbox.RuntimeBinaries;
+import dev.jcri.sandbox.container.Conmon;
+import dev.jcri.sandbox.container.ContainerManager;
+import dev.jcri.sandbox.container.OciRuntime;
+import dev.jcri.sandbox.container.RuntimeHandlers;
+import dev.jcri.snapshot.OverlaySnapshotter;
 import dev.jcri.sandbox.cgroup.CgroupFs;
 import dev.jcri.sandbox.pod.PodNetwork;
 import dev.jcri.sandbox.pod.PodSandboxManager;
@@ -14,6 +21,10 @@ import dev.jcri.server.grpc.ServiceBinder;
 import dev.jcri.server.grpc.UnixSocketServer;
 import dev.jcri.server.metrics.MetricsEndpoint;
 import dev.jcri.server.network.CniPodNetwork;
+import dev.jcri.server.config.RegistrySettings;
+import dev.jcri.server.rpc.ContainerImages;
+import dev.jcri.server.rpc.ContainerRpcs;
+import dev.jcri.server.rpc.ImageRpcs;
 import dev.jcri.server.rpc.PodSandboxRpcs;
 import dev.jcri.server.rpc.ImageRpcs;
 import dev.jcri.server.rpc.RuntimeInfoRpcs;
@@ -31,6 +42,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,9 +56,6 @@ import runtime.v1.RuntimeServiceGrpc;
 public final class Daemon implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
-
-    /** The OCI runtime of the default handler (configurable once containers land). */
-    private static final String DEFAULT_OCI_RUNTIME = "runc";
 
     private final JcriConfig config;
     private final UnixSocketServer server;
@@ -74,16 +83,35 @@ public final class Daemon implements AutoCloseable {
                 config.get(Settings.CNI_BIN_DIRS).stream().map(Path::of).toList(),
                 config.path(Settings.ROOT).resolve("cni"),
                 Duration.ofSeconds(config.get(Settings.CNI_PLUGIN_TIMEOUT_SECONDS)))));
+        String defaultHandler = config.get(Settings.RUNTIME_DEFAULT_HANDLER);
+        if (!config.get(Settings.RUNTIME_HANDLERS).containsKey(defaultHandler)) {
+            throw new StartupException("runtime.default_handler \"" + defaultHandler + "\" is not in runtime.handlers "
+                    + config.get(Settings.RUNTIME_HANDLERS).keySet());
+        }
+        CgroupFs cgroupFs = CgroupFs.detect();
         PodSandboxManager pods = new PodSandboxManager(config.path(Settings.ROOT), config.path(Settings.STATE), podNetwork,
-                CgroupFs.detect(), cgroupDriver, Set.of("runc", "crun"), DEFAULT_OCI_RUNTIME);
+                cgroupFs, cgroupDriver, config.get(Settings.RUNTIME_HANDLERS).keySet(), defaultHandler);
         pods.recover();
 
-        new RuntimeInfoRpcs(config, cgroupDriver, DEFAULT_OCI_RUNTIME, podNetwork).register(runtimeService);
-        new PodSandboxRpcs(pods).register(runtimeService);
+        Path root = config.path(Settings.ROOT);
+        Path state = config.path(Settings.STATE);
         // One snapshotter for the whole daemon: images commit layers to it, containers build on them.
-        OverlaySnapshotter snapshotter = OverlaySnapshotter.open(config.path(Settings.ROOT).resolve("snapshotter"));
-        ImageService images = ImageService.open(config.path(Settings.ROOT).resolve("images"), snapshotter.root(),
-                RegistrySettings.toRegistryConfig(config), snapshotter, registry);
+        OverlaySnapshotter snapshots = OverlaySnapshotter.open(root.resolve("snapshots"));
+        ImageService images = ImageService.open(root.resolve("images"), snapshots.root(),
+                RegistrySettings.toRegistryConfig(config), snapshots, registry);
+        Map<String, OciRuntime> runtimes = RuntimeHandlers.open(config.get(Settings.RUNTIME_HANDLERS), state,
+                cgroupDriver == CgroupDriver.SYSTEMD);
+        Conmon conmon = new Conmon(RuntimeBinaries.find(config.get(Settings.RUNTIME_CONMON)).orElseThrow(() ->
+                new StartupException("conmon (" + config.get(Settings.RUNTIME_CONMON) + ") not found: install it (Debian package conmon)")));
+        ContainerManager containers = new ContainerManager(root, state, pods, snapshots, conmon, runtimes, cgroupDriver,
+                cgroupFs.isV2());
+        containers.recover();
+
+        new RuntimeInfoRpcs(config, cgroupDriver, defaultHandler, podNetwork).register(runtimeService);
+        new PodSandboxRpcs(pods).register(runtimeService);
+        ContainerImages containerImages = new ContainerImages(images);
+        new ContainerRpcs(containers, containerImages, containers::resourcesJson, containerImages::releaseUnusedLayers)
+                .register(runtimeService);
         new ImageRpcs(images).register(imageService);
 
         MetricsEndpoint metrics = null;

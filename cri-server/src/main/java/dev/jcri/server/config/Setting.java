@@ -109,6 +109,24 @@ public record Setting<T>(String key, T defaultValue, String comment, ValueType<T
          * A table of registry hosts to mirror endpoints:
          * {@code [registry.mirrors."docker.io"]} then {@code endpoints = ["http://127.0.0.1:5000"]}.
          */
+        /** An inline table of names to non-empty strings: {@code { runc = "runc", crun = "/usr/bin/crun" }}. */
+        public static ValueType<Map<String, String>> stringTable(String what) {
+            return new ValueType<>("an inline table of " + what, n -> {
+                if (!n.isObject() || n.isEmpty()) {
+                    return null;
+                }
+                Map<String, String> out = new LinkedHashMap<>();
+                for (var e : n.properties()) {
+                    if (!e.getValue().isTextual() || e.getValue().asText().isBlank()) {
+                        throw new IllegalArgumentException("\"" + e.getKey() + "\" must be a non-empty string");
+                    }
+                    out.put(e.getKey(), e.getValue().asText());
+                }
+                return Collections.unmodifiableMap(out);
+            }, map -> "{ " + String.join(", ", map.entrySet().stream()
+                    .map(e -> e.getKey() + " = " + quote(e.getValue())).toList()) + " }");
+        }
+
         public static ValueType<Map<String, List<String>>> mirrorTable() {
             return new ValueType<>("tables [registry.mirrors.\"HOST\"] with endpoints = [\"http://host:port\", ...]", n -> {
                 if (!n.isObject()) {

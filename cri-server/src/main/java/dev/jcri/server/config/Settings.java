@@ -90,12 +90,34 @@ public final class Settings {
             "Limit for one plugin run; the plugin's process tree is killed after it and the step rolled back.",
             ValueType.integer(1, 600));
 
+    public static final Setting<Map<String, String>> RUNTIME_HANDLERS = new Setting<>("runtime.handlers",
+            orderedMap("runc", "runc", "crun", "crun"),
+            "OCI runtimes by RuntimeClass handler name: name = binary (a name on PATH or an absolute path).\n"
+                    + "A pod's runtime_handler picks one; \"\" means runtime.default_handler.",
+            ValueType.stringTable("handler names to runtime binaries"));
+
+    public static final Setting<String> RUNTIME_DEFAULT_HANDLER = new Setting<>("runtime.default_handler", "runc",
+            "The handler of pods that name none (it must be a key of runtime.handlers).", ValueType.string());
+
+    public static final Setting<String> RUNTIME_CONMON = new Setting<>("runtime.conmon", "conmon",
+            "The container monitor binary (conmon: survives jcri restarts, writes logs and exit codes).",
+            ValueType.string());
+
+    private static Map<String, String> orderedMap(String... keysAndValues) {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
     /** All settings, in the order they are documented. */
     public static final List<Setting<?>> ALL = List.of(
             SOCKET, ROOT, STATE, LOG_LEVEL, CGROUP_DRIVER,
             GRPC_MAX_MESSAGE_BYTES, GRPC_SHUTDOWN_GRACE_SECONDS,
             METRICS_ADDRESS,
             CNI_CONF_DIR, CNI_BIN_DIRS, CNI_PLUGIN_TIMEOUT_SECONDS,
+            RUNTIME_HANDLERS, RUNTIME_DEFAULT_HANDLER, RUNTIME_CONMON,
             REGISTRY_STALL_TIMEOUT_SECONDS, REGISTRY_MAX_CONCURRENT_DOWNLOADS, REGISTRY_MAX_ATTEMPTS,
             REGISTRY_MIRRORS, REGISTRY_CONFIGS);
 }

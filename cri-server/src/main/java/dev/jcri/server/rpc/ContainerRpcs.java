@@ -42,11 +42,18 @@ public final class ContainerRpcs {
     private final ContainerManager containers;
     private final ImageResolver images;
     private final ResourcesRenderer resources;
+    private final Runnable afterRemove;
 
-    public ContainerRpcs(ContainerManager containers, ImageResolver images, ResourcesRenderer resources) {
+    /**
+     * @param afterRemove runs after a container is removed (lets the image store free layers of
+     *                    images that were removed while the container used them)
+     */
+    public ContainerRpcs(ContainerManager containers, ImageResolver images, ResourcesRenderer resources,
+            Runnable afterRemove) {
         this.containers = containers;
         this.images = images;
         this.resources = resources;
+        this.afterRemove = afterRemove;
     }
 
     public void register(ServiceBinder runtime) {
@@ -102,6 +109,7 @@ public final class ContainerRpcs {
         } catch (PodException e) {
             throw toStatus(e);
         }
+        afterRemove.run();
         return Api.RemoveContainerResponse.getDefaultInstance();
     }
 

@@ -1,6 +1,7 @@
 package dev.jcri.sandbox.cgroup;
 
 import dev.jcri.linux.MountInfo;
+import dev.jcri.linux.ProcFiles;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileSystemException;
@@ -98,8 +99,8 @@ public final class CgroupFs {
     private static void inheritCpuset(Path dir) throws IOException {
         for (String file : List.of("cpuset.cpus", "cpuset.mems")) {
             Path own = dir.resolve(file);
-            if (Files.exists(own) && Files.readString(own).isBlank()) {
-                Files.writeString(own, Files.readString(dir.getParent().resolve(file)).strip());
+            if (Files.exists(own) && ProcFiles.read(own).isBlank()) {
+                Files.writeString(own, ProcFiles.read(dir.getParent().resolve(file)).strip());
             }
         }
     }

@@ -22,7 +22,8 @@ import java.util.concurrent.TimeoutException;
  * the CRI log format, records the exit code in {@code <exit-dir>/<id>} (which jcri watches) and
  * notes an OOM kill in {@code <bundle>/oom}.
  *
- * <p>conmon reports the created container's pid (or the runtime's error) as JSON on the file
+ * <p>conmon needs its exit and attach directories to exist (it dies silently otherwise). It
+ * reports the created container's pid (or the runtime's error) as JSON on the file
  * descriptor named by {@code _OCI_SYNCPIPE}. Java cannot hand a child an arbitrary descriptor, so
  * a shell wrapper makes fd 3 a copy of our stdout pipe and points stdout at /dev/null before it
  * execs conmon.
@@ -56,6 +57,8 @@ public final class Conmon {
      * once the container exists (in state "created": its process waits for {@code start}).
      */
     public long create(CreateRequest r, Duration timeout) throws IOException {
+        java.nio.file.Files.createDirectories(r.exitDir());
+        java.nio.file.Files.createDirectories(r.attachDir());
         List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", WRAPPER, "jcri-conmon", binary.toString(),
                 "--api-version", "1",
                 "--cid", r.containerId(), "--cuuid", r.containerId(), "--name", r.name(),
@@ -100,7 +103,7 @@ public final class Conmon {
                 throw new IOException("conmon exited without reporting the container: " + stderrText(stderr));
             }
             JsonNode json = JSON.readTree(report);
-            long pid = json.path("pid").asLong(-1);
+            long pid = json.path("data").asLong(-1); // conmon's sync message: {"data": PID} or {"data": -1, "message": ...}
             if (pid <= 0) {
                 String message = json.path("message").asText("").strip();
                 throw new IOException("creating the container failed: " + (message.isEmpty() ? stderrText(stderr) : message));

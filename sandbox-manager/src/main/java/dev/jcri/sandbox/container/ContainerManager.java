@@ -10,6 +10,9 @@ import dev.jcri.sandbox.pod.PodPaths;
 import dev.jcri.sandbox.pod.PodRecord;
 import dev.jcri.sandbox.pod.PodSandboxManager;
 import dev.jcri.sandbox.pod.PodState;
+import dev.jcri.sandbox.spec.BuiltSpec;
+import dev.jcri.sandbox.spec.InvalidContainerConfigException;
+import dev.jcri.sandbox.spec.OciSpecBuilder;
 import dev.jcri.sandbox.spec.SpecInput;
 import dev.jcri.sandbox.util.Ids;
 import dev.jcri.sandbox.util.RecordStore;
@@ -48,19 +51,12 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
     private static final Duration KILL_GRACE = Duration.ofSeconds(30);
     private static final int SIGKILL = 9;
 
-    /** Builds a container's OCI spec (spec package); a seam so the life cycle does not depend on spec details. */
-    @FunctionalInterface
-    public interface SpecRenderer {
-        RenderedSpec render(SpecInput input) throws ContainerException, IOException;
-    }
-
     private final RecordStore<ContainerRecord> store;
     private final Path state;
     private final PodSandboxManager pods;
     private final OverlaySnapshotter snapshots;
     private final Conmon conmon;
     private final Map<String, OciRuntime> runtimes;
-    private final SpecRenderer specs;
     private final CgroupDriver cgroupDriver;
     private final boolean cgroupV2;
     private final ExitWatcher exits;
@@ -69,7 +65,7 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
     private final Map<String, CompletableFuture<Void>> exitSignals = new ConcurrentHashMap<>();
 
     public ContainerManager(Path root, Path state, PodSandboxManager pods, OverlaySnapshotter snapshots, Conmon conmon,
-            Map<String, OciRuntime> runtimes, SpecRenderer specs, CgroupDriver cgroupDriver, boolean cgroupV2)
+            Map<String, OciRuntime> runtimes, CgroupDriver cgroupDriver, boolean cgroupV2)
             throws IOException {
         this.store = new RecordStore<>(root.resolve("containers"), "container.json", ContainerRecord.class,
                 ContainerRecord::id);
@@ -78,7 +74,6 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
         this.snapshots = snapshots;
         this.conmon = conmon;
         this.runtimes = Map.copyOf(runtimes);
-        this.specs = specs;
         this.cgroupDriver = cgroupDriver;
         this.cgroupV2 = cgroupV2;
         this.exits = new ExitWatcher(state.resolve("exits"), this::onExit);
@@ -131,11 +126,11 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
                 snapshots.mount(id, rootfs(id));
                 undo.add(() -> snapshots.unmount(id, rootfs(id)));
 
-                RenderedSpec spec = specs.render(specInput(id, config, pod, podConfig, image));
+                BuiltSpec spec = buildSpec(specInput(id, config, pod, podConfig, image));
                 for (String volume : spec.imageVolumes()) {
                     Files.createDirectories(rootfs(id).resolve(volume.replaceAll("^/+", "")));
                 }
-                AtomicFiles.write(bundle.resolve("config.json"), spec.configJson());
+                AtomicFiles.write(bundle.resolve("config.json"), spec.toJson());
 
                 Path logPath = logPath(podConfig, config);
                 Path log = logPath != null ? logPath : bundle.resolve("console.log");
@@ -171,11 +166,13 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
         boolean privatePid = false;
         switch (ns.getPid()) {
             case POD -> {
-                if (pod.infra() == null) {
-                    throw new ContainerException.Invalid("namespace_options.pid=POD but pod " + pod.id()
-                            + " was not created with a shared PID namespace");
+                // POD is also the proto default: in a pod that shares no PID namespace it means the
+                // container's own (containerd likewise gives such containers a fresh one)
+                if (pod.infra() != null) {
+                    pidNs = pod.infra().pidNamespace();
+                } else {
+                    privatePid = true;
                 }
-                pidNs = pod.infra().pidNamespace();
             }
             case CONTAINER -> privatePid = true;
             case NODE -> { }
@@ -189,8 +186,27 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
                 pidNs, privatePid);
         SpecInput.PodFilePaths files = new SpecInput.PodFilePaths(paths.hostname(), paths.hosts(), paths.resolvConf(),
                 owned(pod, "ipc") ? paths.shm() : null);
-        return new SpecInput(id, config, podConfig, image.config(), rootfs(id), namespaces, files,
+        Api.ContainerConfig restricted = config.toBuilder().setLinux(config.getLinux().toBuilder()
+                .setResources(OomScores.restrict(config.getLinux().getResources()))).build();
+        return new SpecInput(id, restricted, podConfig, image.config(), rootfs(id), namespaces, files,
                 cgroupsPath(podConfig, id), cgroupV2);
+    }
+
+    private static BuiltSpec buildSpec(SpecInput input) throws ContainerException {
+        try {
+            return OciSpecBuilder.build(input);
+        } catch (InvalidContainerConfigException e) {
+            throw new ContainerException.Invalid(e.getMessage());
+        }
+    }
+
+    /** New cgroup limits for a running container, in the runtime's update format. */
+    public byte[] resourcesJson(Api.LinuxContainerResources resources) throws ContainerException {
+        try {
+            return OciSpecBuilder.resourcesJson(OomScores.restrict(resources), cgroupV2);
+        } catch (InvalidContainerConfigException e) {
+            throw new ContainerException.Invalid(e.getMessage());
+        }
     }
 
     private Path targetPidNamespace(String targetId) throws ContainerException {
@@ -367,7 +383,6 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
             Trees.deleteUnlessMounted(bundle(record.id()));
             Files.deleteIfExists(exits.fileOf(record.id()));
             store.delete(record.id());
-            Trees.deleteUnlessMounted(store.dirOf(record.id()));
             names.remove(record.reservationKey(), record.id());
             exitSignals.remove(record.id());
         }

@@ -1,5 +1,6 @@
 package dev.jcri.sandbox.pod;
 
+import dev.jcri.linux.ProcFiles;
 import dev.jcri.linux.Signals;
 import dev.jcri.sandbox.RuntimeBinaries;
 import java.io.IOException;
@@ -100,7 +101,7 @@ public final class InfraProcess {
 
     private static boolean isCatatonit(long pid) {
         try {
-            return Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip().equals("catatonit");
+            return ProcFiles.read(Path.of("/proc", Long.toString(pid), "comm")).strip().equals("catatonit");
         } catch (IOException e) {
             return false;
         }
@@ -109,7 +110,7 @@ public final class InfraProcess {
     /** Field 22 of /proc/PID/stat: start time in clock ticks since boot. A zombie counts as gone. */
     static Optional<Long> startTicks(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String stat = ProcFiles.read(Path.of("/proc", Long.toString(pid), "stat"));
             String afterComm = stat.substring(stat.lastIndexOf(')') + 2);
             String[] fields = afterComm.split(" ");
             if (fields[0].equals("Z") || fields[0].equals("X")) {

@@ -435,7 +435,7 @@ public final class PodSandboxManager {
 
     private static String hostHostname() {
         try {
-            return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+            return dev.jcri.linux.ProcFiles.read(Path.of("/proc/sys/kernel/hostname")).strip();
         } catch (IOException e) {
             try {
                 return InetAddress.getLocalHost().getHostName();

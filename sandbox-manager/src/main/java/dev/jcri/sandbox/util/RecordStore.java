@@ -75,10 +75,15 @@ public final class RecordStore<T> {
         byId.put(idOf.apply(record), record);
     }
 
-    /** Forgets the record and deletes its file (not the rest of the object's directory). */
+    /** Forgets the record and deletes its file, and its directory if nothing else is left in it. */
     public void delete(String id) throws IOException {
         Files.deleteIfExists(dirOf(id).resolve(fileName));
         byId.remove(id);
+        try {
+            Files.deleteIfExists(dirOf(id));
+        } catch (java.nio.file.DirectoryNotEmptyException e) {
+            // the owner keeps more there and deletes it itself
+        }
     }
 
     public Optional<T> get(String id) {

@@ -1,0 +1,209 @@
+package dev.jcri.conformance.registry;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A Docker token server for a {@link TestRegistry} with token auth, on 127.0.0.1: {@code GET
+ * /token?service=..&scope=..} with Basic credentials returns a JWT (RS256, signed with a key whose
+ * self-signed certificate, made by {@code openssl}, is the registry's root bundle and travels in
+ * the token's x5c header). Wrong credentials get 401. Counts the tokens it issued.
+ */
+public final class TokenServer implements AutoCloseable {
+
+    public static final String SERVICE = "jcri-test-registry";
+    public static final String ISSUER = "jcri-test-token-server";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpServer server;
+    private final Path dir;
+    private final Path certificate;
+    private final PrivateKey key;
+    private final String certDer;
+    private final String username;
+    private final String password;
+    private final long lifetimeSeconds;
+    private final AtomicInteger issued = new AtomicInteger();
+
+    private TokenServer(Path dir, String username, String password, long lifetimeSeconds) throws IOException {
+        this.dir = dir;
+        this.username = username;
+        this.password = password;
+        this.lifetimeSeconds = lifetimeSeconds;
+        this.certificate = dir.resolve("token-cert.pem");
+        Path keyFile = dir.resolve("token-key.pem");
+        run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", keyFile.toString(), "-out",
+                certificate.toString(), "-days", "2", "-subj", "/CN=" + ISSUER);
+        try {
+            String pem = Files.readString(keyFile).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+            this.key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
+            X509Certificate cert;
+            try (var in = Files.newInputStream(certificate)) {
+                cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+            }
+            this.certDer = Base64.getEncoder().encodeToString(cert.getEncoded());
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("cannot load the token key: " + e.getMessage(), e);
+        }
+        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/token", this::token);
+        server.start();
+    }
+
+    /** Starts a token server that accepts {@code username}/{@code password}; tokens live 5 minutes. */
+    public static TokenServer start(String username, String password) throws IOException {
+        return new TokenServer(Files.createTempDirectory("jcri-token-"), username, password, 300);
+    }
+
+    /** The realm URL to give the registry. */
+    public URI realm() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/token");
+    }
+
+    /** PEM certificate the registry verifies tokens with. */
+    public Path certificate() {
+        return certificate;
+    }
+
+    public String username() {
+        return username;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    public int tokensIssued() {
+        return issued.get();
+    }
+
+    private void token(HttpExchange ex) throws IOException {
+        try (ex) {
+            String auth = ex.getRequestHeaders().getFirst("Authorization");
+            String expected = "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+            if (!expected.equals(auth)) {
+                reply(ex, 401, "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"bad credentials\"}]}");
+                return;
+            }
+            Map<String, String> query = query(ex.getRequestURI().getRawQuery());
+            String service = query.getOrDefault("service", SERVICE);
+            String scope = query.get("scope");
+            long now = Instant.now().getEpochSecond();
+            ObjectNode claims = JSON.createObjectNode();
+            claims.put("iss", ISSUER);
+            claims.put("sub", username);
+            claims.put("aud", service);
+            claims.put("exp", now + lifetimeSeconds);
+            claims.put("nbf", now - 10);
+            claims.put("iat", now);
+            claims.put("jti", UUID.randomUUID().toString());
+            ArrayNode access = claims.putArray("access");
+            if (scope != null) {
+                for (String s : scope.split(" ")) {
+                    String[] parts = s.split(":");
+                    if (parts.length == 3 && parts[0].equals("repository")) {
+                        ObjectNode a = access.addObject();
+                        a.put("type", "repository");
+                        a.put("name", parts[1]);
+                        ArrayNode actions = a.putArray("actions");
+                        for (String action : parts[2].split(",")) {
+                            actions.add(action);
+                        }
+                    }
+                }
+            }
+            ObjectNode header = JSON.createObjectNode();
+            header.put("typ", "JWT");
+            header.put("alg", "RS256");
+            header.putArray("x5c").add(certDer);
+            String signingInput = b64(JSON.writeValueAsBytes(header)) + "." + b64(JSON.writeValueAsBytes(claims));
+            Signature sig = Signature.getInstance("SHA256withRSA");
+            sig.initSign(key);
+            sig.update(signingInput.getBytes(StandardCharsets.US_ASCII));
+            String jwt = signingInput + "." + b64(sig.sign());
+            ObjectNode body = JSON.createObjectNode();
+            body.put("token", jwt);
+            body.put("access_token", jwt);
+            body.put("expires_in", lifetimeSeconds);
+            body.put("issued_at", Instant.ofEpochSecond(now).toString());
+            issued.incrementAndGet();
+            reply(ex, 200, JSON.writeValueAsString(body));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException(e);
+        }
+    }
+
+    private static String b64(byte[] b) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (raw == null) {
+            return out;
+        }
+        for (String kv : raw.split("&")) {
+            int eq = kv.indexOf('=');
+            if (eq > 0) {
+                out.put(URLDecoder.decode(kv.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+
+    private static void reply(HttpExchange ex, int status, String body) throws IOException {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, b.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(b);
+        }
+    }
+
+    static void run(String... command) throws IOException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IOException(String.join(" ", command) + " failed: " + out);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.stop(0);
+        TestRegistry.deleteTree(dir);
+    }
+}

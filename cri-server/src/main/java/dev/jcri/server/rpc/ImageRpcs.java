@@ -1,0 +1,174 @@
+package dev.jcri.server.rpc;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jcri.image.FsUsage;
+import dev.jcri.image.Image;
+import dev.jcri.image.ImageService;
+import dev.jcri.image.error.AccessDeniedException;
+import dev.jcri.image.error.DigestMismatchException;
+import dev.jcri.image.error.ImageException;
+import dev.jcri.image.error.ImageNotFoundException;
+import dev.jcri.image.error.InvalidReferenceException;
+import dev.jcri.image.error.NoMatchingPlatformException;
+import dev.jcri.image.error.RegistryAuthException;
+import dev.jcri.image.error.RegistryUnavailableException;
+import dev.jcri.image.error.StorageFullException;
+import dev.jcri.image.error.UnsupportedImageException;
+import dev.jcri.image.registry.RegistryCredentials;
+import dev.jcri.server.grpc.RpcErrors;
+import dev.jcri.server.grpc.ServiceBinder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.util.List;
+import java.util.Optional;
+import runtime.v1.Api;
+import runtime.v1.ImageServiceGrpc;
+
+/**
+ * PullImage, ImageStatus, ListImages, RemoveImage and ImageFsInfo: checks the request, maps CRI
+ * types to image-service's and back, and image-service's errors to gRPC status codes.
+ */
+public final class ImageRpcs {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ImageService images;
+
+    public ImageRpcs(ImageService images) {
+        this.images = images;
+    }
+
+    public void register(ServiceBinder imageService) {
+        imageService.unary(ImageServiceGrpc.getPullImageMethod(), this::pullImage)
+                .unary(ImageServiceGrpc.getImageStatusMethod(), this::imageStatus)
+                .unary(ImageServiceGrpc.getListImagesMethod(), this::listImages)
+                .unary(ImageServiceGrpc.getRemoveImageMethod(), this::removeImage)
+                .unary(ImageServiceGrpc.getImageFsInfoMethod(), this::imageFsInfo);
+    }
+
+    Api.PullImageResponse pullImage(Api.PullImageRequest request) throws InterruptedException {
+        String ref = requireImage(request.getImage(), "PullImage");
+        Api.AuthConfig a = request.getAuth();
+        RegistryCredentials credentials;
+        try {
+            credentials = RegistryCredentials.of(a.getUsername(), a.getPassword(), a.getAuth(), a.getIdentityToken(),
+                    a.getRegistryToken());
+        } catch (IllegalArgumentException e) {
+            throw RpcErrors.invalidArgument("PullImage " + ref + ": auth." + e.getMessage());
+        }
+        try {
+            return Api.PullImageResponse.newBuilder().setImageRef(images.pull(ref, credentials)).build();
+        } catch (ImageException e) {
+            throw toStatus(e);
+        }
+    }
+
+    Api.ImageStatusResponse imageStatus(Api.ImageStatusRequest request) throws Exception {
+        String ref = requireImage(request.getImage(), "ImageStatus");
+        Optional<Image> found;
+        try {
+            found = images.find(ref);
+        } catch (ImageException e) {
+            throw toStatus(e);
+        }
+        Api.ImageStatusResponse.Builder response = Api.ImageStatusResponse.newBuilder();
+        if (found.isEmpty()) {
+            return response.build(); // CRI: an unknown image is an empty response, not an error
+        }
+        Image image = found.get();
+        response.setImage(toCri(image));
+        if (request.getVerbose()) {
+            ObjectNode info = JSON.createObjectNode();
+            info.put("chainID", image.topLayer() == null ? "" : image.topLayer());
+            info.put("manifestDigest", image.manifestDigest());
+            info.set("imageSpec", image.config().raw());
+            response.putInfo("info", JSON.writeValueAsString(info));
+        }
+        return response.build();
+    }
+
+    Api.ListImagesResponse listImages(Api.ListImagesRequest request) {
+        String filter = request.hasFilter() ? request.getFilter().getImage().getImage() : "";
+        try {
+            List<Image> list = images.list(filter);
+            Api.ListImagesResponse.Builder response = Api.ListImagesResponse.newBuilder();
+            list.forEach(i -> response.addImages(toCri(i)));
+            return response.build();
+        } catch (InvalidReferenceException e) {
+            return Api.ListImagesResponse.getDefaultInstance(); // a filter that names nothing matches nothing
+        } catch (ImageException e) {
+            throw toStatus(e);
+        }
+    }
+
+    Api.RemoveImageResponse removeImage(Api.RemoveImageRequest request) {
+        String ref = requireImage(request.getImage(), "RemoveImage");
+        try {
+            images.remove(ref);
+        } catch (ImageException e) {
+            throw toStatus(e);
+        }
+        return Api.RemoveImageResponse.getDefaultInstance();
+    }
+
+    Api.ImageFsInfoResponse imageFsInfo(Api.ImageFsInfoRequest request) {
+        FsUsage u;
+        try {
+            u = images.fsUsage();
+        } catch (ImageException e) {
+            throw toStatus(e);
+        }
+        long nanos = u.timestamp().getEpochSecond() * 1_000_000_000L + u.timestamp().getNano();
+        Api.FilesystemUsage usage = Api.FilesystemUsage.newBuilder()
+                .setTimestamp(nanos)
+                .setFsId(Api.FilesystemIdentifier.newBuilder().setMountpoint(u.mountpoint().toString()))
+                .setUsedBytes(Api.UInt64Value.newBuilder().setValue(u.bytes()))
+                .setInodesUsed(Api.UInt64Value.newBuilder().setValue(u.inodes()))
+                .build();
+        // Containers' writable layers live on the same filesystem (no split image/container fs).
+        return Api.ImageFsInfoResponse.newBuilder().addImageFilesystems(usage).addContainerFilesystems(usage).build();
+    }
+
+    private static String requireImage(Api.ImageSpec spec, String method) {
+        String ref = spec.getImage();
+        if (ref.isBlank()) {
+            throw RpcErrors.invalidArgument(method + ": image.image must name an image (a reference or an image ID)");
+        }
+        return ref;
+    }
+
+    private static Api.Image toCri(Image i) {
+        Api.Image.Builder b = Api.Image.newBuilder()
+                .setId(i.id())
+                .addAllRepoTags(i.repoTags())
+                .addAllRepoDigests(i.repoDigests())
+                .setSize(i.size())
+                .setSpec(Api.ImageSpec.newBuilder().setImage(i.id()))
+                .setPinned(i.pinned());
+        Long uid = i.config().numericUid();
+        if (uid != null) {
+            b.setUid(Api.Int64Value.newBuilder().setValue(uid));
+        } else {
+            b.setUsername(i.config().userName());
+        }
+        return b.build();
+    }
+
+    /** The one mapping from image-service errors to gRPC codes. */
+    static StatusRuntimeException toStatus(ImageException e) {
+        Status status = switch (e) {
+            case InvalidReferenceException x -> Status.INVALID_ARGUMENT;
+            case ImageNotFoundException x -> Status.NOT_FOUND;
+            case NoMatchingPlatformException x -> Status.NOT_FOUND;
+            case RegistryAuthException x -> Status.UNAUTHENTICATED;
+            case AccessDeniedException x -> Status.PERMISSION_DENIED;
+            case RegistryUnavailableException x -> Status.UNAVAILABLE;
+            case DigestMismatchException x -> Status.DATA_LOSS;
+            case UnsupportedImageException x -> Status.FAILED_PRECONDITION;
+            case StorageFullException x -> Status.RESOURCE_EXHAUSTED;
+            default -> Status.INTERNAL;
+        };
+        return status.withDescription(e.getMessage()).asRuntimeException();
+    }
+}

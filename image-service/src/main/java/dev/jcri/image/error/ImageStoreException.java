@@ -1,0 +1,13 @@
+package dev.jcri.image.error;
+
+/** A local I/O failure in the content store, the image store or the snapshotter. */
+public final class ImageStoreException extends ImageException {
+    public ImageStoreException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    @Override
+    public String reason() {
+        return "storage";
+    }
+}

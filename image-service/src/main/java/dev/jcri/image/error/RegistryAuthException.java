@@ -1,0 +1,13 @@
+package dev.jcri.image.error;
+
+/** The registry wants credentials we do not have, or rejected the ones we sent (HTTP 401). */
+public final class RegistryAuthException extends ImageException {
+    public RegistryAuthException(String message) {
+        super(message);
+    }
+
+    @Override
+    public String reason() {
+        return "unauthenticated";
+    }
+}

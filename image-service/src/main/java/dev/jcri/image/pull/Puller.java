@@ -1,0 +1,328 @@
+package dev.jcri.image.pull;
+
+import dev.jcri.image.error.DigestMismatchException;
+import dev.jcri.image.error.ImageException;
+import dev.jcri.image.error.ImageStoreException;
+import dev.jcri.image.error.LocalIo;
+import dev.jcri.image.error.UnsupportedImageException;
+import dev.jcri.image.manifest.ChainIds;
+import dev.jcri.image.manifest.Descriptor;
+import dev.jcri.image.manifest.ImageConfig;
+import dev.jcri.image.manifest.ImageIndex;
+import dev.jcri.image.manifest.ImageManifest;
+import dev.jcri.image.manifest.ManifestDocument;
+import dev.jcri.image.manifest.ManifestParser;
+import dev.jcri.image.manifest.MediaTypes;
+import dev.jcri.image.manifest.Platform;
+import dev.jcri.image.manifest.PlatformSelector;
+import dev.jcri.image.ref.Digest;
+import dev.jcri.image.ref.DigestVerifyingInputStream;
+import dev.jcri.image.ref.ImageReference;
+import dev.jcri.image.registry.BlobReadException;
+import dev.jcri.image.registry.FetchedManifest;
+import dev.jcri.image.registry.RegistryClient;
+import dev.jcri.image.registry.RegistryCredentials;
+import dev.jcri.image.registry.RepositorySession;
+import dev.jcri.image.store.ContentStore;
+import dev.jcri.image.store.ImageRecord;
+import dev.jcri.image.store.ImageStore;
+import dev.jcri.image.store.LayerRefs;
+import dev.jcri.snapshot.LayerStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pulls an image: resolves the reference to a manifest (choosing this node's platform from an
+ * index), fetches the config, downloads missing layers in parallel (bounded over all pulls, each
+ * verified while it streams), applies them in order to the snapshotter, and records the image
+ * last, so an image is visible only when all of it is there. Two pulls of the same reference
+ * share one run; two images sharing a layer share its download.
+ */
+public final class Puller {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Puller.class);
+    private static final long MAX_CONFIG_BYTES = 32L << 20;
+
+    private final RegistryClient registry;
+    private final ContentStore content;
+    private final ImageStore images;
+    private final LayerStore layers;
+    private final LayerUnpacker unpacker;
+    private final Semaphore downloads;
+    private final Platform platform;
+    private final PullMetrics metrics;
+    private final SingleFlight<String, ImageRecord> pulls = new SingleFlight<>();
+    private final SingleFlight<Digest, Void> layerFlights = new SingleFlight<>();
+    private final LayerRefs refs;
+
+    public Puller(RegistryClient registry, ContentStore content, ImageStore images, LayerStore layers,
+            LayerRefs refs, Platform platform, MeterRegistry meters) {
+        this.refs = refs;
+        this.registry = registry;
+        this.content = content;
+        this.images = images;
+        this.layers = layers;
+        this.unpacker = new LayerUnpacker(layers);
+        this.downloads = new Semaphore(registry.config().maxConcurrentDownloads(), true);
+        this.platform = platform;
+        this.metrics = new PullMetrics(meters);
+    }
+
+    /** Pulls (or joins a running pull of) {@code ref}; returns the stored image. */
+    public ImageRecord pull(ImageReference ref, RegistryCredentials credentials) throws ImageException, InterruptedException {
+        SingleFlight.Flight<ImageRecord> flight = pulls.run(ref.toString() + "|" + credentials.cacheKey(),
+                () -> CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return doPull(ref, credentials);
+                    } catch (ImageException e) {
+                        throw new CompletionException(e);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new CompletionException(e);
+                    }
+                }, r -> Thread.ofVirtual().name("image-pull").start(r)));
+        if (!flight.leader()) {
+            LOG.info("joining the pull of {} already in progress", ref);
+        }
+        return await(flight.future());
+    }
+
+    private static <T> T await(CompletableFuture<T> f) throws ImageException, InterruptedException {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause() instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : e.getCause();
+            if (c instanceof ImageException ie) {
+                throw ie;
+            }
+            if (c instanceof InterruptedException ie) {
+                throw ie;
+            }
+            throw new ImageStoreException("pull failed: " + c, c);
+        }
+    }
+
+    private ImageRecord doPull(ImageReference ref, RegistryCredentials credentials) throws ImageException, InterruptedException {
+        long start = System.nanoTime();
+        AtomicLong downloaded = new AtomicLong();
+        LOG.info("pulling {}", ref);
+        try {
+            ImageRecord record = pullOnce(ref, credentials, downloaded);
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            metrics.succeeded(took);
+            double seconds = Math.max(took.toNanos() / 1e9, 1e-3);
+            LOG.info("pulled {} as {}: {} layers, {} MB ({} MB downloaded) in {} s ({} MB/s)", ref, record.id().shortHex(),
+                    record.chainIds().size(), mb(record.size()), mb(downloaded.get()), String.format("%.2f", seconds),
+                    String.format("%.1f", downloaded.get() / 1e6 / seconds));
+            return record;
+        } catch (ImageException e) {
+            metrics.failed(e.reason());
+            LOG.warn("pull of {} failed: {}", ref, e.getMessage());
+            throw e;
+        }
+    }
+
+    private static String mb(long bytes) {
+        return String.format("%.1f", bytes / 1e6);
+    }
+
+    private ImageRecord pullOnce(ImageReference ref, RegistryCredentials credentials, AtomicLong downloaded)
+            throws ImageException, InterruptedException {
+        RepositorySession session = registry.open(ref, credentials);
+        FetchedManifest top = session.fetchManifest(ref.manifestReference());
+        Map<Digest, byte[]> blobs = new LinkedHashMap<>();
+        blobs.put(top.digest(), top.bytes());
+        ManifestDocument doc = ManifestParser.parse(top.bytes(), top.mediaType(), ref.toString());
+        FetchedManifest platformManifest = top;
+        if (doc instanceof ImageIndex index) {
+            Descriptor chosen = PlatformSelector.select(index, platform, ref.toString());
+            platformManifest = session.fetchManifest(chosen.digest().toString());
+            if (chosen.size() != platformManifest.bytes().length) {
+                throw new DigestMismatchException("manifest " + chosen.digest() + " of " + ref + " is "
+                        + platformManifest.bytes().length + " bytes, the index says " + chosen.size());
+            }
+            blobs.put(platformManifest.digest(), platformManifest.bytes());
+            doc = ManifestParser.parse(platformManifest.bytes(), platformManifest.mediaType(), ref + " (" + platform + ")");
+            if (!(doc instanceof ImageManifest)) {
+                throw new UnsupportedImageException("the index of " + ref + " points to another index for " + platform);
+            }
+        }
+        ImageManifest manifest = (ImageManifest) doc;
+        byte[] configBytes = session.fetchBlob(manifest.config(), MAX_CONFIG_BYTES, "config of " + ref);
+        ImageConfig config = ImageConfig.parse(configBytes, ref.toString());
+        if (config.diffIds().size() != manifest.layers().size()) {
+            throw new UnsupportedImageException("image " + ref + " has " + manifest.layers().size()
+                    + " layers but its config lists " + config.diffIds().size() + " diff_ids");
+        }
+        if (!config.os().isEmpty() && !config.os().equals(platform.os())) {
+            throw new UnsupportedImageException("image " + ref + " is for " + config.os() + ", not " + platform.os());
+        }
+        blobs.put(manifest.config().digest(), configBytes);
+        try {
+            for (var e : blobs.entrySet()) {
+                content.put(e.getKey(), e.getValue());
+            }
+        } catch (IOException e) {
+            throw LocalIo.failure("storing the manifest and config of " + ref, e);
+        }
+        List<Digest> chain = ChainIds.of(config.diffIds());
+        refs.pin(chain); // no removal may release these layers between our hasLayer checks and the record
+        try {
+            fetchLayers(session, ref, manifest, config.diffIds(), chain, downloaded);
+            return record(ref, top, platformManifest, manifest, config, chain, blobs);
+        } finally {
+            refs.unpin(chain);
+        }
+    }
+
+    private ImageRecord record(ImageReference ref, FetchedManifest top, FetchedManifest platformManifest,
+            ImageManifest manifest, ImageConfig config, List<Digest> chain, Map<Digest, byte[]> blobs) throws ImageException {
+        long size = manifest.config().size() + manifest.layers().stream().mapToLong(Descriptor::size).sum();
+        List<String> tags = ref.repoTag() == null ? List.of() : List.of(ref.repoTag());
+        ImageRecord record = new ImageRecord(manifest.config().digest(), tags, List.of(ref.repoDigest(top.digest())), size,
+                platformManifest.digest(), List.copyOf(blobs.keySet()), config.diffIds(), chain, false, Instant.now());
+        try {
+            return images.put(record);
+        } catch (IOException e) {
+            throw LocalIo.failure("recording image " + ref, e);
+        }
+    }
+
+    /** Downloads and applies the layers not yet in the snapshotter; waits for all before returning. */
+    private void fetchLayers(RepositorySession session, ImageReference ref, ImageManifest manifest, List<Digest> diffIds,
+            List<Digest> chain, AtomicLong downloaded) throws ImageException, InterruptedException {
+        List<CompletableFuture<Void>> tasks = new ArrayList<>();
+        CompletableFuture<Void> previous = CompletableFuture.completedFuture(null);
+        for (int i = 0; i < chain.size(); i++) {
+            Digest chainId = chain.get(i);
+            if (layers.hasLayer(chainId.toString())) {
+                previous = CompletableFuture.completedFuture(null);
+                continue;
+            }
+            Descriptor layer = manifest.layers().get(i);
+            Digest parent = i == 0 ? null : chain.get(i - 1);
+            Digest diffId = diffIds.get(i);
+            CompletableFuture<Void> below = previous;
+            String what = "layer " + layer.digest() + " (" + (i + 1) + "/" + chain.size() + ") of " + ref;
+            CompletableFuture<Void> task = layerFlights.run(chainId, () -> CompletableFuture.runAsync(() -> {
+                try {
+                    fetchAndApply(session, layer, diffId, chainId, parent, below, what, downloaded);
+                } catch (ImageException e) {
+                    throw new CompletionException(e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CompletionException(e);
+                }
+            }, r -> Thread.ofVirtual().name("image-layer").start(r))).future();
+            tasks.add(task);
+            previous = task;
+        }
+        ImageException first = null;
+        for (CompletableFuture<Void> t : tasks) {
+            try {
+                await(t);
+            } catch (ImageException e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private void fetchAndApply(RepositorySession session, Descriptor layer, Digest diffId, Digest chainId, Digest parent,
+            CompletableFuture<Void> below, String what, AtomicLong downloaded) throws ImageException, InterruptedException {
+        if (layers.hasLayer(chainId.toString())) {
+            return;
+        }
+        Path file = download(session, layer, what, downloaded);
+        try {
+            await(below); // the parent must be committed first; its failure is reported by its own task
+            unpacker.apply(file, MediaTypes.layerCompression(layer.mediaType()), diffId, chainId, parent, what);
+        } finally {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                LOG.warn("cannot delete download {}: {}", file, e.toString());
+            }
+        }
+    }
+
+    private Path download(RepositorySession session, Descriptor layer, String what, AtomicLong downloaded)
+            throws ImageException, InterruptedException {
+        downloads.acquire();
+        Path file = null;
+        boolean ok = false;
+        try {
+            file = content.newIngestFile(layer.digest().hex());
+            try (DigestVerifyingInputStream in = session.openBlob(layer, what);
+                    OutputStream out = Files.newOutputStream(file)) {
+                byte[] buf = new byte[128 * 1024];
+                int n;
+                while ((n = readNetwork(in, buf)) >= 0) {
+                    writeLocal(out, buf, n, what);
+                    downloaded.addAndGet(n);
+                    metrics.downloaded(n);
+                }
+            } catch (IOException e) {
+                throw LocalIo.failure("writing " + what, e);
+            }
+            ok = true;
+            return file;
+        } catch (IOException e) {
+            throw LocalIo.failure("creating a download file for " + what, e);
+        } finally {
+            downloads.release();
+            if (!ok && file != null) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException ignored) {
+                    // cleaned on the next start
+                }
+            }
+        }
+    }
+
+    /** Reads from the network side, turning its failures into ImageExceptions. */
+    private static int readNetwork(InputStream in, byte[] buf) throws ImageException, InterruptedException {
+        try {
+            return in.read(buf, 0, buf.length);
+        } catch (BlobReadException e) {
+            throw e.error();
+        } catch (DigestVerifyingInputStream.MismatchException e) {
+            throw new DigestMismatchException(e.getMessage() + "; download discarded");
+        } catch (InterruptedIOException e) {
+            throw new InterruptedException(e.getMessage());
+        } catch (IOException e) {
+            throw new dev.jcri.image.error.RegistryUnavailableException(e.getMessage(), e);
+        }
+    }
+
+    private static void writeLocal(OutputStream out, byte[] buf, int n, String what) throws ImageException {
+        try {
+            out.write(buf, 0, n);
+        } catch (IOException e) {
+            throw LocalIo.failure("writing " + what, e);
+        }
+    }
+}

@@ -1,0 +1,234 @@
+package dev.jcri.image.registry;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * Sends registry requests with java.net.http, following redirects itself: the Authorization header
+ * goes only to the scheme, host and port it was meant for (a blob redirect to a CDN or object store
+ * must not carry registry credentials). One HTTP client per TLS setting (system trust, extra CA
+ * file, unverified for insecure hosts); plain HTTP uses HTTP/1.1.
+ */
+final class HttpTransport implements AutoCloseable {
+
+    private static final int MAX_REDIRECTS = 10;
+
+    /** A response: the body is streamed for 2xx, read into {@code errorBody} otherwise. */
+    record Response(int status, HttpHeaders headers, URI uri, BodyStream body, byte[] errorBody) {
+        String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+
+        void discard() {
+            if (body != null) {
+                body.close();
+            }
+        }
+
+        String errorText() {
+            if (errorBody == null || errorBody.length == 0) {
+                return "";
+            }
+            String s = new String(errorBody, 0, Math.min(errorBody.length, 512), java.nio.charset.StandardCharsets.UTF_8).strip();
+            return s.replaceAll("\\s+", " ");
+        }
+    }
+
+    private final Duration connectTimeout;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final Map<String, HttpClient> clients = new ConcurrentHashMap<>();
+
+    HttpTransport(Duration connectTimeout) {
+        this.connectTimeout = connectTimeout;
+    }
+
+    /**
+     * Sends a request, following redirects.
+     *
+     * @param authorization the Authorization value for the endpoint's own host, or null
+     * @param timeout how long to wait for response headers, and then between body chunks
+     */
+    Response send(Endpoint endpoint, String method, URI uri, Map<String, String> headers, String authorization,
+            Duration timeout, String what) throws IOException, InterruptedException {
+        URI origin = uri;
+        URI target = uri;
+        for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+            boolean sameOrigin = sameOrigin(origin, target);
+            HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(timeout)
+                    .method(method, HttpRequest.BodyPublishers.noBody());
+            headers.forEach(b::header);
+            if (authorization != null && sameOrigin) {
+                b.header("Authorization", authorization);
+            }
+            HttpClient client = sameOrigin ? clientFor(endpoint, target) : clientFor(null, target);
+            HttpResponse<Object> r;
+            try {
+                r = client.send(b.build(), info -> {
+                    int s = info.statusCode();
+                    if (s >= 200 && s < 300 && !"HEAD".equals(method)) {
+                        return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofPublisher(), publisher -> {
+                            BodyStream body = new BodyStream(timeout, what);
+                            publisher.subscribe(body);
+                            return (Object) body;
+                        });
+                    }
+                    return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofByteArray(), bytes -> (Object) bytes);
+                });
+            } catch (java.net.http.HttpTimeoutException e) {
+                throw new BodyStream.StalledException("no response for " + timeout.toSeconds() + " s from " + target.getHost()
+                        + " (" + what + ")");
+            }
+            int status = r.statusCode();
+            if (r.body() instanceof BodyStream body) {
+                return new Response(status, r.headers(), target, body, null);
+            }
+            byte[] error = r.body() instanceof byte[] bytes ? bytes : new byte[0];
+            if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
+                String location = r.headers().firstValue("Location").orElse(null);
+                if (location == null) {
+                    return new Response(status, r.headers(), target, null, error);
+                }
+                target = target.resolve(location);
+                continue;
+            }
+            return new Response(status, r.headers(), target, null, error);
+        }
+        throw new IOException("too many redirects fetching " + what + " from " + uri.getHost());
+    }
+
+    /** POSTs a form (OAuth2 token requests); no redirects, the body is read as an error body or streamed. */
+    Response post(Endpoint endpoint, URI uri, String form, String what, Duration timeout)
+            throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
+        HttpResponse<byte[]> r = clientFor(endpoint, uri).send(request, HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() == 200) {
+            BodyStream body = new BodyStream(timeout, what);
+            java.util.concurrent.SubmissionPublisher<java.util.List<java.nio.ByteBuffer>> pub =
+                    new java.util.concurrent.SubmissionPublisher<>(Runnable::run, 1);
+            pub.subscribe(body);
+            pub.submit(java.util.List.of(java.nio.ByteBuffer.wrap(r.body())));
+            pub.close();
+            return new Response(200, r.headers(), uri, body, null);
+        }
+        return new Response(r.statusCode(), r.headers(), uri, null, r.body());
+    }
+
+    static boolean sameOrigin(URI a, URI b) {
+        return Objects.equals(a.getScheme(), b.getScheme()) && Objects.equals(a.getHost(), b.getHost())
+                && port(a) == port(b);
+    }
+
+    private static int port(URI u) {
+        if (u.getPort() >= 0) {
+            return u.getPort();
+        }
+        return "https".equals(u.getScheme()) ? 443 : 80;
+    }
+
+    private HttpClient clientFor(Endpoint endpoint, URI target) throws IOException {
+        if ("http".equals(target.getScheme())) {
+            return clients.computeIfAbsent("plain", k -> build(HttpClient.Version.HTTP_1_1, null));
+        }
+        if (endpoint != null && endpoint.config().insecure()) {
+            return clients.computeIfAbsent("insecure", k -> build(HttpClient.Version.HTTP_2, trustAll()));
+        }
+        if (endpoint != null && endpoint.config().caFile() != null) {
+            Path ca = endpoint.config().caFile();
+            SSLContext ctx = withCa(ca);
+            return clients.computeIfAbsent("ca:" + ca, k -> build(HttpClient.Version.HTTP_2, ctx));
+        }
+        return clients.computeIfAbsent("default", k -> build(HttpClient.Version.HTTP_2, null));
+    }
+
+    private HttpClient build(HttpClient.Version version, SSLContext ssl) {
+        HttpClient.Builder b = HttpClient.newBuilder().version(version).followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(connectTimeout).executor(executor);
+        if (ssl != null) {
+            b.sslContext(ssl);
+        }
+        return b.build();
+    }
+
+    /** The system's trusted CAs plus those in a PEM file. */
+    private static SSLContext withCa(Path pem) throws IOException {
+        try {
+            KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+            ks.load(null, null);
+            TrustManagerFactory system = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            system.init((KeyStore) null);
+            int i = 0;
+            for (TrustManager tm : system.getTrustManagers()) {
+                if (tm instanceof javax.net.ssl.X509TrustManager x) {
+                    for (X509Certificate c : x.getAcceptedIssuers()) {
+                        ks.setCertificateEntry("system-" + i++, c);
+                    }
+                }
+            }
+            try (InputStream in = Files.newInputStream(pem)) {
+                for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                    ks.setCertificateEntry("ca-" + i++, c);
+                }
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ks);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), new SecureRandom());
+            return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot use CA file " + pem + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Accepts any certificate and host name: only for hosts configured as insecure. */
+    private static SSLContext trustAll() {
+        try {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, new TrustManager[] {new X509ExtendedTrustManager() {
+                @Override public void checkClientTrusted(X509Certificate[] c, String a, java.net.Socket s) {}
+                @Override public void checkServerTrusted(X509Certificate[] c, String a, java.net.Socket s) {}
+                @Override public void checkClientTrusted(X509Certificate[] c, String a, SSLEngine e) {}
+                @Override public void checkServerTrusted(X509Certificate[] c, String a, SSLEngine e) {}
+                @Override public void checkClientTrusted(X509Certificate[] c, String a) {}
+                @Override public void checkServerTrusted(X509Certificate[] c, String a) {}
+                @Override public X509Certificate[] getAcceptedIssuers() {
+                    return new X509Certificate[0];
+                }
+            }}, new SecureRandom());
+            return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        clients.values().forEach(HttpClient::close);
+        executor.shutdownNow();
+    }
+}

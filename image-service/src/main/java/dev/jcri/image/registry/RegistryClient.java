@@ -1,0 +1,51 @@
+package dev.jcri.image.registry;
+
+import dev.jcri.image.ref.ImageReference;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The OCI distribution client: opens a {@link RepositorySession} for a reference, through its
+ * mirrors and registry. Probes, tokens and HTTP connections are shared by all sessions.
+ */
+public final class RegistryClient implements AutoCloseable {
+
+    private final RegistryConfig config;
+    private final EndpointResolver resolver;
+    private final HttpTransport http;
+    private final V2Ping ping;
+    private final Authenticator auth;
+
+    public RegistryClient(RegistryConfig config) {
+        this(config, Clock.systemUTC());
+    }
+
+    public RegistryClient(RegistryConfig config, Clock clock) {
+        this.config = config;
+        this.resolver = new EndpointResolver(config);
+        Duration connect = config.stallTimeout().compareTo(Duration.ofSeconds(30)) < 0 ? config.stallTimeout() : Duration.ofSeconds(30);
+        this.http = new HttpTransport(connect);
+        this.ping = new V2Ping(http, clock, config.stallTimeout(), config.maxAttempts());
+        this.auth = new Authenticator(http, clock, config.stallTimeout());
+    }
+
+    public RegistryConfig config() {
+        return config;
+    }
+
+    /** @param credentials from the pull request (used for the registry itself, not for mirrors); may be NONE */
+    public RepositorySession open(ImageReference ref, RegistryCredentials credentials) {
+        List<EndpointCaller> callers = new ArrayList<>();
+        for (Endpoint e : resolver.endpoints(ref, credentials)) {
+            callers.add(new EndpointCaller(http, ping, auth, e, ref.repository(), config.stallTimeout(), config.maxAttempts()));
+        }
+        return new RepositorySession(ref, callers, config.maxAttempts());
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+}

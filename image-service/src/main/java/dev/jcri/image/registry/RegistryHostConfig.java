@@ -1,0 +1,19 @@
+package dev.jcri.image.registry;
+
+import java.nio.file.Path;
+
+/**
+ * Settings for one registry host (or mirror host) from the configuration file.
+ *
+ * @param insecure plain HTTP is allowed and TLS certificates are not verified
+ * @param caFile PEM file with extra CA certificates trusted for this host (beside the system's), or null
+ * @param credentials used when the request carries none for this host
+ */
+public record RegistryHostConfig(boolean insecure, Path caFile, RegistryCredentials credentials) {
+
+    public static final RegistryHostConfig DEFAULT = new RegistryHostConfig(false, null, RegistryCredentials.NONE);
+
+    public RegistryHostConfig {
+        credentials = credentials == null ? RegistryCredentials.NONE : credentials;
+    }
+}

@@ -1,0 +1,158 @@
+package dev.jcri.image.registry;
+
+import dev.jcri.image.error.DigestMismatchException;
+import dev.jcri.image.error.ImageException;
+import dev.jcri.image.error.ImageNotFoundException;
+import dev.jcri.image.error.InvalidReferenceException;
+import dev.jcri.image.error.RegistryUnavailableException;
+import dev.jcri.image.manifest.Descriptor;
+import dev.jcri.image.manifest.MediaTypes;
+import dev.jcri.image.ref.Digest;
+import dev.jcri.image.ref.DigestVerifyingInputStream;
+import dev.jcri.image.ref.ImageReference;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fetches one repository's manifests and blobs through its endpoints: mirrors in order, then the
+ * registry. The endpoint that served the manifest is asked first for blobs too; when an endpoint
+ * fails, the next is tried, and the error reported is the registry's own (else the last mirror's).
+ */
+public final class RepositorySession {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RepositorySession.class);
+    /** Manifests and indexes are small; anything bigger is refused. */
+    public static final long MAX_MANIFEST_BYTES = 4L << 20;
+
+    private final ImageReference ref;
+    private final List<EndpointCaller> callers;
+    private final int maxAttempts;
+    private volatile int preferred;
+
+    RepositorySession(ImageReference ref, List<EndpointCaller> callers, int maxAttempts) {
+        this.ref = ref;
+        this.callers = List.copyOf(callers);
+        this.maxAttempts = maxAttempts;
+    }
+
+    public ImageReference reference() {
+        return ref;
+    }
+
+    @FunctionalInterface
+    private interface Call<T> {
+        T call(EndpointCaller caller) throws ImageException, InterruptedException;
+    }
+
+    private <T> T withEndpoints(Call<T> call) throws ImageException, InterruptedException {
+        List<EndpointCaller> order = new ArrayList<>(callers);
+        int first = preferred;
+        if (first > 0 && first < order.size()) {
+            order.addFirst(order.remove(first));
+        }
+        ImageException upstreamError = null;
+        ImageException lastError = null;
+        for (EndpointCaller c : order) {
+            try {
+                T result = call.call(c);
+                preferred = callers.indexOf(c);
+                return result;
+            } catch (ImageException e) {
+                if (e instanceof DigestMismatchException || e instanceof InvalidReferenceException) {
+                    throw e;
+                }
+                if (c.endpoint().mirror()) {
+                    LOG.info("{} failed for {}: {}; trying the next endpoint", c.endpoint(), ref, e.getMessage());
+                } else {
+                    upstreamError = e;
+                }
+                lastError = e;
+            }
+        }
+        throw upstreamError != null ? upstreamError : lastError;
+    }
+
+    /** Fetches a manifest or index by tag or digest, verifying its digest. */
+    public FetchedManifest fetchManifest(String tagOrDigest) throws ImageException, InterruptedException {
+        String what = "manifest " + ref.name() + (tagOrDigest.contains(":") ? "@" : ":") + tagOrDigest;
+        return withEndpoints(c -> {
+            HttpTransport.Response r = c.get("manifests/" + tagOrDigest,
+                    Map.of("Accept", String.join(", ", MediaTypes.ACCEPTED_MANIFESTS)), what);
+            byte[] bytes;
+            try {
+                bytes = r.body().readAllCapped(MAX_MANIFEST_BYTES);
+            } catch (BodyStream.StalledException e) {
+                throw new dev.jcri.image.error.PullStalledException(what + ": " + e.getMessage());
+            } catch (IOException e) {
+                throw new RegistryUnavailableException("reading " + what + " from " + c.endpoint() + " failed: " + e.getMessage(), e);
+            }
+            Digest actual = Digest.sha256(bytes);
+            if (tagOrDigest.startsWith("sha256:") && !actual.toString().equals(tagOrDigest)) {
+                throw new DigestMismatchException(what + " from " + c.endpoint() + " has digest " + actual + "; discarded");
+            }
+            String announced = r.header("Docker-Content-Digest");
+            if (!tagOrDigest.contains(":") && announced != null && announced.startsWith("sha256:")
+                    && !announced.equals(actual.toString())) {
+                throw new DigestMismatchException(what + " from " + c.endpoint() + " has digest " + actual
+                        + " but the registry announced " + announced + "; discarded");
+            }
+            String contentType = r.header("Content-Type");
+            return new FetchedManifest(bytes, contentType == null ? null : contentType.split(";")[0].strip(), actual,
+                    c.endpoint().toString());
+        });
+    }
+
+    /** Fetches a small blob (a config) whole, verified. */
+    public byte[] fetchBlob(Descriptor d, long maxBytes, String what) throws ImageException, InterruptedException {
+        if (d.size() > maxBytes) {
+            throw new dev.jcri.image.error.UnsupportedImageException(what + " is " + d.size() + " bytes, more than the "
+                    + maxBytes + " jcri accepts");
+        }
+        try (InputStream in = openBlob(d, what)) {
+            return in.readAllBytes();
+        } catch (BlobReadException e) {
+            throw e.error();
+        } catch (DigestVerifyingInputStream.MismatchException e) {
+            throw new DigestMismatchException(e.getMessage() + "; discarded");
+        } catch (IOException e) {
+            throw new RegistryUnavailableException("reading " + what + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Opens a blob as a stream that verifies size and digest as it is read (a mismatch throws
+     * {@link DigestVerifyingInputStream.MismatchException} at the end), resumes after dropped
+     * connections, and reports registry failures as {@link BlobReadException}.
+     */
+    public DigestVerifyingInputStream openBlob(Descriptor d, String what) {
+        ResumableBlobStream stream = new ResumableBlobStream(offset -> openAt(d, offset, what), maxAttempts, what);
+        return new DigestVerifyingInputStream(stream, d.digest(), d.size(), what);
+    }
+
+    private InputStream openAt(Descriptor d, long offset, String what) throws ImageException, InterruptedException, IOException {
+        return withEndpoints(c -> {
+            Map<String, String> headers = offset > 0 ? Map.of("Range", "bytes=" + offset + "-") : Map.of();
+            HttpTransport.Response r = c.get("blobs/" + d.digest(), headers, what);
+            InputStream body = r.body();
+            if (offset > 0 && r.status() != 206) {
+                try {
+                    body.skipNBytes(offset); // the registry ignored Range: skip what we already have
+                } catch (IOException e) {
+                    r.discard();
+                    throw new RegistryUnavailableException("re-reading " + what + " failed: " + e.getMessage(), e);
+                }
+            }
+            return body;
+        });
+    }
+
+    /** For messages: ImageNotFound naming the reference. */
+    static ImageNotFoundException notFound(ImageReference ref, String why) {
+        return new ImageNotFoundException(ref + ": " + why);
+    }
+}

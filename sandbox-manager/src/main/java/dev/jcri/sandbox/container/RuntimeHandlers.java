@@ -1,0 +1,69 @@
+package dev.jcri.sandbox.container;
+
+import dev.jcri.linux.ProcFiles;
+import dev.jcri.sandbox.RuntimeBinaries;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The configured OCI runtime handlers (RuntimeClass names), each with its binary and state root. */
+public final class RuntimeHandlers {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RuntimeHandlers.class);
+    private static final Path HYBRID_V2_CONTROLLERS = Path.of("/sys/fs/cgroup/unified/cgroup.controllers");
+
+    private RuntimeHandlers() {}
+
+    /**
+     * Resolves every handler's binary; a handler whose binary is missing is left out (pods asking
+     * for it are refused, naming the known handlers) and logged.
+     */
+    public static Map<String, OciRuntime> open(Map<String, String> handlers, Path state, boolean systemdCgroup)
+            throws IOException {
+        Map<String, OciRuntime> runtimes = new LinkedHashMap<>();
+        for (var e : handlers.entrySet()) {
+            Optional<Path> binary = RuntimeBinaries.find(e.getValue());
+            if (binary.isEmpty()) {
+                LOG.warn("runtime handler {}: {} not found; pods asking for it will be refused", e.getKey(), e.getValue());
+                continue;
+            }
+            Path stateRoot = state.resolve("runtime").resolve(e.getKey());
+            Files.createDirectories(stateRoot);
+            Path effective = binary.get();
+            if (binary.get().getFileName().toString().startsWith("crun") && hybridWithV2Controllers()) {
+                effective = hybridWrapper(state, binary.get());
+                LOG.info("runtime handler {}: cgroup v1 node with controllers on its v2 mount; running crun with that mount hidden",
+                        e.getKey());
+            }
+            runtimes.put(e.getKey(), new OciRuntime(e.getKey(), effective, stateRoot, systemdCgroup));
+        }
+        return runtimes;
+    }
+
+    /**
+     * crun refuses a hybrid cgroup layout whose v2 mount holds controllers (hugetlb, on some
+     * kernels), for every container. Containers here use only the v1 hierarchies, so crun is run
+     * in a private mount namespace where the v2 mount is unmounted; nothing on the host changes.
+     */
+    private static boolean hybridWithV2Controllers() {
+        return Files.exists(HYBRID_V2_CONTROLLERS) && !ProcFiles.readTrimmedOrEmpty(HYBRID_V2_CONTROLLERS).isEmpty()
+                && !Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"));
+    }
+
+    private static Path hybridWrapper(Path state, Path crun) throws IOException {
+        Path wrapper = state.resolve("runtime").resolve("crun-hybrid");
+        Files.writeString(wrapper, """
+                #!/bin/sh
+                # Written by jcri: crun in a private mount namespace without the cgroup v2 mount (hybrid node).
+                exec unshare -m /bin/sh -c 'umount -l /sys/fs/cgroup/unified 2>/dev/null; exec "$0" "$@"' %s "$@"
+                """.formatted(crun));
+        Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return wrapper;
+    }
+}

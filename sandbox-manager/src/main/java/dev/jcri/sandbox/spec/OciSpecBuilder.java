@@ -1,0 +1,166 @@
+package dev.jcri.sandbox.spec;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import runtime.v1.Api;
+
+/**
+ * Builds a container's OCI runtime spec from the CreateContainer request, the pod's config, the
+ * image config and where the pod's namespaces and files are. Each part is decided by one small
+ * class of this package; this façade only puts them together in a fixed order (capabilities
+ * before seccomp, because the default profile allows more syscalls to more capable containers).
+ *
+ * <p>Side effects, as in containerd: a missing host path of a request mount is created as a
+ * directory. Nothing else on the host is changed.
+ */
+public final class OciSpecBuilder {
+    private static final String SC = "linux.security_context";
+
+    private OciSpecBuilder() {}
+
+    /**
+     * The OCI LinuxResources document for new limits on a running container (the runtime's
+     * {@code update --resources}), mapped as at creation.
+     */
+    public static byte[] resourcesJson(Api.LinuxContainerResources resources, boolean cgroupV2)
+            throws InvalidContainerConfigException {
+        return OciSpec.toJson(SpecResources.of(resources, null, cgroupV2, HostFeatures.detect().swapAccounting()));
+    }
+
+    public static BuiltSpec build(SpecInput in) throws InvalidContainerConfigException {
+        return build(in, HostFeatures.detect());
+    }
+
+    public static BuiltSpec build(SpecInput in, HostFeatures host) throws InvalidContainerConfigException {
+        Api.ContainerConfig c = in.container();
+        Api.LinuxContainerSecurityContext sc = c.getLinux().getSecurityContext();
+        Api.LinuxContainerResources resources = c.getLinux().getResources();
+        boolean privileged = sc.getPrivileged();
+        if (privileged && !in.pod().getLinux().getSecurityContext().getPrivileged()) {
+            throw new InvalidContainerConfigException(SC + ".privileged",
+                    "a privileged container needs a privileged pod sandbox");
+        }
+        if (in.rootfs() == null || !in.rootfs().isAbsolute()) {
+            throw new IllegalArgumentException("rootfs must be an absolute path: " + in.rootfs());
+        }
+
+        List<String> args = ProcessArgs.of(c.getCommandList(), c.getArgsList(), in.image());
+        String hostname = hostname(in);
+        List<String> env = ProcessEnv.of(hostname, in.image().env(), c.getEnvsList());
+        ResolvedUser user = UserResolver.resolve(in.rootfs(), userString(sc, in.image()), userField(sc),
+                supplementalGroups(sc), sc.getSupplementalGroupsPolicy() == Api.SupplementalGroupsPolicy.Strict);
+        OciSpec.Capabilities caps = CapabilitySets.of(sc.getCapabilities(), privileged, host.lastCapability());
+        int oomScoreAdj = (int) resources.getOomScoreAdj();
+        if (resources.getOomScoreAdj() < -1000 || resources.getOomScoreAdj() > 1000) {
+            throw new InvalidContainerConfigException("linux.resources.oom_score_adj", "must be between -1000 and 1000");
+        }
+        OciSpec.Process process = new OciSpec.Process(
+                c.getTty() ? Boolean.TRUE : null,
+                new OciSpec.User(user.uid(), user.gid(), user.additionalGids()),
+                args, env, cwd(c, in.image()), caps, List.of(),
+                sc.getNoNewPrivs() ? Boolean.TRUE : null,
+                SecurityOptions.appArmorProfile(sc, privileged, host.appArmorEnabled()),
+                oomScoreAdj);
+
+        boolean readonlyRootfs = sc.getReadonlyRootfs();
+        SpecMounts.Result mounts = SpecMounts.of(in, privileged, readonlyRootfs, host);
+        DeviceSpecs.Result devices = DeviceSpecs.of(c.getDevicesList(), privileged, host.devDirectory());
+        OciSpec.Linux linux = new OciSpec.Linux(
+                SpecNamespaces.of(in.namespaces(), in.cgroupV2(), privileged),
+                SpecResources.of(resources, devices.rules(), in.cgroupV2(), host.swapAccounting()),
+                in.cgroupsPath() == null || in.cgroupsPath().isEmpty() ? null : in.cgroupsPath(),
+                null,
+                SecurityOptions.seccomp(sc, privileged, caps.bounding(), host),
+                devices.devices(),
+                mounts.rootfsPropagation(),
+                SecurityOptions.maskedPaths(sc, privileged),
+                SecurityOptions.readonlyPaths(sc, privileged));
+
+        OciSpec spec = new OciSpec(
+                OciSpec.OCI_VERSION,
+                process,
+                new OciSpec.Root(in.rootfs().toString(), readonlyRootfs),
+                SpecNamespaces.ownsUts(in.namespaces()) && !hostname.isEmpty() ? hostname : null,
+                mounts.mounts(),
+                SpecAnnotations.of(c, in.pod()),
+                linux);
+        int stopSignal = StopSignals.resolve(c.getStopSignal(), in.image().stopSignal());
+        return new BuiltSpec(spec, stopSignal, mounts.imageVolumes(), user);
+    }
+
+    /**
+     * containerd's rule: run_as_username beats run_as_user; run_as_group is appended as ":gid" and
+     * is an error without one of them (a group alone would silently run as the image's user or
+     * root); with none of the three, the image's USER.
+     */
+    static String userString(Api.LinuxContainerSecurityContext sc, ImageConfig image) throws InvalidContainerConfigException {
+        String user = "";
+        if (sc.hasRunAsUser()) {
+            long uid = sc.getRunAsUser().getValue();
+            if (uid < 0 || uid >= UserResolver.MAX_ID) {
+                throw new InvalidContainerConfigException(SC + ".run_as_user", "out of range: " + uid);
+            }
+            user = Long.toString(uid);
+        }
+        if (!sc.getRunAsUsername().isEmpty()) {
+            if (sc.getRunAsUsername().contains(":")) {
+                throw new InvalidContainerConfigException(SC + ".run_as_username", "must not contain \":\"");
+            }
+            user = sc.getRunAsUsername();
+        }
+        if (sc.hasRunAsGroup()) {
+            long gid = sc.getRunAsGroup().getValue();
+            if (user.isEmpty()) {
+                throw new InvalidContainerConfigException(SC + ".run_as_group",
+                        "run_as_group is set without run_as_user or run_as_username");
+            }
+            if (gid < 0 || gid >= UserResolver.MAX_ID) {
+                throw new InvalidContainerConfigException(SC + ".run_as_group", "out of range: " + gid);
+            }
+            user = user + ":" + gid;
+        }
+        return user.isEmpty() ? image.user() : user;
+    }
+
+    private static String userField(Api.LinuxContainerSecurityContext sc) {
+        if (!sc.getRunAsUsername().isEmpty()) {
+            return SC + ".run_as_username";
+        }
+        if (sc.hasRunAsUser()) {
+            return SC + ".run_as_user";
+        }
+        return "image.config.User";
+    }
+
+    private static List<Long> supplementalGroups(Api.LinuxContainerSecurityContext sc) {
+        return new ArrayList<>(sc.getSupplementalGroupsList());
+    }
+
+    /** The request's working_dir, else the image's, else "/"; a relative image one is taken from "/". */
+    static String cwd(Api.ContainerConfig c, ImageConfig image) throws InvalidContainerConfigException {
+        if (!c.getWorkingDir().isEmpty()) {
+            if (!c.getWorkingDir().startsWith("/")) {
+                throw new InvalidContainerConfigException("working_dir", "must be absolute: \"" + c.getWorkingDir() + "\"");
+            }
+            return c.getWorkingDir();
+        }
+        String w = image.workingDir();
+        if (w == null || w.isEmpty()) {
+            return "/";
+        }
+        return SpecMounts.clean(w.startsWith("/") ? w : "/" + w);
+    }
+
+    /**
+     * The pod's hostname; with the host's UTS namespace and no hostname in the request, the node's
+     * (what the process will see, so HOSTNAME matches `hostname`).
+     */
+    private static String hostname(SpecInput in) {
+        String h = in.pod().getHostname();
+        if (!h.isEmpty() || in.namespaces().uts() != null) {
+            return h;
+        }
+        return HostFeatures.readTrimmed(Path.of("/proc/sys/kernel/hostname"));
+    }
+}

@@ -1,0 +1,135 @@
+package dev.jcri.sandbox.spec;
+
+import java.util.Collection;
+import java.util.List;
+import runtime.v1.Api;
+
+/**
+ * Seccomp, AppArmor and the masked/read-only /proc and /sys paths from the container's security
+ * context. A privileged container gets none of them (containerd's and Docker's meaning of privileged).
+ */
+final class SecurityOptions {
+    private SecurityOptions() {}
+
+    /** containerd's defaults: files that leak host information or let a container poke the kernel. */
+    static final List<String> DEFAULT_MASKED_PATHS = List.of(
+            "/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+            "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
+            "/sys/firmware", "/sys/devices/virtual/powercap");
+
+    static final List<String> DEFAULT_READONLY_PATHS = List.of(
+            "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
+
+    private static final String SC = "linux.security_context";
+
+    /**
+     * Masked paths: the request's list when it has one, else the defaults. An empty list cannot be
+     * told apart from an absent one in proto3, so (like containerd) it keeps the defaults; kubelet
+     * sends the default list explicitly for procMount Default.
+     */
+    static List<String> maskedPaths(Api.LinuxContainerSecurityContext sc, boolean privileged)
+            throws InvalidContainerConfigException {
+        if (privileged) {
+            return List.of();
+        }
+        return sc.getMaskedPathsCount() > 0 ? absolute(sc.getMaskedPathsList(), SC + ".masked_paths") : DEFAULT_MASKED_PATHS;
+    }
+
+    static List<String> readonlyPaths(Api.LinuxContainerSecurityContext sc, boolean privileged)
+            throws InvalidContainerConfigException {
+        if (privileged) {
+            return List.of();
+        }
+        return sc.getReadonlyPathsCount() > 0 ? absolute(sc.getReadonlyPathsList(), SC + ".readonly_paths") : DEFAULT_READONLY_PATHS;
+    }
+
+    private static List<String> absolute(List<String> paths, String field) throws InvalidContainerConfigException {
+        for (String p : paths) {
+            if (!p.startsWith("/")) {
+                throw new InvalidContainerConfigException(field, "must be absolute: \"" + p + "\"");
+            }
+        }
+        return List.copyOf(paths);
+    }
+
+    /**
+     * The seccomp filter, or null for none. The typed field wins over the deprecated path string;
+     * with neither the container is unconfined, as in containerd (kubelet asks for RuntimeDefault
+     * explicitly when the Pod or its defaults want it).
+     */
+    @SuppressWarnings("deprecation") // seccomp_profile_path: older kubelets and crictl still send it
+    static OciSpec.Seccomp seccomp(Api.LinuxContainerSecurityContext sc, boolean privileged,
+                                   Collection<String> boundingCaps, HostFeatures host)
+            throws InvalidContainerConfigException {
+        if (privileged) {
+            return null;
+        }
+        SeccompProfiles.Target target = new SeccompProfiles.Target(boundingCaps, host.arch(), host.kernelRelease(),
+                host.seccompArchitectures());
+        if (sc.hasSeccomp()) {
+            String field = SC + ".seccomp";
+            return switch (sc.getSeccomp().getProfileType()) {
+                case RuntimeDefault -> SeccompProfiles.compile(SeccompProfiles.runtimeDefault(), target, field);
+                case Unconfined -> null;
+                case Localhost -> {
+                    String ref = sc.getSeccomp().getLocalhostRef();
+                    yield SeccompProfiles.compile(SeccompProfiles.localhost(ref, field + ".localhost_ref"), target, field);
+                }
+                default -> throw new InvalidContainerConfigException(field + ".profile_type", "unknown profile type");
+            };
+        }
+        String path = sc.getSeccompProfilePath();
+        String field = SC + ".seccomp_profile_path";
+        if (path.isEmpty() || path.equals("unconfined")) {
+            return null;
+        }
+        if (path.equals("runtime/default") || path.equals("docker/default")) {
+            return SeccompProfiles.compile(SeccompProfiles.runtimeDefault(), target, field);
+        }
+        if (path.startsWith("localhost/")) {
+            String file = path.substring("localhost/".length());
+            return SeccompProfiles.compile(SeccompProfiles.localhost(file, field), target, field);
+        }
+        throw new InvalidContainerConfigException(field, "unknown seccomp profile \"" + path + "\"");
+    }
+
+    /**
+     * process.apparmorProfile, or null. Without AppArmor on the node a Localhost profile cannot be
+     * honoured and is refused; RuntimeDefault means "whatever the runtime's default is", which on
+     * such a node is none (containerd behaves the same way). With AppArmor, a Localhost profile is
+     * passed by name (it must be loaded on the node); RuntimeDefault is not applied yet, because jcri
+     * does not generate and load a profile of its own.
+     */
+    @SuppressWarnings("deprecation") // apparmor_profile: older kubelets and crictl still send it
+    static String appArmorProfile(Api.LinuxContainerSecurityContext sc, boolean privileged, boolean appArmorEnabled)
+            throws InvalidContainerConfigException {
+        String localhost = null;
+        String field;
+        if (sc.hasApparmor()) {
+            field = SC + ".apparmor";
+            switch (sc.getApparmor().getProfileType()) {
+                case Localhost -> localhost = sc.getApparmor().getLocalhostRef();
+                case RuntimeDefault, Unconfined -> { }
+                default -> throw new InvalidContainerConfigException(field + ".profile_type", "unknown profile type");
+            }
+            if (localhost != null && localhost.isEmpty()) {
+                throw new InvalidContainerConfigException(field + ".localhost_ref", "must name a profile");
+            }
+        } else {
+            field = SC + ".apparmor_profile";
+            String p = sc.getApparmorProfile();
+            if (p.startsWith("localhost/")) {
+                localhost = p.substring("localhost/".length());
+            } else if (!p.isEmpty() && !p.equals("runtime/default") && !p.equals("unconfined")) {
+                throw new InvalidContainerConfigException(field, "unknown AppArmor profile \"" + p + "\"");
+            }
+        }
+        if (localhost == null) {
+            return null;
+        }
+        if (!appArmorEnabled) {
+            throw new InvalidContainerConfigException(field, "AppArmor is not enabled on this node (profile \"" + localhost + "\")");
+        }
+        return localhost; // explicitly asked for, so kept even for a privileged container
+    }
+}

@@ -1,0 +1,163 @@
+package dev.jcri.sandbox.spec;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Turns a user string ("", "name", "uid", "name:group", "uid:gid") into numeric IDs by reading the
+ * container's own /etc/passwd and /etc/group, the way containerd does: a numeric ID needs no entry,
+ * a name must have one; the primary group comes from passwd (0 without an entry); supplementary
+ * groups are the groups naming the user, plus the requested ones.
+ */
+final class UserResolver {
+    static final long MAX_ID = 0xFFFF_FFFFL; // uid_t/gid_t are 32 bits; (uid_t)-1 is reserved
+    private UserResolver() {}
+
+    record PasswdEntry(String name, long uid, long gid, String home) {}
+
+    record GroupEntry(String name, long gid, List<String> members) {}
+
+    /**
+     * @param user                the user string ("" = root)
+     * @param field               the request field the string came from, for error messages
+     * @param requestedGroups     supplemental_groups from the security context
+     * @param strict              supplemental_groups_policy Strict: ignore the rootfs' /etc/group memberships
+     */
+    static ResolvedUser resolve(Path rootfs, String user, String field, List<Long> requestedGroups, boolean strict)
+            throws InvalidContainerConfigException {
+        List<PasswdEntry> passwd;
+        List<GroupEntry> groups;
+        try {
+            passwd = parsePasswd(RootfsFiles.readIfExists(rootfs, "/etc/passwd").orElse(""));
+            groups = parseGroup(RootfsFiles.readIfExists(rootfs, "/etc/group").orElse(""));
+        } catch (IOException e) {
+            throw new InvalidContainerConfigException(field, "cannot read the image's /etc/passwd or /etc/group: " + e.getMessage(), e);
+        }
+        String[] parts = user.isEmpty() ? new String[] {"0"} : user.split(":", -1);
+        if (parts.length > 2 || parts[0].isEmpty() || (parts.length == 2 && parts[1].isEmpty())) {
+            throw new InvalidContainerConfigException(field, "invalid user \"" + user + "\" (want name, uid, name:group or uid:gid)");
+        }
+        long uid;
+        long gid;
+        PasswdEntry entry;
+        Long numericUid = parseId(parts[0], field);
+        if (numericUid != null) {
+            uid = numericUid;
+            entry = passwd.stream().filter(p -> p.uid() == numericUid).findFirst().orElse(null);
+        } else {
+            entry = passwd.stream().filter(p -> p.name().equals(parts[0])).findFirst()
+                    .orElseThrow(() -> new InvalidContainerConfigException(field,
+                            "user \"" + parts[0] + "\" not found in the image's /etc/passwd"));
+            uid = entry.uid();
+        }
+        if (parts.length == 2) {
+            Long numericGid = parseId(parts[1], field);
+            if (numericGid != null) {
+                gid = numericGid;
+            } else {
+                gid = groups.stream().filter(g -> g.name().equals(parts[1])).findFirst()
+                        .orElseThrow(() -> new InvalidContainerConfigException(field,
+                                "group \"" + parts[1] + "\" not found in the image's /etc/group"))
+                        .gid();
+            }
+        } else {
+            gid = entry != null ? entry.gid() : 0;
+        }
+        Set<Long> additional = new LinkedHashSet<>();
+        additional.add(gid);
+        String username = entry != null ? entry.name() : null;
+        if (!strict && username != null) {
+            for (GroupEntry g : groups) {
+                if (g.members().contains(username)) {
+                    additional.add(g.gid());
+                }
+            }
+        }
+        for (Long g : requestedGroups) {
+            if (g < 0 || g > MAX_ID) {
+                throw new InvalidContainerConfigException("linux.security_context.supplemental_groups", "group ID " + g + " out of range");
+            }
+            additional.add(g);
+        }
+        return new ResolvedUser(uid, gid, new ArrayList<>(additional), username);
+    }
+
+    /** The number if {@code s} is all digits, null if it is a name. */
+    private static Long parseId(String s, String field) throws InvalidContainerConfigException {
+        if (!s.chars().allMatch(Character::isDigit)) {
+            return null;
+        }
+        try {
+            long v = Long.parseLong(s);
+            if (v <= MAX_ID - 1) {
+                return v;
+            }
+        } catch (NumberFormatException ignored) {
+            // too long: reported below
+        }
+        throw new InvalidContainerConfigException(field, "ID " + s + " out of range");
+    }
+
+    static List<PasswdEntry> parsePasswd(String text) {
+        List<PasswdEntry> out = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            String[] f = fields(line);
+            if (f == null || f.length < 4) {
+                continue;
+            }
+            Optional<Long> uid = number(f[2]);
+            Optional<Long> gid = number(f[3]);
+            if (uid.isPresent() && gid.isPresent()) {
+                out.add(new PasswdEntry(f[0], uid.get(), gid.get(), f.length > 5 ? f[5] : ""));
+            }
+        }
+        return out;
+    }
+
+    static List<GroupEntry> parseGroup(String text) {
+        List<GroupEntry> out = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            String[] f = fields(line);
+            if (f == null || f.length < 3) {
+                continue;
+            }
+            Optional<Long> gid = number(f[2]);
+            if (gid.isEmpty()) {
+                continue;
+            }
+            List<String> members = new ArrayList<>();
+            if (f.length > 3) {
+                for (String m : f[3].split(",")) {
+                    if (!m.isBlank()) {
+                        members.add(m.trim());
+                    }
+                }
+            }
+            out.add(new GroupEntry(f[0], gid.get(), members));
+        }
+        return out;
+    }
+
+    /** The colon-separated fields, or null for blank, comment and NIS ("+"/"-") lines. */
+    private static String[] fields(String line) {
+        String l = line.strip();
+        if (l.isEmpty() || l.startsWith("#") || l.startsWith("+") || l.startsWith("-")) {
+            return null;
+        }
+        return l.split(":", -1);
+    }
+
+    private static Optional<Long> number(String s) {
+        try {
+            long v = Long.parseLong(s.trim());
+            return v >= 0 && v <= MAX_ID ? Optional.of(v) : Optional.empty();
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+}

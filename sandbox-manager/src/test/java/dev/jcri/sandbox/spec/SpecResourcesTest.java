@@ -1,0 +1,65 @@
+package dev.jcri.sandbox.spec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import runtime.v1.Api;
+
+class SpecResourcesTest {
+    private static final List<OciSpec.DeviceRule> DENY = List.of(new OciSpec.DeviceRule(false, null, null, null, "rwm"));
+
+    @Test
+    void unsetMeansAbsent() throws Exception {
+        OciSpec.Resources r = SpecResources.of(Api.LinuxContainerResources.getDefaultInstance(), DENY, false, true);
+        assertNull(r.cpu());
+        assertNull(r.memory());
+        assertEquals(DENY, r.devices());
+    }
+
+    @Test
+    void cpuAndMemory() throws Exception {
+        Api.LinuxContainerResources in = Api.LinuxContainerResources.newBuilder()
+                .setCpuShares(512).setCpuQuota(50000).setCpuPeriod(100000).setCpusetCpus("0-1").setCpusetMems("0")
+                .setMemoryLimitInBytes(256L << 20)
+                .addHugepageLimits(Api.HugepageLimit.newBuilder().setPageSize("2MB").setLimit(1 << 21))
+                .build();
+        OciSpec.Resources r = SpecResources.of(in, DENY, false, true);
+        assertEquals(new OciSpec.Cpu(512L, 50000L, 100000L, "0-1", "0"), r.cpu());
+        // No swap limit asked: memory+swap = memory, i.e. no swap (containerd's default).
+        assertEquals(new OciSpec.Memory(256L << 20, null, 256L << 20), r.memory());
+        assertEquals(List.of(new OciSpec.HugepageLimit("2MB", 1 << 21)), r.hugepageLimits());
+    }
+
+    @Test
+    void explicitSwapAndNoSwapAccounting() throws Exception {
+        Api.LinuxContainerResources in = Api.LinuxContainerResources.newBuilder()
+                .setMemoryLimitInBytes(100).setMemorySwapLimitInBytes(300).build();
+        assertEquals(300L, SpecResources.of(in, DENY, false, true).memory().swap());
+        assertNull(SpecResources.of(in, DENY, false, false).memory().swap());
+        Api.LinuxContainerResources bad = in.toBuilder().setMemorySwapLimitInBytes(50).build();
+        var e = assertThrows(InvalidContainerConfigException.class, () -> SpecResources.of(bad, DENY, false, true));
+        assertEquals("linux.resources.memory_swap_limit_in_bytes", e.field());
+    }
+
+    @Test
+    void unifiedOnlyOnV2() throws Exception {
+        Api.LinuxContainerResources in = Api.LinuxContainerResources.newBuilder().putUnified("memory.high", "1000").build();
+        assertNull(SpecResources.of(in, DENY, false, true).unified());
+        assertEquals(Map.of("memory.high", "1000"), SpecResources.of(in, DENY, true, true).unified());
+        Api.LinuxContainerResources bad = Api.LinuxContainerResources.newBuilder().putUnified("../x", "1").build();
+        assertThrows(InvalidContainerConfigException.class, () -> SpecResources.of(bad, DENY, true, true));
+    }
+
+    @Test
+    void invalidValues() {
+        assertThrows(InvalidContainerConfigException.class, () -> SpecResources.of(
+                Api.LinuxContainerResources.newBuilder().setCpusetCpus("0-1; rm").build(), DENY, false, true));
+        assertThrows(InvalidContainerConfigException.class, () -> SpecResources.of(
+                Api.LinuxContainerResources.newBuilder().addHugepageLimits(Api.HugepageLimit.newBuilder().setPageSize("huge")).build(),
+                DENY, false, true));
+    }
+}
