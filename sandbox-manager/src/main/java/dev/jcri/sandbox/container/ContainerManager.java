@@ -263,11 +263,9 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
                 throw new ContainerException.WrongState("container " + record.id() + " is " + record.state().name().toLowerCase()
                         + ", only a created container can be started");
             }
+            long startedAt = Ids.nowNanos(); // before the process runs, so that it never follows its own exit
             runtimeOf(record).start(record.id());
-            ContainerRecord now = store.get(record.id()).orElseThrow();
-            if (now.state() == ContainerState.CREATED) { // the exit watcher may already have seen it finish
-                store.save(now.started(now.pid(), Ids.nowNanos()));
-            }
+            store.save(record.started(record.pid(), startedAt));
         }
         LOG.info("container {} started", Ids.shortId(record.id()));
     }
@@ -337,7 +335,8 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
             }
             boolean oom = Files.exists(bundle(id).resolve("oom"));
             String reason = oom ? "OOMKilled" : code == 0 ? "Completed" : "Error";
-            long finished = exitFileTime(id);
+            // file times come from a coarse clock that can lag the one startedAt was read from
+            long finished = Math.max(exitFileTime(id), record.startedAtNanos());
             try {
                 store.save(record.exited(code, finished, reason, ""));
             } catch (IOException e) {
