@@ -1,0 +1,149 @@
+package dev.jcri.conformance.container;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.jcri.conformance.Containers;
+import dev.jcri.conformance.CriClient;
+import dev.jcri.conformance.Deadline;
+import dev.jcri.conformance.HostState;
+import dev.jcri.conformance.JcriProcess;
+import dev.jcri.conformance.Pods;
+import dev.jcri.conformance.SharedRuntime;
+import dev.jcri.conformance.TestNetwork;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import runtime.v1.Api;
+
+/** Containers across daemon crashes, the crun handler, and churn: nothing lost, nothing leaked. */
+class ContainerRecoveryTest {
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void onlyForJcri() {
+        assumeTrue(SharedRuntime.externalEndpoint() == null, "these tests start jcri itself");
+    }
+
+    private JcriProcess start(TestNetwork network) throws Exception {
+        Path config = dir.resolve("jcri.toml");
+        if (!Files.exists(config)) {
+            Files.writeString(config, network.jcriConfig());
+        }
+        return JcriProcess.start(dir, List.of("--config", config.toString()));
+    }
+
+    /** Live conmon processes (zombies left to a non-reaping init are not ours to count). */
+    private static List<Long> liveConmons() {
+        return HostState.processes("conmon").stream().filter(pid -> !isZombie(pid)).toList();
+    }
+
+    private static boolean isZombie(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (Exception e) {
+            return true;
+        }
+    }
+
+    @Test
+    void containersSurviveKillDashNineAndExitsDuringTheOutageAreReported() throws Exception {
+        try (TestNetwork network = TestNetwork.create(dir)) {
+            String podId;
+            String sleeper;
+            String quitter;
+            Api.PodSandboxConfig pod;
+            JcriProcess first = start(network);
+            try (CriClient cri = new CriClient(first.socket())) {
+                String image = Containers.busybox(cri);
+                pod = Containers.pod("survive", true, Api.NamespaceMode.CONTAINER, dir.resolve("logs"));
+                podId = Pods.run(cri, pod);
+                sleeper = Containers.run(cri, podId, pod, Containers.config("sleeper", image, "sleep", "600").build());
+                quitter = Containers.run(cri, podId, pod, Containers.config("quitter", image,
+                        "sh", "-c", "while [ ! -f /tmp/go ]; do sleep 0.1; done; exit 42").build());
+                Deadline.await("both running", Duration.ofSeconds(30), () ->
+                        Containers.status(cri, quitter).getState() == Api.ContainerState.CONTAINER_RUNNING ? Boolean.TRUE : null);
+                Containers.exec(cri, quitter, 10, "sh", "-c", "true"); // exec works before the crash
+                first.kill();
+                // while jcri is down, the quitter is told to exit (through the runtime, as jcri is gone)
+                Files.writeString(Path.of("/proc", Long.toString(pidOf(first, quitter)), "root", "tmp", "go"), "");
+            }
+            try (JcriProcess second = start(network);
+                    CriClient cri = new CriClient(second.socket())) {
+                assertEquals(Api.ContainerState.CONTAINER_RUNNING, Containers.status(cri, sleeper).getState());
+                Api.ContainerStatus exited = Containers.awaitExit(cri, quitter, Duration.ofSeconds(30));
+                assertEquals(42, exited.getExitCode(), "the exit that happened while jcri was down");
+                assertEquals("hi\n", Containers.exec(cri, sleeper, 10, "echo", "hi").getStdout().toString(StandardCharsets.UTF_8));
+                Containers.stop(cri, sleeper, 0);
+                Containers.remove(cri, sleeper);
+                Containers.remove(cri, quitter);
+                Pods.stopAndRemove(cri, podId);
+                assertEquals(List.of(), HostState.mountsUnder(second.state()));
+            }
+        }
+    }
+
+    /** The container's init pid, from the runtime state jcri keeps in its bundle. */
+    private static long pidOf(JcriProcess jcri, String containerId) throws Exception {
+        return Long.parseLong(Files.readString(jcri.state().resolve("containers").resolve(containerId).resolve("pidfile")).strip());
+    }
+
+    @Test
+    void crunHandlerRunsContainersToo() throws Exception {
+        try (TestNetwork network = TestNetwork.create(dir);
+                JcriProcess jcri = start(network);
+                CriClient cri = new CriClient(jcri.socket())) {
+            String image = Containers.busybox(cri);
+            Api.PodSandboxConfig pod = Containers.pod("crun", true, Api.NamespaceMode.CONTAINER, dir.resolve("logs"));
+            String podId = cri.runtime().runPodSandbox(Api.RunPodSandboxRequest.newBuilder().setConfig(pod)
+                    .setRuntimeHandler("crun").build()).getPodSandboxId();
+            assertEquals("crun", Pods.status(cri, podId).getRuntimeHandler());
+            String id = Containers.run(cri, podId, pod, Containers.config("oncrun", image, "sh", "-c", "echo crun-ok").build());
+            Api.ContainerStatus status = Containers.awaitExit(cri, id, Duration.ofSeconds(30));
+            assertEquals(0, status.getExitCode());
+            assertTrue(Files.readString(Path.of(status.getLogPath())).contains("crun-ok"));
+            Pods.stopAndRemove(cri, podId);
+        }
+    }
+
+    @Test
+    void hundredContainersCreatedStartedStoppedAndRemovedLeaveNothingBehind() throws Exception {
+        List<Long> conmonsBefore = liveConmons();
+        try (TestNetwork network = TestNetwork.create(dir);
+                JcriProcess jcri = start(network);
+                CriClient cri = new CriClient(jcri.socket())) {
+            String image = Containers.busybox(cri);
+            Api.PodSandboxConfig pod = Containers.pod("churn", true, Api.NamespaceMode.CONTAINER, dir.resolve("logs"));
+            String podId = Pods.run(cri, pod);
+            for (int i = 0; i < 100; i++) {
+                String id = Containers.run(cri, podId, pod, Containers.config("churn" + i, image, "sleep", "600").build());
+                Containers.stop(cri, id, 0);
+                Containers.remove(cri, id);
+            }
+            assertEquals(0, cri.runtime().listContainers(Api.ListContainersRequest.getDefaultInstance()).getContainersCount());
+            Pods.stopAndRemove(cri, podId);
+            assertEquals(List.of(), HostState.mountsUnder(jcri.state()));
+            assertEquals(List.of(), HostState.cgroupDirs("/jcri").stream()
+                    .flatMap(d -> { try (var s = Files.list(d)) { return s.filter(Files::isDirectory).toList().stream(); }
+                        catch (Exception e) { return java.util.stream.Stream.<Path>empty(); } })
+                    .toList(), "no container cgroups left");
+            Deadline.await("conmon processes to exit", Duration.ofSeconds(30), () -> {
+                List<Long> now = new ArrayList<>(liveConmons());
+                now.removeAll(conmonsBefore);
+                return now.isEmpty() ? Boolean.TRUE : null;
+            });
+            assertTrue(Files.list(jcri.root().resolve("containers")).findAny().isEmpty(), "no container records left");
+            assertEquals(0, Files.list(jcri.state().resolve("containers")).count(), "no bundles left");
+        }
+    }
+}
