@@ -60,11 +60,13 @@ public final class Daemon implements AutoCloseable {
     private final JcriConfig config;
     private final UnixSocketServer server;
     private final MetricsEndpoint metrics;
+    private final ImageService images;
 
-    private Daemon(JcriConfig config, UnixSocketServer server, MetricsEndpoint metrics) {
+    private Daemon(JcriConfig config, UnixSocketServer server, MetricsEndpoint metrics, ImageService images) {
         this.config = config;
         this.server = server;
         this.metrics = metrics;
+        this.images = images;
     }
 
     public static Daemon start(JcriConfig config) throws IOException {
@@ -106,6 +108,7 @@ public final class Daemon implements AutoCloseable {
         ContainerManager containers = new ContainerManager(root, state, pods, snapshots, conmon, runtimes, cgroupDriver,
                 cgroupFs.isV2());
         containers.recover();
+        collectUnusedLayers(snapshots, images);
 
         new RuntimeInfoRpcs(config, cgroupDriver, defaultHandler, podNetwork).register(runtimeService);
         new PodSandboxRpcs(pods).register(runtimeService);
@@ -130,12 +133,33 @@ public final class Daemon implements AutoCloseable {
                     Math.toIntExact(config.get(Settings.GRPC_MAX_MESSAGE_BYTES)));
             LOG.info("jcri {} ready (root {}, state {}, cgroup driver {})", BuildInfo.version(),
                     config.get(Settings.ROOT), config.get(Settings.STATE), cgroupDriver.name().toLowerCase());
-            return new Daemon(config, server, metrics);
+            return new Daemon(config, server, metrics, images);
         } catch (IOException | RuntimeException e) {
             if (metrics != null) {
                 metrics.close();
             }
             throw e;
+        }
+    }
+
+    /**
+     * Layers no image references (left by a crash between committing layers and recording their
+     * image) are removed at start; layers under containers' writable snapshots always stay.
+     */
+    private static void collectUnusedLayers(OverlaySnapshotter snapshots, ImageService images) {
+        try {
+            Set<String> keep = new java.util.HashSet<>();
+            for (var image : images.list()) {
+                if (image.topLayer() != null) {
+                    keep.add(image.topLayer());
+                }
+            }
+            List<String> removed = snapshots.removeUnreferenced(keep);
+            if (!removed.isEmpty()) {
+                LOG.info("removed {} layers no image uses", removed.size());
+            }
+        } catch (Exception e) {
+            LOG.warn("layer garbage collection failed: {}", e.getMessage());
         }
     }
 
@@ -159,6 +183,7 @@ public final class Daemon implements AutoCloseable {
         if (metrics != null) {
             metrics.close();
         }
+        images.close();
         LOG.info("jcri stopped");
     }
 }

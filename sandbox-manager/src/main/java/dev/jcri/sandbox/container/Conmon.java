@@ -2,6 +2,7 @@ package dev.jcri.sandbox.container;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jcri.linux.PosixFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,15 +24,17 @@ import java.util.concurrent.TimeoutException;
  * notes an OOM kill in {@code <bundle>/oom}.
  *
  * <p>conmon needs its exit and attach directories to exist (it dies silently otherwise). It
- * reports the created container's pid (or the runtime's error) as JSON on the file
- * descriptor named by {@code _OCI_SYNCPIPE}. Java cannot hand a child an arbitrary descriptor, so
- * a shell wrapper makes fd 3 a copy of our stdout pipe and points stdout at /dev/null before it
- * execs conmon.
+ * reports the created container's pid (or the runtime's error) as JSON on the file descriptor
+ * named by {@code _OCI_SYNCPIPE}. Java cannot hand a child an arbitrary descriptor, so a shell
+ * wrapper opens a FIFO in the bundle as fd 3 before it execs conmon. Not the child's stdout pipe:
+ * the JDK drains and closes a child's stdout as soon as that process exits, and conmon's first
+ * process exits (it daemonizes) before the daemon half writes its report.
  */
 public final class Conmon {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String WRAPPER = "exec \"$@\" 3>&1 >/dev/null";
+    /** $0 = the sync FIFO; then conmon's argv. */
+    private static final String WRAPPER = "exec \"$@\" 3>\"$0\"";
 
     private final Path binary;
 
@@ -59,7 +62,10 @@ public final class Conmon {
     public long create(CreateRequest r, Duration timeout) throws IOException {
         java.nio.file.Files.createDirectories(r.exitDir());
         java.nio.file.Files.createDirectories(r.attachDir());
-        List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", WRAPPER, "jcri-conmon", binary.toString(),
+        Path fifo = r.bundle().resolve("sync.fifo");
+        java.nio.file.Files.deleteIfExists(fifo);
+        PosixFiles.mkfifo(fifo, 0600);
+        List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", WRAPPER, fifo.toString(), binary.toString(),
                 "--api-version", "1",
                 "--cid", r.containerId(), "--cuuid", r.containerId(), "--name", r.name(),
                 "--runtime", r.runtime().binary().toString(),
@@ -70,7 +76,9 @@ public final class Conmon {
                 "--exit-dir", r.exitDir().toString(),
                 "--persist-dir", r.bundle().toString(),
                 "--socket-dir-path", r.attachDir().toString(),
-                "--log-level", "warning"));
+                "--log-level", "warning",
+                // its stderr is gone once it daemonizes: errors after that reach the node's journal only this way
+                "--syslog"));
         for (String arg : r.runtime().globalArgs()) {
             argv.add("--runtime-arg");
             argv.add(arg);
@@ -85,19 +93,21 @@ public final class Conmon {
             }
         }
         ProcessBuilder pb = new ProcessBuilder(argv)
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.environment().put("_OCI_SYNCPIPE", "3");
         Process process = pb.start();
         CompletableFuture<String> stderr = readAll(process.getErrorStream());
-        try (InputStream sync = process.getInputStream()) {
-            CompletableFuture<String> line = new CompletableFuture<>();
-            Thread.ofVirtual().name("conmon-sync-" + r.containerId()).start(() -> {
-                try {
-                    line.complete(new BufferedReader(new InputStreamReader(sync, StandardCharsets.UTF_8)).readLine());
-                } catch (IOException e) {
-                    line.completeExceptionally(e);
-                }
-            });
+        CompletableFuture<String> line = new CompletableFuture<>();
+        Thread.ofVirtual().name("conmon-sync-" + r.containerId()).start(() -> {
+            // opening blocks until the wrapper opens the FIFO for writing; EOF means every conmon process closed it
+            try (InputStream sync = java.nio.file.Files.newInputStream(fifo)) {
+                line.complete(new BufferedReader(new InputStreamReader(sync, StandardCharsets.UTF_8)).readLine());
+            } catch (IOException e) {
+                line.completeExceptionally(e);
+            }
+        });
+        try {
             String report = line.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (report == null) {
                 throw new IOException("conmon exited without reporting the container: " + stderrText(stderr));
@@ -111,12 +121,24 @@ public final class Conmon {
             return pid;
         } catch (TimeoutException e) {
             process.destroyForcibly();
+            unblock(fifo);
             throw new IOException("conmon did not report the container within " + timeout.toSeconds() + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted waiting for conmon");
         } catch (ExecutionException e) {
             throw new IOException("reading conmon's report failed: " + e.getCause().getMessage(), e.getCause());
+        } finally {
+            java.nio.file.Files.deleteIfExists(fifo);
+        }
+    }
+
+    /** Lets a reader still blocked in opening the FIFO (no writer ever came) return. */
+    private static void unblock(Path fifo) {
+        try (var writer = java.nio.channels.FileChannel.open(fifo, java.nio.file.StandardOpenOption.WRITE)) {
+            // opening for writing is enough: the reader's open returns, then it sees EOF when we close
+        } catch (IOException ignored) {
+            // the reader is gone already
         }
     }
 
