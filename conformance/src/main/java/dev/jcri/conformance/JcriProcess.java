@@ -48,9 +48,18 @@ public final class JcriProcess implements AutoCloseable {
      * root and state default to {@code dir}; a flag in {@code extraArgs} replaces the default.
      */
     public static JcriProcess launch(Path dir, List<String> extraArgs) throws IOException {
+        return launch(dir, List.of(java().toString(), "--enable-native-access=ALL-UNNAMED",
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar().toString()), extraArgs);
+    }
+
+    /**
+     * As {@link #launch(Path, List)}, with the command that runs the daemon before its arguments:
+     * e.g. {@code [".../bin/jcri"]}, the production launcher and its JVM flags (the benchmark).
+     * The launcher must exec the JVM, so that {@link #process()} is the daemon itself.
+     */
+    public static JcriProcess launch(Path dir, List<String> launcher, List<String> extraArgs) throws IOException {
         Files.createDirectories(dir);
-        List<String> command = new ArrayList<>(List.of(java().toString(), "--enable-native-access=ALL-UNNAMED",
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar().toString()));
+        List<String> command = new ArrayList<>(launcher);
         addDefault(command, extraArgs, "--socket", dir.resolve("jcri.sock").toString());
         addDefault(command, extraArgs, "--root", dir.resolve("root").toString());
         addDefault(command, extraArgs, "--state", dir.resolve("state").toString());
@@ -77,6 +86,13 @@ public final class JcriProcess implements AutoCloseable {
     /** Starts jcri and waits until its socket answers a connection. */
     public static JcriProcess start(Path dir, List<String> extraArgs) throws IOException {
         JcriProcess jcri = launch(dir, extraArgs);
+        jcri.awaitServing(Duration.ofSeconds(120));
+        return jcri;
+    }
+
+    /** Starts jcri with {@code launcher} (see {@link #launch(Path, List, List)}) and waits until it serves. */
+    public static JcriProcess start(Path dir, List<String> launcher, List<String> extraArgs) throws IOException {
+        JcriProcess jcri = launch(dir, launcher, extraArgs);
         jcri.awaitServing(Duration.ofSeconds(120));
         return jcri;
     }

@@ -159,6 +159,25 @@ class PodSandboxTest {
     }
 
     @Test
+    void aCgroupParentSharedWithOtherPodsDoesNotBlockRemoval(CriClient cri) throws Exception {
+        String shared = "/jcri-shared-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        Api.PodSandboxConfig.Builder first = Pods.config("sharedcg1", false, Api.NamespaceMode.CONTAINER);
+        first.getLinuxBuilder().setCgroupParent(shared + "/pod1");
+        Api.PodSandboxConfig.Builder second = Pods.config("sharedcg2", false, Api.NamespaceMode.CONTAINER);
+        second.getLinuxBuilder().setCgroupParent(shared + "/pod2");
+        String a = Pods.run(cri, first.build());
+        String b = Pods.run(cri, second.build());
+        Pods.stopAndRemove(cri, a); // the first pod created the shared level; pod2 still lives under it
+        assertEquals(List.of(), HostState.cgroupDirs(shared + "/pod1"));
+        assertFalse(HostState.cgroupDirs(shared + "/pod2").isEmpty());
+        Pods.stopAndRemove(cri, b);
+        assertEquals(List.of(), HostState.cgroupDirs(shared + "/pod2"));
+        for (Path dir : HostState.cgroupDirs(shared)) {
+            Files.delete(dir); // the shared level outlives its pods, as kubelet's /kubepods does
+        }
+    }
+
+    @Test
     void badRequestsAreRejectedWithClearErrorsAndChangeNothing(CriClient cri) {
         int podsBefore = cri.runtime().listPodSandbox(Api.ListPodSandboxRequest.getDefaultInstance()).getItemsCount();
 

@@ -166,7 +166,10 @@ public final class Puller {
             }
         }
         ImageManifest manifest = (ImageManifest) doc;
-        byte[] configBytes = session.fetchBlob(manifest.config(), MAX_CONFIG_BYTES, "config of " + ref);
+        byte[] configBytes = storedConfig(manifest.config().digest());
+        if (configBytes == null) {
+            configBytes = session.fetchBlob(manifest.config(), MAX_CONFIG_BYTES, "config of " + ref);
+        }
         ImageConfig config = ImageConfig.parse(configBytes, ref.toString());
         if (config.diffIds().size() != manifest.layers().size()) {
             throw new UnsupportedImageException("image " + ref + " has " + manifest.layers().size()
@@ -204,6 +207,19 @@ public final class Puller {
         } catch (IOException e) {
             throw LocalIo.failure("recording image " + ref, e);
         }
+    }
+
+    /** The config from the content store when an earlier pull stored it (verified again), else null. */
+    private byte[] storedConfig(Digest digest) {
+        try {
+            if (content.has(digest)) {
+                byte[] bytes = content.read(digest);
+                return Digest.sha256(bytes).equals(digest) ? bytes : null;
+            }
+        } catch (IOException e) {
+            LOG.debug("stored config {} unreadable: {}", digest, e.toString());
+        }
+        return null;
     }
 
     /** Downloads and applies the layers not yet in the snapshotter; waits for all before returning. */

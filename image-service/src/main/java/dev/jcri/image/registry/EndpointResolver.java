@@ -47,9 +47,15 @@ public final class EndpointResolver {
         if (scheme != null) {
             candidates.add(URI.create(scheme + "://" + host));
         } else {
-            candidates.add(URI.create("https://" + host));
-            if (hostConfig.insecure() || ImageReference.isLoopbackHost(host)) {
+            if (ImageReference.isLoopbackHost(host)) {
+                // loopback registries are almost always plain HTTP (kind, tests); HTTPS is the fallback
                 candidates.add(URI.create("http://" + host));
+                candidates.add(URI.create("https://" + host));
+            } else {
+                candidates.add(URI.create("https://" + host));
+                if (hostConfig.insecure()) {
+                    candidates.add(URI.create("http://" + host));
+                }
             }
         }
         RegistryCredentials credentials = requestCredentials != null && !requestCredentials.isEmpty()

@@ -24,6 +24,7 @@ final class V2Ping {
 
     private static final Logger LOG = LoggerFactory.getLogger(V2Ping.class);
     private static final Duration TTL = Duration.ofMinutes(5);
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
 
     /** A probed endpoint: the base URI that answered and its challenges (empty: no auth needed). */
     record Probe(URI base, List<Challenge> challenges, Instant at) {}
@@ -53,8 +54,11 @@ final class V2Ping {
                 Backoff.pause(attempt);
             }
             for (URI base : endpoint.candidates()) {
+                // a server that does not speak this scheme may never answer: probe briefly when there is a fallback
+                boolean lastCandidate = base.equals(endpoint.candidates().getLast());
+                Duration probeTimeout = lastCandidate || timeout.compareTo(PROBE_TIMEOUT) < 0 ? timeout : PROBE_TIMEOUT;
                 try {
-                    HttpTransport.Response r = http.send(endpoint, "GET", base.resolve("/v2/"), Map.of(), null, timeout,
+                    HttpTransport.Response r = http.send(endpoint, "GET", base.resolve("/v2/"), Map.of(), null, probeTimeout,
                             "/v2/ of " + endpoint);
                     r.discard();
                     if (r.status() >= 500 || r.status() == 429) {
@@ -68,7 +72,9 @@ final class V2Ping {
                     LOG.debug("{} answers at {} (auth: {})", endpoint, base, challenges);
                     return p;
                 } catch (BodyStream.StalledException e) {
-                    throw new PullStalledException(endpoint + " did not answer /v2/ within " + timeout.toSeconds() + " s");
+                    if (lastCandidate) {
+                        throw new PullStalledException(endpoint + " did not answer /v2/ within " + timeout.toSeconds() + " s");
+                    }
                 } catch (IOException e) {
                     last = e;
                     LOG.debug("{}: {} does not answer: {}", endpoint, base, e.toString());

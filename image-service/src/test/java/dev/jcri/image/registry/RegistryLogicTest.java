@@ -72,7 +72,7 @@ class RegistryLogicTest {
                 Map.of("reg.internal:5000", new RegistryHostConfig(true, null, RegistryCredentials.basic("a", "b"))),
                 Duration.ofSeconds(10), 3, 3);
         EndpointResolver r = new EndpointResolver(config);
-        assertEquals(List.of(URI.create("https://127.0.0.1:5000"), URI.create("http://127.0.0.1:5000")),
+        assertEquals(List.of(URI.create("http://127.0.0.1:5000"), URI.create("https://127.0.0.1:5000")),
                 r.endpoints(ImageReference.parse("127.0.0.1:5000/x"), RegistryCredentials.NONE).getFirst().candidates());
         Endpoint insecure = r.endpoints(ImageReference.parse("reg.internal:5000/x"), RegistryCredentials.NONE).getFirst();
         assertEquals(2, insecure.candidates().size());

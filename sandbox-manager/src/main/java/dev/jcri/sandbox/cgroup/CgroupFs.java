@@ -3,7 +3,6 @@ package dev.jcri.sandbox.cgroup;
 import dev.jcri.linux.MountInfo;
 import dev.jcri.linux.ProcFiles;
 import java.io.IOException;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,7 +78,11 @@ public final class CgroupFs {
                     }
                     dir = dir.resolve(part);
                     if (!Files.isDirectory(dir)) {
-                        Files.createDirectory(dir);
+                        try {
+                            Files.createDirectory(dir);
+                        } catch (java.nio.file.FileAlreadyExistsException raced) {
+                            continue; // another pod made this parent at the same moment: it is not ours
+                        }
                         created.add(dir);
                         inheritCpuset(dir);
                     }
@@ -106,20 +109,23 @@ public final class CgroupFs {
     }
 
     /**
-     * Removes directories made by {@link #createMissing}, children first. A cgroup still holding a
-     * process or a child cgroup cannot be removed; that is reported, never forced.
+     * Removes directories made by {@link #createMissing}, children first. The deepest ones (the
+     * pod's own cgroup in each hierarchy) must go: one still holding a process is reported, never
+     * forced. A parent that other pods' cgroups now live under (a shared {@code /kubepods}-like
+     * level the first pod happened to create) stays for them.
      */
     public static void removeCreated(List<Path> created) throws IOException {
         IOException first = null;
         for (int i = created.size() - 1; i >= 0; i--) {
             Path dir = created.get(i);
+            boolean leaf = created.stream().noneMatch(other -> other.startsWith(dir) && !other.equals(dir));
             try {
                 Files.deleteIfExists(dir);
-            } catch (DirectoryNotEmptyException e) {
-                // a cgroup dir with only the kernel's control files counts as empty for rmdir; this one has children
-                first = first == null ? new IOException("cgroup " + dir + " still has child cgroups") : first;
             } catch (FileSystemException e) {
-                first = first == null ? new IOException("cannot remove cgroup " + dir + ": " + e.getReason(), e) : first;
+                // rmdir of a cgroup with child cgroups fails with EBUSY (or ENOTEMPTY)
+                if (leaf) {
+                    first = first == null ? new IOException("cannot remove cgroup " + dir + ": " + e.getReason(), e) : first;
+                }
             }
         }
         if (first != null) {

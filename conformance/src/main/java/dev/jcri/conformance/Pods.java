@@ -3,7 +3,7 @@ package dev.jcri.conformance;
 import java.util.UUID;
 import runtime.v1.Api;
 
-/** Pod sandbox configs for tests: unique names and uids, host or pod namespaces as asked. */
+/** Pod sandbox configs for the suite and the benchmark: unique names and uids, host or pod namespaces as asked. */
 public final class Pods {
 
     private Pods() {}

@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import runtime.v1.Api;
 
-/** Container helpers for tests: a busybox image in a test registry, configs, waiting for states. */
+/** Container helpers for the suite and the benchmark: a busybox image in a test registry, configs, waiting for states. */
 public final class Containers {
 
     private static volatile TestRegistry registry;

@@ -1,0 +1,106 @@
+package dev.jcri.conformance.bench;
+
+import dev.jcri.conformance.CriClient;
+import dev.jcri.conformance.JcriProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * jcri for the benchmark: the packaged daemon started with the production launcher ({@code bin/jcri},
+ * so with its JVM flags) on a private socket, root and state, the benchmark's CNI network, cgroupfs.
+ */
+public final class JcriRuntime implements BenchRuntime {
+
+    private final JcriProcess process;
+    private final CriClient client;
+    private boolean stopped;
+
+    private JcriRuntime(JcriProcess process) {
+        this.process = process;
+        this.client = new CriClient(process.socket());
+    }
+
+    /**
+     * @param launcher the command that runs the daemon ({@code [".../bin/jcri"]}), or empty for
+     *     {@code java -jar jcri.jar} as the suite starts it
+     */
+    public static JcriRuntime start(Path dir, List<String> launcher, Path cniConfDir, String cniBinDir) throws IOException {
+        Files.createDirectories(dir);
+        Path config = Files.writeString(dir.resolve("jcri.toml"), """
+                cgroup_driver = "cgroupfs"
+                log_level = "info"
+                [cni]
+                conf_dir = "%s"
+                bin_dirs = ["%s"]
+                """.formatted(cniConfDir, cniBinDir));
+        List<String> args = List.of("--config", config.toString());
+        JcriProcess p = launcher.isEmpty() ? JcriProcess.start(dir, args) : JcriProcess.start(dir, launcher, args);
+        return new JcriRuntime(p);
+    }
+
+    @Override
+    public String name() {
+        return "jcri";
+    }
+
+    @Override
+    public String version() {
+        runtime.v1.Api.VersionResponse v = client.runtime().version(runtime.v1.Api.VersionRequest.getDefaultInstance());
+        return v.getRuntimeName() + " " + v.getRuntimeVersion();
+    }
+
+    @Override
+    public CriClient client() {
+        return client;
+    }
+
+    @Override
+    public long pid() {
+        return process.process().pid();
+    }
+
+    @Override
+    public String helperMarker() {
+        return process.dir().toString() + "/";
+    }
+
+    @Override
+    public Path dir() {
+        return process.dir();
+    }
+
+    public JcriProcess process() {
+        return process;
+    }
+
+    @Override
+    public synchronized List<String> stopAndCleanUp() {
+        if (stopped) {
+            return List.of();
+        }
+        stopped = true;
+        List<String> left = new ArrayList<>();
+        client.close();
+        try {
+            int code = process.terminate(Duration.ofSeconds(30));
+            if (code != 0) {
+                left.add("jcri exited with " + code + " on SIGTERM");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (AssertionError e) {
+            left.add(e.getMessage());
+        }
+        for (HostProcesses.Proc p : HostProcesses.killMarked(helperMarker(), -1)) {
+            left.add("process left running: " + p.pid() + " " + p.comm() + " " + p.cmdline());
+        }
+        for (String m : HostProcesses.unmountUnder(process.dir())) {
+            left.add("mount left: " + m);
+        }
+        return left;
+    }
+}
