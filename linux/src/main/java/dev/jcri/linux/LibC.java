@@ -1,5 +1,7 @@
 package dev.jcri.linux;
 
+import java.nio.ByteBuffer;
+import jnr.ffi.Pointer;
 import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
 import jnr.ffi.annotations.SaveError;
@@ -51,4 +53,31 @@ public interface LibC {
 
     @SaveError
     int syncfs(int fd);
+
+    // File-descriptor calls for bulk file creation ({@link DirectoryHandle}, {@link FileCreator}).
+
+    /** open(2) is variadic in C; the mode is only read with O_CREAT, passed always (as jnr-posix does). */
+    @SaveError
+    int openat(int dirfd, String path, int flags, @mode_t int mode);
+
+    /** {@code buf} is a direct buffer: jnr passes its address at its position, no copy. */
+    @SaveError
+    @ssize_t
+    long write(int fd, @In ByteBuffer buf, @size_t long count);
+
+    @SaveError
+    int fchown(int fd, int uid, int gid);
+
+    @SaveError
+    int fchmod(int fd, @mode_t int mode);
+
+    @SaveError
+    int fsetxattr(int fd, String name, @In byte[] value, @size_t long size, int flags);
+
+    /** {@code times}: two struct timespec (atime, mtime) in native memory the caller reuses. */
+    @SaveError
+    int futimens(int fd, Pointer times);
+
+    @SaveError
+    int close(int fd);
 }

@@ -29,6 +29,10 @@ final class Native {
         return LibCHolder.LIBC;
     }
 
+    static jnr.ffi.Runtime runtime() {
+        return LibCHolder.RUNTIME;
+    }
+
     static POSIX posix() {
         return PosixHolder.POSIX;
     }

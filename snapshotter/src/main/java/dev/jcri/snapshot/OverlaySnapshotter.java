@@ -142,7 +142,10 @@ public final class OverlaySnapshotter implements LayerStore {
             List<Path> lowers = chain.stream().map(r -> fsDir(r.id())).toList();
             long started = System.nanoTime();
             var stats = new LayerApplier(fs, new LowerLayers(lowers)).apply(tar);
-            Usage usage = UsageCalculator.measure(fs);
+            // Counted while applying; walked only when the layer overwrote its own entries.
+            Usage usage = stats.diskUsage().isPresent()
+                    ? new Usage(stats.diskUsage().get().bytes(), stats.diskUsage().get().inodes())
+                    : UsageCalculator.measure(fs);
             SnapshotRecord record = new SnapshotRecord(SnapshotRecord.FORMAT_VERSION, id, chainId,
                     SnapshotKind.COMMITTED, parentChainId, Map.of(), Instant.now().toString(), usage, List.of());
             metadata.write(staging, record);

@@ -15,8 +15,9 @@ import java.util.Set;
  * Disk usage of a directory tree as {@code du} counts it: allocated blocks (not apparent sizes),
  * each inode once however many hardlinks point at it, symlinks not followed.
  *
- * <p>Walks the whole tree: callers use it once at commit for immutable layers (and store the
- * result) and on demand only for writable snapshots.
+ * <p>Walks the whole tree: used on demand for writable snapshots, and at commit only for a layer
+ * whose usage could not be counted while it was applied (one that overwrote its own entries; see
+ * {@code layer.UsageTally}).
  */
 final class UsageCalculator {
     private UsageCalculator() {}

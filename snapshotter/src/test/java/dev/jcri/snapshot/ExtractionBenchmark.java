@@ -66,51 +66,60 @@ class ExtractionBenchmark {
         measure(layer, size, true);
     }
 
+    /**
+     * Each round runs every contender once, in an order rotated from round to round: whoever runs
+     * first in a round pays for the deletion of the previous round's trees (on an ext4 mounted
+     * with {@code discard} that can cost seconds), which must not always be the same contender.
+     * (Deleting after every measurement instead slows every disk measurement down the same way.)
+     */
     private void measure(Path layer, long size, boolean withSync) throws IOException {
-
-        List<Long> tar = new ArrayList<>();
-        List<Long> applier = new ArrayList<>();
-        List<Long> storeNoSync = new ArrayList<>();
-        List<Long> storeSynced = new ArrayList<>();
-        List<Long> tarSynced = new ArrayList<>();
+        List<String> names = new ArrayList<>(List.of("tar", "applier", "storeNoSync"));
+        if (withSync) {
+            names.addAll(List.of("tarSynced", "storeSynced"));
+        }
+        java.util.Map<String, List<Long>> times = new java.util.HashMap<>();
         for (int round = 0; round < ROUNDS; round++) {
-            tar.add(timeTar(layer, round, false));
-            applier.add(time(() -> {
+            for (int i = 0; i < names.size(); i++) {
+                String name = names.get((i + round) % names.size());
+                times.computeIfAbsent(name, k -> new ArrayList<>()).add(run(name, layer));
+            }
+            cleanup();
+        }
+        double tarMs = median(times.get("tar"));
+        System.out.printf("tar -x                        : median %6d ms  %s%n", (long) tarMs, times.get("tar"));
+        report("LayerApplier (extract only)   ", times.get("applier"), tarMs, size);
+        report("applyLayer, no syncfs         ", times.get("storeNoSync"), tarMs, size);
+        if (withSync) {
+            List<Long> tarSynced = times.get("tarSynced");
+            System.out.printf("tar -x && syncfs              : median %6d ms  %s%n", (long) median(tarSynced), tarSynced);
+            report("applyLayer with syncfs        ", times.get("storeSynced"), median(tarSynced), size);
+        }
+    }
+
+    private long run(String contender, Path layer) throws IOException {
+        return switch (contender) {
+            case "tar" -> timeTar(layer, false);
+            case "tarSynced" -> timeTar(layer, true);
+            case "applier" -> time(() -> {
                 Path target = Files.createDirectories(out.resolve("applier-" + System.nanoTime()));
                 try (InputStream in = Files.newInputStream(layer)) {
                     new LayerApplier(target, LowerLayers.none()).apply(in);
                 }
-            }));
-            storeNoSync.add(time(() -> {
-                OverlaySnapshotter store = OverlaySnapshotter.open(out.resolve("store-nosync-" + System.nanoTime()), false);
+            });
+            case "storeNoSync", "storeSynced" -> time(() -> {
+                boolean sync = contender.equals("storeSynced");
+                OverlaySnapshotter store = OverlaySnapshotter.open(out.resolve(contender + "-" + System.nanoTime()), sync);
                 try (InputStream in = Files.newInputStream(layer)) {
                     store.applyLayer("sha256:bench", null, in);
                 }
-            }));
-            if (withSync) {
-                tarSynced.add(timeTar(layer, round, true));
-                storeSynced.add(time(() -> {
-                    OverlaySnapshotter store = OverlaySnapshotter.open(out.resolve("store-sync-" + System.nanoTime()), true);
-                    try (InputStream in = Files.newInputStream(layer)) {
-                        store.applyLayer("sha256:bench", null, in);
-                    }
-                }));
-            }
-            cleanup();
-        }
-        double tarMs = median(tar);
-        System.out.printf("tar -x                        : median %6d ms  %s%n", (long) tarMs, tar);
-        report("LayerApplier (extract only)   ", applier, tarMs, size);
-        report("applyLayer, no syncfs         ", storeNoSync, tarMs, size);
-        if (withSync) {
-            System.out.printf("tar -x && syncfs              : median %6d ms  %s%n", (long) median(tarSynced), tarSynced);
-            report("applyLayer with syncfs        ", storeSynced, median(tarSynced), size);
-        }
+            });
+            default -> throw new IllegalArgumentException(contender);
+        };
     }
 
-    private long timeTar(Path layer, int round, boolean sync) throws IOException {
+    private long timeTar(Path layer, boolean sync) throws IOException {
         return time(() -> {
-            Path target = Files.createDirectories(out.resolve("tar-" + round + "-" + sync + "-" + System.nanoTime()));
+            Path target = Files.createDirectories(out.resolve("tar-" + sync + "-" + System.nanoTime()));
             ChildProcess.command("tar", "-x", "-f", layer.toString(), "-C", target.toString())
                     .timeout(Duration.ofMinutes(10)).run().requireSuccess();
             if (sync) {

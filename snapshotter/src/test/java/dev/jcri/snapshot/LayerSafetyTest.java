@@ -105,6 +105,17 @@ class LayerSafetyTest extends SnapshotterTestBase {
     }
 
     @Test
+    void nulInANameIsRefusedNotCut() throws IOException {
+        // C would see "etc/passwd" and replace it; the name is refused instead.
+        LayerApplyException e = assertThrows(LayerApplyException.class, () -> apply("sha256:nul", null,
+                TestLayer.pax().file("etc/passwd", "root").rawPax("path", "etc/passwd\0.bak".getBytes(
+                        java.nio.charset.StandardCharsets.UTF_8)).file("ignored", "x")));
+        assertTrue(e.getMessage().contains("NUL"), e.getMessage());
+        assertFalse(store.hasLayer("sha256:nul"));
+        assertNothingStaged();
+    }
+
+    @Test
     void truncatedLayerLeavesNothing() throws IOException {
         byte[] big = new byte[3 << 20];
         Arrays.fill(big, (byte) 7);

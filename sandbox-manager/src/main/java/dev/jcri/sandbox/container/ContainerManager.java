@@ -2,7 +2,6 @@ package dev.jcri.sandbox.container;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.jcri.linux.AtomicFiles;
-import dev.jcri.linux.ProcessResult;
 import dev.jcri.sandbox.CgroupDriver;
 import dev.jcri.sandbox.cgroup.CgroupParents;
 import dev.jcri.sandbox.pod.PodException;
@@ -432,8 +431,9 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
         if (cmd.isEmpty()) {
             throw new ContainerException.Invalid("cmd is empty");
         }
-        ProcessResult r = runtimeOf(record).exec(record.id(), cmd, timeout, outputLimit);
-        return new ExecResult(r.exitCode(), r.stdout(), r.stderr(), r.timedOut());
+        Path pidFile = bundle(record.id()).resolve("exec-" + Ids.newId().substring(0, 12) + ".pid");
+        OciRuntime.ExecOutcome o = runtimeOf(record).exec(record.id(), cmd, timeout, outputLimit, pidFile);
+        return new ExecResult(o.result().exitCode(), o.result().stdout(), o.result().stderr(), o.timedOut());
     }
 
     /** Asks conmon to reopen the log file (after kubelet rotated it). */

@@ -102,19 +102,71 @@ public final class OciRuntime {
         }
     }
 
+    /** Output of an exec, and whether its deadline killed it. */
+    public record ExecOutcome(ProcessResult result, boolean timedOut) {}
+
     /**
      * Runs a command in the container (its spec's user, env, cwd and capabilities), capturing
-     * output up to {@code outputLimit} bytes per stream. On timeout the exec'd process tree is
-     * killed; the container itself is untouched.
+     * output up to {@code outputLimit} bytes per stream. On timeout the exec'd processes are
+     * killed inside the container, leaves first, so that their parents reap them and the runtime
+     * (the exec'd process's parent) reaps the last one: killing the runtime first would orphan
+     * them to the container's init, which need not reap zombies. The container is untouched.
+     *
+     * @param pidFile where the runtime writes the exec'd process's pid (a path in the bundle)
      */
-    public ProcessResult exec(String id, List<String> cmd, Duration timeout, int outputLimit) throws IOException {
-        List<String> argv = command("exec", id);
+    public ExecOutcome exec(String id, List<String> cmd, Duration timeout, int outputLimit, Path pidFile)
+            throws IOException {
+        List<String> argv = command("exec", "--pid-file", pidFile.toString(), id);
         argv.addAll(cmd);
-        ChildProcess.Builder b = ChildProcess.command(argv).outputLimit(outputLimit);
+        java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread killer = null;
         if (timeout != null) {
-            b.timeout(timeout);
+            killer = Thread.ofVirtual().name("exec-deadline-" + id).start(() -> {
+                try {
+                    Thread.sleep(timeout);
+                } catch (InterruptedException done) {
+                    return;
+                }
+                expired.set(true);
+                killExecTree(pidFile);
+            });
         }
-        return b.run();
+        try {
+            // the runtime's own limit is a backstop only: the deadline above ends the command first
+            ChildProcess.Builder b = ChildProcess.command(argv).outputLimit(outputLimit);
+            if (timeout != null) {
+                b.timeout(timeout.plus(COMMAND_TIMEOUT));
+            }
+            ProcessResult result = b.run();
+            return new ExecOutcome(result, expired.get() || result.timedOut());
+        } finally {
+            if (killer != null) {
+                killer.interrupt();
+            }
+            java.nio.file.Files.deleteIfExists(pidFile);
+        }
+    }
+
+    private static void killExecTree(Path pidFile) {
+        String text = dev.jcri.linux.ProcFiles.readTrimmedOrEmpty(pidFile);
+        if (text.isEmpty()) {
+            return;
+        }
+        ProcessHandle.of(Long.parseLong(text)).ifPresent(root -> {
+            List<ProcessHandle> leavesFirst = new ArrayList<>(root.descendants().toList());
+            java.util.Collections.reverse(leavesFirst);
+            leavesFirst.forEach(ProcessHandle::destroyForcibly);
+            long deadline = System.nanoTime() + 2_000_000_000L;
+            while (leavesFirst.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            root.destroyForcibly();
+        });
     }
 
     private void run(String verb, String... args) throws IOException {

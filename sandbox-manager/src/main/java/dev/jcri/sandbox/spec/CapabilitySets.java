@@ -45,10 +45,32 @@ final class CapabilitySets {
         return ALL.subList(0, Math.min(ALL.size(), Math.max(lastCap, 0) + 1));
     }
 
+    /**
+     * The capabilities this daemon can hand out: those in its own bounding set. A privileged
+     * container (or "add ALL") gets these, as containerd's "all current capabilities" does; a node
+     * whose runtime lacks one (CAP_SYS_RESOURCE, in nested or restricted nodes) would otherwise
+     * fail every privileged container in the runtime.
+     */
+    static List<String> grantable(List<String> known) {
+        long bounding = OWN_BOUNDING_SET;
+        return known.stream().filter(cap -> (bounding & (1L << ALL.indexOf(cap))) != 0).toList();
+    }
+
+    private static final long OWN_BOUNDING_SET = readOwnBoundingSet();
+
+    private static long readOwnBoundingSet() {
+        for (String line : dev.jcri.linux.ProcFiles.readTrimmedOrEmpty(java.nio.file.Path.of("/proc/self/status")).split("\n")) {
+            if (line.startsWith("CapBnd:")) {
+                return Long.parseUnsignedLong(line.substring("CapBnd:".length()).strip(), 16);
+            }
+        }
+        return -1L;
+    }
+
     static OciSpec.Capabilities of(Api.Capability request, boolean privileged, int lastCap)
             throws InvalidContainerConfigException {
         List<String> known = all(lastCap);
-        Set<String> caps = new LinkedHashSet<>(privileged ? known : DEFAULT);
+        Set<String> caps = new LinkedHashSet<>(privileged ? grantable(known) : DEFAULT);
         List<String> add = normalise(request.getAddCapabilitiesList(), known, FIELD + ".add_capabilities");
         List<String> drop = normalise(request.getDropCapabilitiesList(), known, FIELD + ".drop_capabilities");
         List<String> ambient = normalise(request.getAddAmbientCapabilitiesList(), known, FIELD + ".add_ambient_capabilities");
@@ -56,7 +78,7 @@ final class CapabilitySets {
             // Order as containerd applies them: add ALL, drop ALL, then the single adds and drops,
             // so "drop ALL, add NET_ADMIN" leaves exactly NET_ADMIN.
             if (add.contains("ALL")) {
-                caps.addAll(known);
+                caps.addAll(grantable(known));
             }
             if (drop.contains("ALL")) {
                 caps.clear();

@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -38,22 +40,25 @@ final class DirectoryResolver {
     private final Path root;
     private final LowerLayers lowers;
     private final DirectoryTimes times;
-    private final Set<String> knownDirectories = new HashSet<>();
+    private final UsageTally usage;
+    /** Resolved directories by cleaned relative path ("" is the root), with the Path handed out for them. */
+    private final Map<String, Path> knownDirectories = new HashMap<>();
     /** Known directories that are setgid with a non-root group: what is created in them inherits that group. */
     private final Set<String> groupSetting = new HashSet<>();
 
-    DirectoryResolver(Path root, LowerLayers lowers, DirectoryTimes times) {
+    DirectoryResolver(Path root, LowerLayers lowers, DirectoryTimes times, UsageTally usage) {
         this.root = root;
         this.lowers = lowers;
         this.times = times;
-        knownDirectories.add("");
+        this.usage = usage;
+        knownDirectories.put("", root);
     }
 
     /** A real directory in the layer for these cleaned components, created as needed. */
     Path resolve(List<String> parts, String entryName) throws IOException {
-        String key = LayerPaths.join(parts);
-        if (knownDirectories.contains(key)) {
-            return key.isEmpty() ? root : root.resolve(key);
+        Path known = knownDirectories.get(LayerPaths.join(parts));
+        if (known != null) {
+            return known; // the common case: handing out the same Path lets callers compare by identity
         }
         Deque<String> todo = new ArrayDeque<>(parts);
         List<String> done = new ArrayList<>();
@@ -71,7 +76,7 @@ final class DirectoryResolver {
             }
             done.add(c);
             String rel = LayerPaths.join(done);
-            if (knownDirectories.contains(rel)) {
+            if (knownDirectories.containsKey(rel)) {
                 continue;
             }
             Path p = root.resolve(rel);
@@ -109,15 +114,18 @@ final class DirectoryResolver {
             }
         }
         String resolved = LayerPaths.join(done);
-        return resolved.isEmpty() ? root : root.resolve(resolved);
+        Path dir = knownDirectories.get(resolved); // every component was remembered on the way
+        return dir != null ? dir : root.resolve(resolved);
     }
 
     private void createDirectory(Path p, Optional<LowerLayers.LowerFile> lowerDir, boolean replacesWhiteout)
             throws IOException {
         if (replacesWhiteout) {
             Files.delete(p);
+            usage.invalidate(); // the whiteout was counted
         }
         Files.createDirectory(p);
+        usage.directory(p);
         if (lowerDir.isPresent()) {
             FileStatus st = lowerDir.get().status();
             FileMetadata.copyFrom(lowerDir.get().path(), st, p);
@@ -133,7 +141,7 @@ final class DirectoryResolver {
     /** Records a directory the applier created or found at a cleaned, symlink-free path, with its final metadata. */
     void remember(Path dir, int permissions, long gid) {
         String rel = relative(dir);
-        knownDirectories.add(rel);
+        knownDirectories.put(rel, dir);
         if ((permissions & 02000) != 0 && gid != 0) {
             groupSetting.add(rel);
         } else {
@@ -150,9 +158,9 @@ final class DirectoryResolver {
     void forget(Path removed) {
         String rel = relative(removed);
         String prefix = rel + "/";
-        knownDirectories.removeIf(k -> k.equals(rel) || k.startsWith(prefix));
+        knownDirectories.keySet().removeIf(k -> k.equals(rel) || k.startsWith(prefix));
         groupSetting.removeIf(k -> k.equals(rel) || k.startsWith(prefix));
-        knownDirectories.add("");
+        knownDirectories.put("", root);
     }
 
     private String relative(Path p) {

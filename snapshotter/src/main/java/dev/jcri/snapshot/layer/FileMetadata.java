@@ -1,5 +1,6 @@
 package dev.jcri.snapshot.layer;
 
+import dev.jcri.linux.FileCreator;
 import dev.jcri.linux.FileStatus;
 import dev.jcri.linux.PosixFiles;
 import dev.jcri.linux.Xattrs;
@@ -33,13 +34,11 @@ final class FileMetadata {
      */
     static void apply(Path path, int type, long uid, long gid, int permissions, Map<String, byte[]> xattrs,
                       boolean inheritedGroup, boolean modeSetAtCreation) throws IOException {
-        boolean chowned = uid != 0 || gid != 0 || inheritedGroup; // else: what we create as root is already 0:0
+        boolean chowned = needsChown(uid, gid, inheritedGroup);
         if (chowned) {
             PosixFiles.lchown(path, (int) uid, (int) gid);
         }
-        boolean exactAlready = modeSetAtCreation && !chowned && (permissions & ~0777) == 0
-                && (permissions & PosixFiles.umask()) == 0;
-        if (type != FileStatus.S_IFLNK && !exactAlready) { // a symlink's mode is always 0777 on Linux
+        if (type != FileStatus.S_IFLNK && needsChmod(permissions, chowned, modeSetAtCreation)) { // a symlink's mode is always 0777 on Linux
             PosixFiles.chmod(path, permissions);
         }
         for (Map.Entry<String, byte[]> x : xattrs.entrySet()) {
@@ -47,6 +46,42 @@ final class FileMetadata {
                 Xattrs.set(path, x.getKey(), x.getValue());
             }
         }
+    }
+
+    /**
+     * The same for a regular file just created with {@code permissions} and still open: every
+     * call on its descriptor.
+     */
+    static void apply(FileCreator.NewFile file, long uid, long gid, int permissions, Map<String, byte[]> xattrs,
+                      boolean inheritedGroup) throws IOException {
+        boolean chowned = needsChown(uid, gid, inheritedGroup);
+        if (chowned) {
+            file.chown((int) uid, (int) gid);
+        }
+        if (needsChmod(permissions, chowned, true)) {
+            file.chmod(permissions);
+        }
+        for (Map.Entry<String, byte[]> x : xattrs.entrySet()) {
+            if (!x.getKey().startsWith(OVERLAY_PREFIX)) {
+                file.setXattr(x.getKey(), x.getValue());
+            }
+        }
+    }
+
+    /** What we create as root is already 0:0, unless a setgid parent gave it its group. */
+    private static boolean needsChown(long uid, long gid, boolean inheritedGroup) {
+        return uid != 0 || gid != 0 || inheritedGroup;
+    }
+
+    /**
+     * Whether the mode must still be set: always, unless the file was created with exactly these
+     * bits (no setuid/setgid/sticky, which creation cannot set; none masked by the umask) and no
+     * chown since (chown clears setuid/setgid).
+     */
+    private static boolean needsChmod(int permissions, boolean chowned, boolean modeSetAtCreation) {
+        boolean exactAlready = modeSetAtCreation && !chowned && (permissions & ~0777) == 0
+                && (permissions & PosixFiles.umask()) == 0;
+        return !exactAlready;
     }
 
     /** Copies xattrs from a lower layer's file, except overlayfs' own (opacity must not be inherited). */

@@ -8,22 +8,13 @@ import dev.jcri.snapshot.tar.TarEntry;
 import dev.jcri.snapshot.tar.TarReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.EnumSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 import jnr.constants.platform.Errno;
@@ -40,9 +31,11 @@ import org.slf4j.LoggerFactory;
  * layer ({@link DirectoryResolver}); the final component is never followed (files are created with
  * O_EXCL, existing entries are removed first), so nothing is written outside {@code root}.
  *
- * <p>Speed: no per-file fsync (the caller syncs the filesystem once at commit); content is copied
- * from the reader's 1 MiB buffer straight into the file; existence is checked by trying to create
- * (EEXIST is the rare case), not by a stat before every entry.
+ * <p>Speed: no per-file fsync (the caller syncs the filesystem once at commit); regular files are
+ * written through raw descriptors relative to their open parent ({@link RegularFileWriter}), with
+ * content copied from the reader's buffer; existence is checked by trying to create (EEXIST is
+ * the rare case), not by a stat before every entry; disk usage is counted on the way
+ * ({@link UsageTally}), so the caller need not walk the result.
  *
  * <p>Not atomic by itself: the caller applies into a temp directory and renames it on success.
  */
@@ -51,27 +44,11 @@ public final class LayerApplier {
     private static final String WHITEOUT_PREFIX = ".wh.";
     private static final String OPAQUE_MARKER = ".wh..wh..opq";
 
-    private static final Set<StandardOpenOption> CREATE_NEW_FOR_WRITING =
-            Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    /** open(2) mode attributes for the 512 permission combinations, built once. */
-    private static final FileAttribute<?>[] CREATION_MODES = new FileAttribute<?>[512];
-
-    static {
-        PosixFilePermission[] bits = PosixFilePermission.values(); // OWNER_READ .. OTHERS_EXECUTE: 0400 .. 0001
-        for (int mode = 0; mode < 512; mode++) {
-            Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
-            for (int i = 0; i < 9; i++) {
-                if ((mode & (0400 >> i)) != 0) {
-                    set.add(bits[i]);
-                }
-            }
-            CREATION_MODES[mode] = PosixFilePermissions.asFileAttribute(set);
-        }
-    }
-
     private final Path root;
     private final DirectoryTimes directoryTimes = new DirectoryTimes();
+    private final UsageTally usage = new UsageTally();
     private final DirectoryResolver dirs;
+    private final RegularFileWriter files;
     private final LowerLayers lowers;
     private long entries;
     private long contentBytes;
@@ -83,27 +60,35 @@ public final class LayerApplier {
     public LayerApplier(Path root, LowerLayers lowers) {
         this.root = root.toAbsolutePath();
         this.lowers = lowers;
-        this.dirs = new DirectoryResolver(this.root, lowers, directoryTimes);
+        this.dirs = new DirectoryResolver(this.root, lowers, directoryTimes, usage);
+        this.files = new RegularFileWriter(this::removeExisting, usage);
+        usage.directory(this.root);
     }
 
+    /** Applies the layer; call once per applier. */
     public ApplyStats apply(InputStream uncompressedTar) throws IOException {
         TarReader reader = new TarReader(uncompressedTar);
-        TarEntry e;
-        while ((e = reader.next()) != null) {
-            try {
-                applyEntry(reader, e);
-            } catch (LayerApplyException | dev.jcri.snapshot.tar.TarFormatException ex) {
-                throw ex;
-            } catch (IOException ex) {
-                throw new LayerApplyException(e.name(), ex.getMessage(), ex);
+        try (RegularFileWriter closing = files) {
+            TarEntry e;
+            while ((e = reader.next()) != null) {
+                try {
+                    applyEntry(reader, e);
+                } catch (LayerApplyException | dev.jcri.snapshot.tar.TarFormatException ex) {
+                    throw ex;
+                } catch (IOException ex) {
+                    throw new LayerApplyException(e.name(), ex.getMessage(), ex);
+                }
+                entries++;
             }
-            entries++;
         }
         directoryTimes.applyAll();
-        return new ApplyStats(entries, contentBytes);
+        return new ApplyStats(entries, contentBytes, usage.result());
     }
 
     private void applyEntry(TarReader reader, TarEntry e) throws IOException {
+        if (e.name().indexOf(0) >= 0 || e.linkName().indexOf(0) >= 0) { // C would silently cut the name there
+            throw new LayerApplyException(e.name(), "NUL character in a name");
+        }
         List<String> parts = LayerPaths.clean(e.name());
         if (parts.isEmpty()) { // "./": the layer root itself
             if (!e.isDirectory()) {
@@ -120,13 +105,19 @@ public final class LayerApplier {
             applyWhiteout(e, parent, base);
             return;
         }
+        if (e.type() == TarEntry.Type.FILE) { // the common case, by name relative to the parent: no full path needed
+            files.write(reader, e, parent, base, dirs.setsGroup(parent));
+            contentBytes += e.size();
+            return;
+        }
         Path target = parent.resolve(base);
         switch (e.type()) {
             case DIRECTORY -> applyDirectory(e, target, parent);
-            case FILE -> applyRegularFile(reader, e, target, parent);
+            case FILE -> throw new AssertionError("handled above");
             case SYMLINK -> {
                 createReplacing(target, () -> PosixFiles.symlink(e.linkName(), target));
                 finishNonDirectory(e, target, parent, FileStatus.S_IFLNK);
+                usage.entry(target);
             }
             case HARDLINK -> applyHardlink(e, target);
             case CHAR_DEVICE, BLOCK_DEVICE, FIFO -> {
@@ -137,6 +128,7 @@ public final class LayerApplier {
                 };
                 createReplacing(target, () -> PosixFiles.mknod(target, type, 0600, e.devMajor(), e.devMinor()));
                 finishNonDirectory(e, target, parent, type);
+                usage.entry(target);
             }
             case UNSUPPORTED -> {
                 if (e.typeFlag() == 'S' || e.size() > 0) {
@@ -160,17 +152,20 @@ public final class LayerApplier {
             }
             Path target = parent.resolve(victim);
             createReplacing(target, () -> PosixFiles.mknod(target, FileStatus.S_IFCHR, 0, 0, 0));
+            usage.entry(target);
         }
     }
 
     private void applyDirectory(TarEntry e, Path target, Path parent) throws IOException {
         try {
             Files.createDirectory(target);
+            usage.directory(target);
         } catch (FileAlreadyExistsException exists) {
             FileStatus st = PosixFiles.lstat(target);
             if (!st.isDirectory()) { // tar semantics: the new entry replaces whatever was there
                 removeExisting(target);
                 Files.createDirectory(target);
+                usage.directory(target);
                 if (st.isWhiteout()) { // deleted then re-created in one layer: hide the lower content
                     Xattrs.set(target, LowerLayers.OPAQUE_XATTR, "y".getBytes(StandardCharsets.US_ASCII));
                 }
@@ -182,27 +177,6 @@ public final class LayerApplier {
         directoryTimes.record(target, e.mtimeSeconds(), e.mtimeNanos());
     }
 
-    private void applyRegularFile(TarReader reader, TarEntry e, Path target, Path parent) throws IOException {
-        // Created with its final mode when the umask allows, which saves a chmod per file.
-        FileAttribute<?> mode = CREATION_MODES[e.permissions() & 0777];
-        FileChannel ch;
-        try {
-            ch = FileChannel.open(target, CREATE_NEW_FOR_WRITING, mode);
-        } catch (FileAlreadyExistsException exists) { // O_EXCL: also what stops us writing through a symlink
-            removeExisting(target);
-            ch = FileChannel.open(target, CREATE_NEW_FOR_WRITING, mode);
-        }
-        try (FileChannel out = ch) {
-            if (e.size() > 0) {
-                OutputStream os = Channels.newOutputStream(out);
-                reader.copyContent(os);
-                contentBytes += e.size();
-            }
-        }
-        FileMetadata.apply(target, FileStatus.S_IFREG, e.uid(), e.gid(), e.permissions(), e.xattrs(),
-                dirs.setsGroup(parent), true);
-        PosixFiles.setTimes(target, e.mtimeSeconds(), e.mtimeNanos(), e.mtimeSeconds(), e.mtimeNanos());
-    }
 
     private void applyHardlink(TarEntry e, Path target) throws IOException {
         List<String> linkParts = LayerPaths.clean(e.linkName());
@@ -218,8 +192,10 @@ public final class LayerApplier {
                     "hardlink target '" + e.linkName() + "' exists neither in this layer nor below"));
             if (st.isPresent()) {
                 Files.delete(source);
+                usage.invalidate(); // the whiteout was counted
             }
             CopyUp.copy(lower, source, e.name());
+            usage.entry(source);
         } else if (st.get().isDirectory()) {
             throw new LayerApplyException(e.name(), "hardlink to a directory '" + e.linkName() + "'");
         }
@@ -262,12 +238,14 @@ public final class LayerApplier {
         if (st.isEmpty()) {
             return;
         }
+        usage.invalidate(); // whatever it was, it had been counted
         if (!st.get().isDirectory()) {
             Files.delete(target);
             return;
         }
         dirs.forget(target);
         directoryTimes.forgetUnder(target);
+        files.directoryRemoved();
         Files.walkFileTree(target, new SimpleFileVisitor<>() { // walkFileTree never follows links by default
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {

@@ -101,14 +101,25 @@ public final class TarReader {
         }
     }
 
+    /** Where {@link #copyContent(ContentSink)} puts content: slices of the reader's own buffer, valid during the call only. */
+    @FunctionalInterface
+    public interface ContentSink {
+        void write(byte[] b, int off, int len) throws IOException;
+    }
+
     /** Copies the current entry's remaining content to {@code out}. */
     public void copyContent(OutputStream out) throws IOException {
+        copyContent(out::write);
+    }
+
+    /** Copies the current entry's remaining content to {@code sink}, straight from the read buffer. */
+    public void copyContent(ContentSink sink) throws IOException {
         while (remainingContent > 0) {
             if (pos == limit && !fill(1)) {
                 throw new TarFormatException("truncated tar: content ends early, " + remainingContent + " bytes missing");
             }
             int n = (int) Math.min(remainingContent, limit - pos);
-            out.write(buf, pos, n);
+            sink.write(buf, pos, n);
             pos += n;
             remainingContent -= n;
         }
