@@ -10,7 +10,6 @@ import dev.jcri.conformance.Containers;
 import dev.jcri.conformance.CriClient;
 import dev.jcri.conformance.Deadline;
 import dev.jcri.conformance.Pods;
-import dev.jcri.conformance.SharedRuntime;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.charset.StandardCharsets;
@@ -18,37 +17,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import runtime.v1.Api;
 
 /** Containers through the CRI: run, logs, exit codes and reasons, stop paths, exec, log reopening, resources. */
-@ExtendWith(SharedRuntime.class)
-class ContainerLifecycleTest {
-
-    @TempDir
-    Path logs;
-
-    private CriClient cri;
-    private String image;
-    private Api.PodSandboxConfig pod;
-    private String podId;
-
-    @BeforeEach
-    void pod(CriClient cri) throws Exception {
-        this.cri = cri;
-        this.image = Containers.busybox(cri);
-        this.pod = Containers.pod("ctr", true, Api.NamespaceMode.CONTAINER, logs);
-        this.podId = Pods.run(cri, pod);
-    }
-
-    @AfterEach
-    void removePod() {
-        Pods.stopAndRemove(cri, podId);
-    }
+class ContainerLifecycleTest extends InOnePodTest {
 
     @Test
     void echoAndExitIsLoggedInCriFormatWithItsExitCode() throws Exception {

@@ -7,42 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jcri.conformance.Containers;
 import dev.jcri.conformance.CriClient;
 import dev.jcri.conformance.Pods;
-import dev.jcri.conformance.SharedRuntime;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import runtime.v1.Api;
 
 /** What a container may do: users and groups, capabilities, seccomp, read-only root, masked paths, volumes, sharing. */
-@ExtendWith(SharedRuntime.class)
-class ContainerSecurityTest {
-
-    @TempDir
-    Path logs;
-
-    private CriClient cri;
-    private String image;
-    private Api.PodSandboxConfig pod;
-    private String podId;
-
-    @BeforeEach
-    void pod(CriClient cri) throws Exception {
-        this.cri = cri;
-        this.image = Containers.busybox(cri);
-        this.pod = Containers.pod("sec", true, Api.NamespaceMode.CONTAINER, logs);
-        this.podId = Pods.run(cri, pod);
-    }
-
-    @AfterEach
-    void removePod() {
-        Pods.stopAndRemove(cri, podId);
-    }
+class ContainerSecurityTest extends InOnePodTest {
 
     /** Runs a command to completion and returns its log's text lines (without the CRI prefix). */
     private String output(Api.ContainerConfig.Builder config) throws Exception {
