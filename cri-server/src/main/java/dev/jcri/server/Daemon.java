@@ -28,6 +28,7 @@ import dev.jcri.server.rpc.ImageRpcs;
 import dev.jcri.server.rpc.PodSandboxRpcs;
 import dev.jcri.server.rpc.ImageRpcs;
 import dev.jcri.server.rpc.RuntimeInfoRpcs;
+import dev.jcri.server.rpc.StatsRpcs;
 import dev.jcri.server.config.RegistrySettings;
 import dev.jcri.image.ImageService;
 import dev.jcri.snapshot.OverlaySnapshotter;
@@ -106,7 +107,7 @@ public final class Daemon implements AutoCloseable {
         Conmon conmon = new Conmon(RuntimeBinaries.find(config.get(Settings.RUNTIME_CONMON)).orElseThrow(() ->
                 new StartupException("conmon (" + config.get(Settings.RUNTIME_CONMON) + ") not found: install it (Debian package conmon)")));
         ContainerManager containers = new ContainerManager(root, state, pods, snapshots, conmon, runtimes, cgroupDriver,
-                cgroupFs.isV2());
+                cgroupFs);
         containers.recover();
         collectUnusedLayers(snapshots, images);
 
@@ -115,6 +116,7 @@ public final class Daemon implements AutoCloseable {
         ContainerImages containerImages = new ContainerImages(images);
         new ContainerRpcs(containers, containerImages, containers::resourcesJson, containerImages::releaseUnusedLayers)
                 .register(runtimeService);
+        new StatsRpcs(containers).register(runtimeService);
         new ImageRpcs(images).register(imageService);
 
         MetricsEndpoint metrics = null;

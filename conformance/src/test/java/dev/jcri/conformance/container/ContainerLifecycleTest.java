@@ -150,6 +150,29 @@ class ContainerLifecycleTest extends InOnePodTest {
     }
 
     @Test
+    void statsReportCpuMemoryAndTheWritableLayer() throws Exception {
+        String id = Containers.run(cri, podId, pod, Containers.config("measured", image,
+                "sh", "-c", "dd if=/dev/zero of=/filler bs=1024 count=2048 2>/dev/null; tail -f /dev/null").build());
+        awaitRunning(id);
+        Api.ContainerStats stats = Deadline.await("the 2 MiB file in the writable layer", Duration.ofSeconds(20), () -> {
+            Api.ContainerStats s = cri.runtime().containerStats(Api.ContainerStatsRequest.newBuilder().setContainerId(id).build())
+                    .getStats();
+            return s.getWritableLayer().getUsedBytes().getValue() >= 2L << 20 ? s : null;
+        });
+        assertEquals(id, stats.getAttributes().getId());
+        assertEquals("measured", stats.getAttributes().getMetadata().getName());
+        assertTrue(stats.getCpu().getTimestamp() > 0 && stats.getCpu().hasUsageCoreNanoSeconds());
+        assertTrue(stats.getMemory().getWorkingSetBytes().getValue() > 0, stats.getMemory().toString());
+        assertTrue(stats.getWritableLayer().getInodesUsed().getValue() >= 1);
+
+        List<String> listed = cri.runtime().listContainerStats(Api.ListContainerStatsRequest.newBuilder()
+                .setFilter(Api.ContainerStatsFilter.newBuilder().setPodSandboxId(podId)).build())
+                .getStatsList().stream().map(s -> s.getAttributes().getId()).toList();
+        assertEquals(List.of(id), listed);
+        Containers.stop(cri, id, 0);
+    }
+
+    @Test
     void badRequestsGetClearErrors() throws Exception {
         StatusRuntimeException noImage = assertThrows(StatusRuntimeException.class, () -> Containers.create(cri, podId, pod,
                 Containers.config("noimage", "127.0.0.1:1/never/pulled:1", "true").build()));

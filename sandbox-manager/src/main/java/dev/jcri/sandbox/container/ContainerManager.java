@@ -3,6 +3,7 @@ package dev.jcri.sandbox.container;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.jcri.linux.AtomicFiles;
 import dev.jcri.sandbox.CgroupDriver;
+import dev.jcri.sandbox.cgroup.CgroupFs;
 import dev.jcri.sandbox.cgroup.CgroupParents;
 import dev.jcri.sandbox.pod.PodException;
 import dev.jcri.sandbox.pod.PodPaths;
@@ -57,6 +58,7 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
     private final Conmon conmon;
     private final Map<String, OciRuntime> runtimes;
     private final CgroupDriver cgroupDriver;
+    private final CgroupFs cgroups;
     private final boolean cgroupV2;
     private final ExitWatcher exits;
     private final Map<String, String> names = new ConcurrentHashMap<>();
@@ -64,7 +66,7 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
     private final Map<String, CompletableFuture<Void>> exitSignals = new ConcurrentHashMap<>();
 
     public ContainerManager(Path root, Path state, PodSandboxManager pods, OverlaySnapshotter snapshots, Conmon conmon,
-            Map<String, OciRuntime> runtimes, CgroupDriver cgroupDriver, boolean cgroupV2)
+            Map<String, OciRuntime> runtimes, CgroupDriver cgroupDriver, CgroupFs cgroups)
             throws IOException {
         this.store = new RecordStore<>(root.resolve("containers"), "container.json", ContainerRecord.class,
                 ContainerRecord::id);
@@ -74,7 +76,8 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
         this.conmon = conmon;
         this.runtimes = Map.copyOf(runtimes);
         this.cgroupDriver = cgroupDriver;
-        this.cgroupV2 = cgroupV2;
+        this.cgroups = cgroups;
+        this.cgroupV2 = cgroups.isV2();
         this.exits = new ExitWatcher(state.resolve("exits"), this::onExit);
         pods.setContainers(this);
     }
@@ -219,6 +222,39 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
 
     private static boolean owned(PodRecord pod, String kind) {
         return pod.sharedNamespaces().contains(kind);
+    }
+
+    /** The container's cgroup as a path in the hierarchy (what {@link #cgroupsPath} names for the runtime). */
+    private String cgroupDir(Api.PodSandboxConfig podConfig, String id) {
+        if (cgroupDriver == CgroupDriver.SYSTEMD) {
+            String parent = podConfig.getLinux().getCgroupParent();
+            return CgroupParents.toPath(CgroupDriver.SYSTEMD, parent.isEmpty() ? "system.slice" : parent) + "/jcri-" + id + ".scope";
+        }
+        return cgroupsPath(podConfig, id);
+    }
+
+    /** Current usage of a container (ContainerStats): cgroup counters and its writable layer. */
+    public ContainerUsage usage(ContainerRecord record) throws IOException {
+        PodRecord pod;
+        try {
+            pod = pods.find(record.podId());
+        } catch (PodException e) {
+            throw new IOException("pod " + record.podId() + " of container " + record.id() + " is gone");
+        }
+        long timestamp = Ids.nowNanos();
+        long bytes = -1;
+        long inodes = -1;
+        if (snapshots.stat(record.id()).isPresent()) {
+            var layer = snapshots.usage(record.id());
+            bytes = layer.bytes();
+            inodes = layer.inodes();
+        }
+        return ContainerUsage.read(cgroups, cgroupDir(PodSandboxManager.config(pod), record.id()), timestamp, bytes, inodes);
+    }
+
+    /** The writable layers' filesystem (ContainerStats' fs_id). */
+    public Path writableLayerMountpoint() {
+        return snapshots.root();
     }
 
     /** The container's cgroup: under the pod's parent, named by the container ID (as containerd does). */

@@ -1,0 +1,93 @@
+package dev.jcri.server.rpc;
+
+import dev.jcri.sandbox.container.ContainerManager;
+import dev.jcri.sandbox.container.ContainerRecord;
+import dev.jcri.sandbox.container.ContainerState;
+import dev.jcri.sandbox.container.ContainerUsage;
+import dev.jcri.sandbox.pod.PodException;
+import dev.jcri.server.grpc.ServiceBinder;
+import io.grpc.Status;
+import java.io.IOException;
+import runtime.v1.Api;
+import runtime.v1.RuntimeServiceGrpc;
+
+/** ContainerStats and ListContainerStats: CPU and memory from the cgroup, the writable layer's usage. */
+public final class StatsRpcs {
+
+    private final ContainerManager containers;
+
+    public StatsRpcs(ContainerManager containers) {
+        this.containers = containers;
+    }
+
+    public void register(ServiceBinder runtime) {
+        runtime.unary(RuntimeServiceGrpc.getContainerStatsMethod(), this::containerStats)
+                .unary(RuntimeServiceGrpc.getListContainerStatsMethod(), this::listContainerStats);
+    }
+
+    Api.ContainerStatsResponse containerStats(Api.ContainerStatsRequest request) throws Exception {
+        if (request.getContainerId().isEmpty()) {
+            throw Status.INVALID_ARGUMENT.withDescription("container_id is required").asRuntimeException();
+        }
+        ContainerRecord record;
+        try {
+            record = containers.find(request.getContainerId());
+        } catch (PodException e) {
+            throw ContainerRpcs.toStatus(e);
+        }
+        return Api.ContainerStatsResponse.newBuilder().setStats(stats(record)).build();
+    }
+
+    /** Stats of created and running containers (exited ones have no cgroup left to read), filtered. */
+    Api.ListContainerStatsResponse listContainerStats(Api.ListContainerStatsRequest request) throws IOException {
+        Api.ContainerStatsFilter filter = request.getFilter();
+        Api.ListContainerStatsResponse.Builder response = Api.ListContainerStatsResponse.newBuilder();
+        for (ContainerRecord record : containers.list()) {
+            if (record.state() == ContainerState.EXITED
+                    || (!filter.getId().isEmpty() && !record.id().startsWith(filter.getId()))
+                    || (!filter.getPodSandboxId().isEmpty() && !record.podId().startsWith(filter.getPodSandboxId()))
+                    || !PodSandboxRpcs.matches(filter.getLabelSelectorMap(), ContainerManager.config(record).getLabelsMap())) {
+                continue;
+            }
+            try {
+                response.addStats(stats(record));
+            } catch (IOException e) {
+                // removed while we listed: leave it out, as a list taken a moment later would
+            }
+        }
+        return response.build();
+    }
+
+    private Api.ContainerStats stats(ContainerRecord record) throws IOException {
+        Api.ContainerConfig config = ContainerManager.config(record);
+        ContainerUsage u = containers.usage(record);
+        Api.ContainerStats.Builder stats = Api.ContainerStats.newBuilder()
+                .setAttributes(Api.ContainerAttributes.newBuilder().setId(record.id()).setMetadata(config.getMetadata())
+                        .putAllLabels(config.getLabelsMap()).putAllAnnotations(config.getAnnotationsMap()));
+        Api.CpuUsage.Builder cpu = Api.CpuUsage.newBuilder().setTimestamp(u.timestampNanos());
+        if (u.cpuNanos() >= 0) {
+            cpu.setUsageCoreNanoSeconds(value(u.cpuNanos()));
+        }
+        Api.MemoryUsage.Builder memory = Api.MemoryUsage.newBuilder().setTimestamp(u.timestampNanos());
+        if (u.workingSetBytes() >= 0) {
+            memory.setWorkingSetBytes(value(u.workingSetBytes())).setUsageBytes(value(u.memoryUsageBytes()));
+        }
+        if (u.rssBytes() >= 0) {
+            memory.setRssBytes(value(u.rssBytes()));
+        }
+        if (u.pageFaults() >= 0) {
+            memory.setPageFaults(value(u.pageFaults())).setMajorPageFaults(value(Math.max(0, u.majorPageFaults())));
+        }
+        stats.setCpu(cpu).setMemory(memory);
+        if (u.writableBytes() >= 0) {
+            stats.setWritableLayer(Api.FilesystemUsage.newBuilder().setTimestamp(u.timestampNanos())
+                    .setFsId(Api.FilesystemIdentifier.newBuilder().setMountpoint(containers.writableLayerMountpoint().toString()))
+                    .setUsedBytes(value(u.writableBytes())).setInodesUsed(value(u.writableInodes())));
+        }
+        return stats.build();
+    }
+
+    private static Api.UInt64Value value(long v) {
+        return Api.UInt64Value.newBuilder().setValue(v).build();
+    }
+}
