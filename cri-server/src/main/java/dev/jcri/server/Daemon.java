@@ -111,10 +111,12 @@ public final class Daemon implements AutoCloseable {
         containers.recover();
         collectUnusedLayers(snapshots, images);
 
-        new RuntimeInfoRpcs(config, cgroupDriver, defaultHandler, podNetwork).register(runtimeService);
+        new RuntimeInfoRpcs(config, cgroupDriver,
+                List.of(config.get(Settings.RUNTIME_HANDLERS).get(defaultHandler), config.get(Settings.RUNTIME_CONMON)),
+                podNetwork).register(runtimeService);
         new PodSandboxRpcs(pods).register(runtimeService);
         ContainerImages containerImages = new ContainerImages(images);
-        new ContainerRpcs(containers, containerImages, containers::resourcesJson, containerImages::releaseUnusedLayers)
+        new ContainerRpcs(containers, containerImages, containerImages::releaseUnusedLayers)
                 .register(runtimeService);
         new StatsRpcs(containers).register(runtimeService);
         new ImageRpcs(images).register(imageService);

@@ -33,26 +33,17 @@ public final class ContainerRpcs {
         ContainerImage resolve(String reference) throws Exception;
     }
 
-    /** Turns CRI resources into the OCI LinuxResources JSON the runtime's update takes. */
-    @FunctionalInterface
-    public interface ResourcesRenderer {
-        byte[] toOciJson(Api.LinuxContainerResources resources) throws Exception;
-    }
-
     private final ContainerManager containers;
     private final ImageResolver images;
-    private final ResourcesRenderer resources;
     private final Runnable afterRemove;
 
     /**
      * @param afterRemove runs after a container is removed (lets the image store free layers of
      *                    images that were removed while the container used them)
      */
-    public ContainerRpcs(ContainerManager containers, ImageResolver images, ResourcesRenderer resources,
-            Runnable afterRemove) {
+    public ContainerRpcs(ContainerManager containers, ImageResolver images, Runnable afterRemove) {
         this.containers = containers;
         this.images = images;
-        this.resources = resources;
         this.afterRemove = afterRemove;
     }
 
@@ -193,7 +184,7 @@ public final class ContainerRpcs {
 
     Api.UpdateContainerResourcesResponse updateResources(Api.UpdateContainerResourcesRequest request) throws Exception {
         try {
-            containers.updateResources(requireId(request.getContainerId()), resources.toOciJson(request.getLinux()));
+            containers.updateResources(requireId(request.getContainerId()), request.getLinux());
         } catch (PodException e) {
             throw toStatus(e);
         }

@@ -9,6 +9,7 @@ import dev.jcri.server.BuildInfo;
 import dev.jcri.server.config.JcriConfig;
 import dev.jcri.server.grpc.ServiceBinder;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import runtime.v1.Api;
@@ -27,14 +28,15 @@ public final class RuntimeInfoRpcs {
 
     private final JcriConfig config;
     private final CgroupDriver cgroupDriver;
-    private final String ociRuntime;
+    /** What RuntimeReady requires: the default handler's OCI runtime and conmon. */
+    private final List<String> requiredBinaries;
     private final PodNetwork network;
     private final AtomicReference<String> podCidr = new AtomicReference<>("");
 
-    public RuntimeInfoRpcs(JcriConfig config, CgroupDriver cgroupDriver, String ociRuntime, PodNetwork network) {
+    public RuntimeInfoRpcs(JcriConfig config, CgroupDriver cgroupDriver, List<String> requiredBinaries, PodNetwork network) {
         this.config = config;
         this.cgroupDriver = cgroupDriver;
-        this.ociRuntime = ociRuntime;
+        this.requiredBinaries = List.copyOf(requiredBinaries);
         this.network = network;
     }
 
@@ -72,7 +74,7 @@ public final class RuntimeInfoRpcs {
 
     private Api.RuntimeCondition runtimeReady() {
         Api.RuntimeCondition.Builder c = Api.RuntimeCondition.newBuilder().setType("RuntimeReady");
-        for (String binary : new String[] {ociRuntime, "conmon"}) {
+        for (String binary : requiredBinaries) {
             if (RuntimeBinaries.find(binary).isEmpty()) {
                 return c.setStatus(false).setReason("RuntimeBinaryMissing")
                         .setMessage(binary + " not found on PATH; install it (bin/run installs runc, crun and conmon)")

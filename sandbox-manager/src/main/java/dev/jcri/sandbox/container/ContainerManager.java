@@ -145,6 +145,7 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
                 store.save(record);
                 undo.add(() -> store.delete(id));
                 exitSignals.put(id, new CompletableFuture<>());
+                undo.add(() -> exitSignals.remove(id));
 
                 undo.add(() -> runtime.delete(id));
                 long pid = conmon.create(new Conmon.CreateRequest(id, conmonName(podConfig, config), runtime, bundle, log,
@@ -203,7 +204,7 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
     }
 
     /** New cgroup limits for a running container, in the runtime's update format. */
-    public byte[] resourcesJson(Api.LinuxContainerResources resources) throws ContainerException {
+    private byte[] resourcesJson(Api.LinuxContainerResources resources) throws ContainerException {
         try {
             return OciSpecBuilder.resourcesJson(OomScores.restrict(resources), cgroupV2);
         } catch (InvalidContainerConfigException e) {
@@ -498,13 +499,13 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
         }
     }
 
-    /** Changes the cgroup limits of a running container (an OCI LinuxResources JSON document). */
-    public void updateResources(String idOrPrefix, byte[] resourcesJson) throws PodException, IOException {
+    /** Changes the cgroup limits of a running container, mapped as at creation. */
+    public void updateResources(String idOrPrefix, Api.LinuxContainerResources resources) throws PodException, IOException {
         ContainerRecord record = find(idOrPrefix);
         if (record.state() == ContainerState.EXITED) {
             throw new ContainerException.WrongState("container " + record.id() + " has exited");
         }
-        runtimeOf(record).update(record.id(), resourcesJson);
+        runtimeOf(record).update(record.id(), resourcesJson(resources));
     }
 
     // ---------------------------------------------------------------- queries
