@@ -33,6 +33,14 @@ public final class RpcErrors {
         if (t instanceof StatusException e) {
             return e.getStatus();
         }
+        var domain = dev.jcri.errors.JcriException.find(t);
+        if (domain.isPresent()) {
+            dev.jcri.errors.JcriException e = domain.get();
+            if (e.kind() == dev.jcri.errors.JcriException.Kind.INTERNAL) {
+                LOG.warn("{} failed", method, e);
+            }
+            return codeOf(e.kind()).toStatus().withDescription(e.getMessage()).withCause(e);
+        }
         if (t instanceof InterruptedException) {
             Thread.currentThread().interrupt();
             return Status.CANCELLED.withDescription(method + " interrupted");
@@ -40,5 +48,23 @@ public final class RpcErrors {
         LOG.warn("{} failed unexpectedly", method, t);
         String message = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
         return Status.INTERNAL.withDescription(message).withCause(t);
+    }
+
+    /** The gRPC code of each domain error kind: the one translation from jcri's vocabulary to gRPC. */
+    static Status.Code codeOf(dev.jcri.errors.JcriException.Kind kind) {
+        return switch (kind) {
+            case INVALID_ARGUMENT -> Status.Code.INVALID_ARGUMENT;
+            case NOT_FOUND -> Status.Code.NOT_FOUND;
+            case ALREADY_EXISTS -> Status.Code.ALREADY_EXISTS;
+            case FAILED_PRECONDITION -> Status.Code.FAILED_PRECONDITION;
+            case OUT_OF_RANGE -> Status.Code.OUT_OF_RANGE;
+            case PERMISSION_DENIED -> Status.Code.PERMISSION_DENIED;
+            case RESOURCE_EXHAUSTED -> Status.Code.RESOURCE_EXHAUSTED;
+            case UNAVAILABLE -> Status.Code.UNAVAILABLE;
+            case DEADLINE_EXCEEDED -> Status.Code.DEADLINE_EXCEEDED;
+            case UNIMPLEMENTED -> Status.Code.UNIMPLEMENTED;
+            case CANCELLED -> Status.Code.CANCELLED;
+            case INTERNAL -> Status.Code.INTERNAL;
+        };
     }
 }
