@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
@@ -101,6 +102,22 @@ public final class PrivateFiles {
                 attribute(mode));
         try {
             restoreUmaskedBits(file, mode);
+        } catch (IOException e) {
+            channel.close();
+            throw e;
+        }
+        return channel;
+    }
+
+    /**
+     * Opens {@code file} for writing (a lock file, say), creating it 0600 if it is missing; an
+     * existing one is restricted to 0600. Never through a symlink.
+     */
+    public static FileChannel openOrCreateFile(Path file) throws IOException {
+        FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS), attribute(FILE_MODE));
+        try {
+            restrict(file, FILE_MODE);
         } catch (IOException e) {
             channel.close();
             throw e;

@@ -87,6 +87,20 @@ class PrivateFilesTest {
     }
 
     @Test
+    void openOrCreateFileMakesANewFilePrivateAndRestrictsAnOldOne() throws IOException {
+        Path lock = dir.resolve("jcri.sock.lock");
+        PrivateFiles.openOrCreateFile(lock).close();
+        assertEquals("rw-------", mode(lock));
+        Files.setPosixFilePermissions(lock, PosixFilePermissions.fromString("rw-r--r--"));
+        try (var ch = PrivateFiles.openOrCreateFile(lock)) {
+            assertTrue(ch.isOpen());
+        }
+        assertEquals("rw-------", mode(lock));
+        Path link = Files.createSymbolicLink(dir.resolve("link"), lock);
+        assertThrows(IOException.class, () -> PrivateFiles.openOrCreateFile(link));
+    }
+
+    @Test
     void restrictTakesBitsAwayNeverAddsAndLeavesSymlinksAndMissingPathsAlone() throws IOException {
         Path f = Files.writeString(dir.resolve("pod.json"), "{}");
         Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
