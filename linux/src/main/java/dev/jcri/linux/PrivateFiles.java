@@ -12,7 +12,6 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 
@@ -98,7 +97,7 @@ public final class PrivateFiles {
      * file and never through a symlink.
      */
     public static FileChannel newFile(Path file, int mode) throws IOException {
-        FileChannel channel = FileChannel.open(file, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+        FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                 attribute(mode));
         try {
             restoreUmaskedBits(file, mode);
