@@ -5,6 +5,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
@@ -97,15 +98,8 @@ public final class PrivateFiles {
      * file and never through a symlink.
      */
     public static FileChannel newFile(Path file, int mode) throws IOException {
-        FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                attribute(mode));
-        try {
-            restoreUmaskedBits(file, mode);
-        } catch (IOException e) {
-            channel.close();
-            throw e;
-        }
-        return channel;
+        return open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), mode,
+                () -> restoreUmaskedBits(file, mode));
     }
 
     /**
@@ -113,10 +107,21 @@ public final class PrivateFiles {
      * existing one is restricted to 0600. Never through a symlink.
      */
     public static FileChannel openOrCreateFile(Path file) throws IOException {
-        FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS), attribute(FILE_MODE));
+        return open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+                FILE_MODE, () -> restrict(file, FILE_MODE));
+    }
+
+    /** What is done to a file just opened; if it fails, the file is closed. */
+    @FunctionalInterface
+    private interface AfterOpen {
+        void run() throws IOException;
+    }
+
+    private static FileChannel open(Path file, Set<? extends OpenOption> options, int mode, AfterOpen then)
+            throws IOException {
+        FileChannel channel = FileChannel.open(file, options, attribute(mode));
         try {
-            restrict(file, FILE_MODE);
+            then.run();
         } catch (IOException e) {
             channel.close();
             throw e;
