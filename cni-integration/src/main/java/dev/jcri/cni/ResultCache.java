@@ -3,6 +3,7 @@ package dev.jcri.cni;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jcri.linux.AtomicFiles;
+import dev.jcri.linux.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -22,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * after it: a daemon that crashes mid-ADD then still finds the attachment, and its config, for DEL.
  * The entry keeps the exact config and capability arguments ADD used, so DEL after a config change
  * or removal still runs the plugins that set the pod up, with the same arguments.
+ *
+ * <p>Private to root: directories 0700, entries 0600 ({@link PrivateFiles}); they hold pods'
+ * network configs and addresses.
  */
 final class ResultCache {
     private static final Logger log = LoggerFactory.getLogger(ResultCache.class);
@@ -49,7 +53,7 @@ final class ResultCache {
     }
 
     void put(Entry e) throws IOException {
-        Files.createDirectories(dir);
+        PrivateFiles.createDirectories(dir);
         AtomicFiles.write(file(e.networkName(), e.containerId(), e.ifName()), out -> Json.MAPPER.writeValue(out, e));
     }
 

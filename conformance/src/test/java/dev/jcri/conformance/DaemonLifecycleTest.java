@@ -91,10 +91,24 @@ class DaemonLifecycleTest {
 
     @Test
     void socketAndItsDirectoryHaveTightPermissions() throws Exception {
-        try (JcriProcess jcri = JcriProcess.start(dir, List.of())) {
-            assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(jcri.socket())));
-            assertEquals("rwx--x--x", PosixFilePermissions.toString(Files.getPosixFilePermissions(jcri.socket().getParent())));
+        Path socket = dir.resolve("run").resolve("jcri.sock");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x")); // like /run
+        try (JcriProcess jcri = JcriProcess.start(dir, List.of("--socket", socket.toString()));
+                CriClient cri = new CriClient(socket)) {
+            cri.runtime().version(Api.VersionRequest.getDefaultInstance());
+            assertEquals("rw-rw----", mode(socket));
+            assertEquals("rw-------", mode(dir.resolve("run").resolve("jcri.sock.lock")));
+            assertEquals("rwx--x--x", mode(socket.getParent()), "a socket directory jcri makes");
+            assertEquals("rwxr-xr-x", mode(dir), "a directory jcri did not make is not changed");
+            try (var entries = Files.list(socket.getParent())) {
+                assertEquals(List.of("jcri.sock", "jcri.sock.lock"),
+                        entries.map(p -> p.getFileName().toString()).sorted().toList(), "no bind directory left");
+            }
         }
+    }
+
+    private static String mode(Path p) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p, java.nio.file.LinkOption.NOFOLLOW_LINKS));
     }
 
     @Test

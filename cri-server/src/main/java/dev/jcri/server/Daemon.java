@@ -38,9 +38,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -71,8 +69,7 @@ public final class Daemon implements AutoCloseable {
     }
 
     public static Daemon start(JcriConfig config) throws IOException {
-        createPrivateDir(config.path(Settings.ROOT));
-        createPrivateDir(config.path(Settings.STATE));
+        StateDirectories.secure(config.path(Settings.ROOT), config.path(Settings.STATE), config.path(Settings.SOCKET));
 
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
@@ -172,12 +169,6 @@ public final class Daemon implements AutoCloseable {
         public StartupException(String message) {
             super(message);
         }
-    }
-
-    /** 0711: helpers running as other users may need to traverse to paths below (bundles, rootfs). */
-    private static void createPrivateDir(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
     }
 
     /** Orderly stop: no new calls, in-flight ones finish (bounded), socket removed. Containers keep running. */

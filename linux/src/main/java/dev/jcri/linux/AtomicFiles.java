@@ -19,6 +19,10 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>JSON: {@code AtomicFiles.write(path, out -> mapper.writeValue(out, value))}. The stream handed
  * to the writer ignores close(), since Jackson closes its target by default and we still need to sync.
+ *
+ * <p>Files are private (0600) unless a mode is given: the temp file is created with it (see
+ * {@link PrivateFiles}), so the content is never readable by others, not even for a moment, and
+ * a file an older version made 0644 becomes 0600 when it is next written.
  */
 public final class AtomicFiles {
     private AtomicFiles() {}
@@ -32,17 +36,29 @@ public final class AtomicFiles {
     /** Prefix of temp files; a crash can leave some behind, and {@link #isTempFile} tells them apart. */
     public static final String TEMP_PREFIX = ".tmp-";
 
+    /** Writes {@code content} as a private (0600) file. */
     public static void write(Path target, byte[] content) throws IOException {
-        write(target, out -> out.write(content));
+        write(target, PrivateFiles.FILE_MODE, out -> out.write(content));
     }
 
+    /** Writes a private (0600) file. */
     public static void write(Path target, ContentWriter writer) throws IOException {
+        write(target, PrivateFiles.FILE_MODE, writer);
+    }
+
+    /** Writes {@code content} as a file with exactly {@code mode} (e.g. 0644 for files containers read). */
+    public static void write(Path target, int mode, byte[] content) throws IOException {
+        write(target, mode, out -> out.write(content));
+    }
+
+    /** Writes a file with exactly {@code mode} (permission bits only). */
+    public static void write(Path target, int mode, ContentWriter writer) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Path temp = dir.resolve(TEMP_PREFIX + target.getFileName() + "-"
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         boolean moved = false;
         try {
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel ch = PrivateFiles.newFile(temp, mode)) {
                 OutputStream buffered = new BufferedOutputStream(Channels.newOutputStream(ch), 64 * 1024);
                 writer.writeTo(new FilterOutputStream(buffered) {
                     @Override

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +38,19 @@ class AtomicFilesTest {
         }));
         assertEquals("old", Files.readString(f));
         assertEquals(List.of(f), listDir());
+    }
+
+    @Test
+    void filesArePrivateUnlessAModeIsGivenAndRewritingRepairsAnOldMode() throws IOException {
+        Path f = dir.resolve("config.json");
+        Files.writeString(f, "{}");
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--")); // as an older version left it
+        AtomicFiles.write(f, "{\"env\":[\"TOKEN=x\"]}".getBytes(StandardCharsets.UTF_8));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
+
+        Path hosts = dir.resolve("hosts");
+        AtomicFiles.write(hosts, 0644, "127.0.0.1 localhost\n".getBytes(StandardCharsets.UTF_8));
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(hosts)));
     }
 
     private List<Path> listDir() throws IOException {

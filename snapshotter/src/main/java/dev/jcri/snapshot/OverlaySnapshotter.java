@@ -4,6 +4,7 @@ import dev.jcri.linux.AtomicFiles;
 import dev.jcri.linux.MountFlags;
 import dev.jcri.linux.Mounts;
 import dev.jcri.linux.PosixFiles;
+import dev.jcri.linux.PrivateFiles;
 import dev.jcri.snapshot.layer.LayerApplier;
 import dev.jcri.snapshot.layer.LowerLayers;
 import java.io.IOException;
@@ -36,6 +37,9 @@ import org.slf4j.LoggerFactory;
  *   snapshots/&lt;id&gt;/work        overlay's work directory (writable snapshots only)
  *   staging/&lt;id&gt;               layers being applied, snapshots being made or deleted
  * </pre>
+ * Everything is private to root (directories 0700, files 0600: {@link PrivateFiles}) except
+ * {@code fs}, which is the root directory a container sees (0755, or what its layer says): layers
+ * hold setuid binaries that a local user must not be able to reach.
  * A snapshot exists exactly when its directory is in {@code snapshots/}: it is assembled in
  * {@code staging/} and renamed into place in one step, and renamed back out before it is deleted,
  * so a crash at any moment leaves either nothing or a complete snapshot ({@link Recovery} clears
@@ -49,6 +53,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class OverlaySnapshotter implements LayerStore {
     private static final Logger log = LoggerFactory.getLogger(OverlaySnapshotter.class);
+    /** A layer's or writable snapshot's {@code fs}: the container's "/" (a layer's "./" entry may change it). */
+    private static final int ROOTFS_MODE = 0755;
 
     private final Path root;
     private final Path snapshotsDir;
@@ -65,8 +71,9 @@ public final class OverlaySnapshotter implements LayerStore {
 
     private OverlaySnapshotter(Path root, boolean syncOnCommit) throws IOException {
         this.root = root.toAbsolutePath().normalize();
-        this.snapshotsDir = Files.createDirectories(this.root.resolve("snapshots"));
-        this.stagingDir = Files.createDirectories(this.root.resolve("staging"));
+        PrivateFiles.ensureDirectory(this.root);
+        this.snapshotsDir = PrivateFiles.ensureDirectory(this.root.resolve("snapshots"));
+        this.stagingDir = PrivateFiles.ensureDirectory(this.root.resolve("staging"));
         this.syncOnCommit = syncOnCommit;
         this.overlay = new OverlayMounter(snapshotsDir);
         this.byKey = Recovery.run(this.root, snapshotsDir, stagingDir, metadata);
@@ -138,7 +145,8 @@ public final class OverlaySnapshotter implements LayerStore {
         Path staging = stagingDir.resolve(Long.toString(id));
         boolean published = false;
         try {
-            Path fs = Files.createDirectories(staging.resolve("fs"));
+            PrivateFiles.createDirectories(staging);
+            Path fs = PrivateFiles.createDirectory(staging.resolve("fs"), ROOTFS_MODE);
             List<Path> lowers = chain.stream().map(r -> fsDir(r.id())).toList();
             long started = System.nanoTime();
             var stats = new LayerApplier(fs, new LowerLayers(lowers)).apply(tar);
@@ -227,10 +235,10 @@ public final class OverlaySnapshotter implements LayerStore {
             Path staging = stagingDir.resolve(Long.toString(id));
             boolean published = false;
             try {
-                Files.createDirectories(staging);
+                PrivateFiles.createDirectories(staging);
                 if (kind == SnapshotKind.ACTIVE) {
-                    Files.createDirectory(staging.resolve("fs"));
-                    Files.createDirectory(staging.resolve("work"));
+                    PrivateFiles.createDirectory(staging.resolve("fs"), ROOTFS_MODE);
+                    PrivateFiles.createDirectory(staging.resolve("work"), PrivateFiles.DIRECTORY_MODE);
                 }
                 SnapshotRecord record = new SnapshotRecord(SnapshotRecord.FORMAT_VERSION, id, key, kind, parent,
                         labels, Instant.now().toString(), null, List.of());

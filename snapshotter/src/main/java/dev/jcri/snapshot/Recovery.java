@@ -3,6 +3,7 @@ package dev.jcri.snapshot;
 import dev.jcri.linux.MountFlags;
 import dev.jcri.linux.MountInfo;
 import dev.jcri.linux.Mounts;
+import dev.jcri.linux.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
  *       forgotten if they are gone.</li>
  *   <li>The staging directory is emptied: it only holds layers being applied, snapshots being
  *       prepared and snapshots being deleted, none of which is visible to anyone.</li>
+ *   <li>Snapshot directories are made private (0700) if an older version left them open.</li>
  *   <li>A snapshot directory without readable metadata cannot have been published by us (the
  *       metadata is written before the rename that publishes it) and is discarded.</li>
  * </ul>
@@ -60,6 +62,7 @@ final class Recovery {
                     broken.add(dir);
                     continue;
                 }
+                PrivateFiles.restrict(dir, PrivateFiles.DIRECTORY_MODE); // made 0755 by versions before issue #10
                 byKey.put(r.key(), forgetVanishedMounts(r, dir, metadata));
             }
         }

@@ -91,6 +91,42 @@ class OverlaySnapshotterTest extends SnapshotterTestBase {
         }
     }
 
+    /**
+     * A layer's setuid binary must not be reachable by other users: everything of the store is
+     * 0700/0600, except each snapshot's fs, which is the container's "/" (0755). A store an older
+     * version left open is made private when it is opened again.
+     */
+    @Test
+    void storeIsPrivateToRootButTheContainersRootIsNot() throws Exception {
+        apply("sha256:suid", null, TestLayer.pax().dir("bin").file("bin/su", "elf".getBytes(), 04755, 0, 0, Map.of()));
+        store.prepare("c1", "sha256:suid", Map.of());
+        Path snapshots = root.resolve("snapshots");
+        for (Path p : List.of(root, snapshots, root.resolve("staging"))) {
+            assertEquals("rwx------", mode(p), p.toString());
+        }
+        for (Path snapshot : listing(snapshots)) {
+            assertEquals("rwx------", mode(snapshot));
+            assertEquals("rw-------", mode(snapshot.resolve("info.json")));
+            assertEquals("rwxr-xr-x", mode(snapshot.resolve("fs")));
+            if (Files.exists(snapshot.resolve("work"))) {
+                assertEquals("rwx------", mode(snapshot.resolve("work")));
+            }
+        }
+
+        for (Path p : List.of(root, snapshots, listing(snapshots).getFirst())) {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        OverlaySnapshotter.open(root, false);
+        assertEquals("rwx------", mode(root));
+        assertEquals("rwx------", mode(snapshots));
+        assertEquals("rwx------", mode(listing(snapshots).getFirst()));
+    }
+
+    private static String mode(Path p) throws IOException {
+        return java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(p, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    }
+
     @Test
     void viewsAreReadOnly() throws IOException {
         apply("sha256:one", null, TestLayer.pax().file("f", "1"));

@@ -1,5 +1,7 @@
 package dev.jcri.server.grpc;
 
+import dev.jcri.linux.PosixFiles;
+import dev.jcri.linux.PrivateFiles;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
@@ -16,9 +18,9 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -32,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Two jcri daemons must never share a socket: a lock file beside the socket is held for the
  * daemon's life, so a second start fails at once with a clear message. A socket file left by a
- * crashed daemon (nobody answers on it, nobody holds the lock) is replaced.
+ * crashed daemon (nobody answers on it, nobody holds the lock) is replaced. The socket is 0660 from
+ * the moment it appears at its path; the lock file is 0600.
  */
 public final class UnixSocketServer implements AutoCloseable {
 
@@ -65,28 +68,39 @@ public final class UnixSocketServer implements AutoCloseable {
     /**
      * Claims the socket path and starts serving the given services.
      *
+     * <p>The socket is bound in a private directory beside its path ({@code .NAME.bind}, 0700),
+     * given its mode there, then renamed into place: it never exists at its path with the umask's
+     * mode (bind(2) creates it 0777 minus the umask), and a stale socket is replaced in the same
+     * step. The directory's name is fixed per socket, so a crash's leftover is found and removed
+     * by the next start (which holds the lock).
+     *
      * @throws SocketInUseException if a live daemon serves this socket
      */
     public static UnixSocketServer start(Path socket, List<ServerServiceDefinition> services,
             CallObserver observer, int maxMessageBytes) throws IOException {
         Path dir = socket.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        // 0711: clients may reach the socket by path, but not list what else lives here.
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+        // 0711 when jcri makes it: clients reach the socket by path, but cannot list what else
+        // lives there. An existing directory (the state dir, or the operator's) keeps its mode.
+        PrivateFiles.createDirectories(dir, 0711);
 
         Path lockFile = dir.resolve(socket.getFileName() + ".lock");
-        FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel lockChannel = PrivateFiles.openOrCreateFile(lockFile);
         FileLock lock = lockChannel.tryLock();
         if (lock == null) {
             lockChannel.close();
             throw new SocketInUseException("another jcri is serving " + socket + " (it holds " + lockFile
                     + "); stop it first or choose another --socket");
         }
+        Path bindDir = dir.resolve("." + socket.getFileName() + ".bind");
+        Server server = null;
         try {
-            removeStaleSocket(socket);
+            refuseLiveSocket(socket);
+            removeLeftover(bindDir);
+            PrivateFiles.createDirectory(bindDir, PrivateFiles.DIRECTORY_MODE);
+            Path bound = bindDir.resolve("sock");
             EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
             ExecutorService handlers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("cri-", 0).factory());
-            NettyServerBuilder builder = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
+            NettyServerBuilder builder = NettyServerBuilder.forAddress(new DomainSocketAddress(bound.toString()))
                     .channelType(EpollServerDomainSocketChannel.class)
                     .bossEventLoopGroup(loops)
                     .workerEventLoopGroup(loops)
@@ -96,32 +110,64 @@ public final class UnixSocketServer implements AutoCloseable {
             for (ServerServiceDefinition service : services) {
                 builder.addService(ServerInterceptors.intercept(service, observer));
             }
-            Server server = builder.build().start();
+            server = builder.build().start();
             // 0660: root and the socket's group (kubelet runs as root; an operator may add a group).
-            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
+            // Set while only root can reach it: its directory is 0700.
+            PosixFiles.chmod(bound, SOCKET_MODE);
+            // rename(2) keeps the inode the server listens on, and replaces a stale socket atomically
+            Files.move(bound, socket, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            removeLeftoverQuietly(bindDir, null);
             LOG.info("serving CRI on unix://{}", socket);
             return new UnixSocketServer(socket, server, loops, handlers, lockChannel, lock);
         } catch (IOException | RuntimeException e) {
+            if (server != null) {
+                server.shutdownNow();
+            }
+            removeLeftoverQuietly(bindDir, e);
             lock.release();
             lockChannel.close();
             throw e;
         }
     }
 
-    /** We hold the lock, so any socket file here is stale unless something else answers on it. */
-    private static void removeStaleSocket(Path socket) throws IOException {
-        if (!Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+    private static final int SOCKET_MODE = 0660;
+
+    /**
+     * We hold the lock, so a socket file at the path is stale unless something else answers on
+     * it: then it is not ours to take. A stale one is replaced by the rename that publishes ours.
+     */
+    private static void refuseLiveSocket(Path socket) throws IOException {
+        if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             probe.connect(UnixDomainSocketAddress.of(socket));
-            throw new SocketInUseException("something is still serving " + socket
-                    + " (not a jcri holding its lock file); refusing to replace it");
-        } catch (SocketInUseException e) {
-            throw e;
         } catch (IOException refused) {
             LOG.info("replacing stale socket {} left by an earlier run", socket);
-            Files.delete(socket);
+            return;
+        }
+        throw new SocketInUseException("something is still serving " + socket
+                + " (not a jcri holding its lock file); refusing to replace it");
+    }
+
+    /** The bind directory of a run that crashed before its rename (or of this failed start). */
+    private static void removeLeftover(Path bindDir) throws IOException {
+        if (Files.isDirectory(bindDir, LinkOption.NOFOLLOW_LINKS)) {
+            Files.deleteIfExists(bindDir.resolve("sock"));
+            Files.delete(bindDir);
+        }
+    }
+
+    /** As {@link #removeLeftover}, for cleanup paths: a failure is added to {@code failure}, or logged. */
+    private static void removeLeftoverQuietly(Path bindDir, Exception failure) {
+        try {
+            removeLeftover(bindDir);
+        } catch (IOException e) {
+            if (failure != null) {
+                failure.addSuppressed(e);
+            } else {
+                LOG.warn("could not remove {} (the next start removes it): {}", bindDir, e.toString());
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package dev.jcri.image.store;
 
 import dev.jcri.image.ref.Digest;
 import dev.jcri.linux.AtomicFiles;
+import dev.jcri.linux.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -17,7 +18,8 @@ import java.util.stream.Stream;
  * Blobs by digest under {@code <dir>/blobs/<algorithm>/<hex>} (manifests, indexes, configs), each
  * written to a temp file, synced and renamed into place, so a blob that is visible is complete.
  * Layer downloads land in {@code <dir>/ingest} while they are unpacked; both kinds of leftovers of
- * a crash are removed by {@link #open}.
+ * a crash are removed by {@link #open}. All private to root ({@link PrivateFiles}): a layer
+ * download is an image's files, setuid binaries included.
  */
 public final class ContentStore {
 
@@ -32,8 +34,10 @@ public final class ContentStore {
     /** Opens (creating) the store and deletes temp files a crash left behind. */
     public static ContentStore open(Path dir) throws IOException {
         ContentStore store = new ContentStore(dir);
-        Files.createDirectories(store.blobs.resolve("sha256"));
-        Files.createDirectories(store.ingest);
+        PrivateFiles.ensureDirectory(dir);
+        PrivateFiles.ensureDirectory(store.blobs);
+        PrivateFiles.createDirectories(store.blobs.resolve("sha256"));
+        PrivateFiles.ensureDirectory(store.ingest);
         try (Stream<Path> leftovers = Files.list(store.ingest)) {
             for (Path p : (Iterable<Path>) leftovers::iterator) {
                 Files.deleteIfExists(p);
@@ -67,7 +71,7 @@ public final class ContentStore {
         if (has(d)) {
             return;
         }
-        Files.createDirectories(path(d).getParent());
+        PrivateFiles.createDirectories(path(d).getParent());
         AtomicFiles.write(path(d), content);
     }
 
@@ -101,8 +105,7 @@ public final class ContentStore {
     /** A new, empty temp file for a download; the caller deletes it when done. */
     public Path newIngestFile(String hint) throws IOException {
         Path p = ingest.resolve(hint + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-        Files.createFile(p);
-        return p;
+        return PrivateFiles.createFile(p);
     }
 
     /** Files (temp downloads included) and bytes the store uses. */

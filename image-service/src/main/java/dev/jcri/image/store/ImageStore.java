@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jcri.image.ref.Digest;
 import dev.jcri.linux.AtomicFiles;
+import dev.jcri.linux.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +41,7 @@ public final class ImageStore {
 
     public static ImageStore open(Path file) throws IOException {
         ImageStore store = new ImageStore(file);
-        Files.createDirectories(file.toAbsolutePath().getParent());
+        PrivateFiles.ensureDirectory(file.toAbsolutePath().getParent());
         try (var leftovers = Files.newDirectoryStream(file.toAbsolutePath().getParent(), AtomicFiles::isTempFile)) {
             for (Path p : leftovers) {
                 Files.deleteIfExists(p);

@@ -3,6 +3,7 @@ package dev.jcri.sandbox.container;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jcri.linux.PosixFiles;
+import dev.jcri.linux.PrivateFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,8 +61,8 @@ public final class Conmon {
      * once the container exists (in state "created": its process waits for {@code start}).
      */
     public long create(CreateRequest r, Duration timeout) throws IOException {
-        java.nio.file.Files.createDirectories(r.exitDir());
-        java.nio.file.Files.createDirectories(r.attachDir());
+        PrivateFiles.createDirectories(r.exitDir());
+        PrivateFiles.createDirectories(r.attachDir());
         Path fifo = r.bundle().resolve("sync.fifo");
         java.nio.file.Files.deleteIfExists(fifo);
         PosixFiles.mkfifo(fifo, 0600);

@@ -2,6 +2,7 @@ package dev.jcri.sandbox.container;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.jcri.linux.AtomicFiles;
+import dev.jcri.linux.PrivateFiles;
 import dev.jcri.sandbox.CgroupDriver;
 import dev.jcri.sandbox.cgroup.CgroupFs;
 import dev.jcri.sandbox.cgroup.CgroupParents;
@@ -78,12 +79,24 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
         this.cgroupDriver = cgroupDriver;
         this.cgroups = cgroups;
         this.cgroupV2 = cgroups.isV2();
+        PrivateFiles.ensureDirectory(bundlesDir());
+        PrivateFiles.ensureDirectory(attachDir());
         this.exits = new ExitWatcher(state.resolve("exits"), this::onExit);
         pods.setContainers(this);
     }
 
+    /** Bundles: config.json carries the container's environment, so they are private to root (0700, files 0600). */
+    private Path bundlesDir() {
+        return state.resolve("containers");
+    }
+
     private Path bundle(String id) {
-        return state.resolve("containers").resolve(id);
+        return bundlesDir().resolve(id);
+    }
+
+    /** conmon's attach sockets: whoever connects gets the container's stdio. */
+    private Path attachDir() {
+        return state.resolve("attach");
     }
 
     private Path rootfs(String id) {
@@ -119,12 +132,12 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
             try (Undo undo = new Undo("CreateContainer " + name)) {
                 undo.add(() -> names.remove(key, id));
                 Path bundle = bundle(id);
-                Files.createDirectories(bundle);
+                PrivateFiles.createDirectories(bundle);
                 undo.add(() -> Trees.deleteUnlessMounted(bundle));
 
                 snapshots.prepare(id, image.topChainId(), Map.of("jcri.container", id));
                 undo.add(() -> snapshots.remove(id));
-                Files.createDirectories(rootfs(id));
+                PrivateFiles.createDirectories(rootfs(id)); // a mount point: the snapshot's own root covers it
                 snapshots.mount(id, rootfs(id));
                 undo.add(() -> snapshots.unmount(id, rootfs(id)));
 
@@ -149,7 +162,7 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
 
                 undo.add(() -> runtime.delete(id));
                 long pid = conmon.create(new Conmon.CreateRequest(id, conmonName(podConfig, config), runtime, bundle, log,
-                        state.resolve("exits"), state.resolve("attach"), config.getTty(), config.getStdin(),
+                        state.resolve("exits"), attachDir(), config.getTty(), config.getStdin(),
                         config.getStdinOnce()), CREATE_TIMEOUT);
                 store.save(new ContainerRecord(id, pod.id(), name, attempt, ContainerState.CREATED, createdAt, 0, 0, 0, "",
                         "", pid, runtime.handler(), image.requested(), image.id(), image.repoDigest(), record.logPath(),
@@ -581,16 +594,22 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
         removeOrphanBundles();
     }
 
-    /** Bundles with no record: a crash during CreateContainer. Unmount and delete them. */
+    /**
+     * Bundles with no record: a crash during CreateContainer. Unmount and delete them. The others
+     * are made private if an older version left them open (0755, config.json 0644).
+     */
     private void removeOrphanBundles() throws IOException {
-        Path dir = state.resolve("containers");
+        Path dir = bundlesDir();
         if (!Files.isDirectory(dir)) {
             return;
         }
         try (Stream<Path> bundles = Files.list(dir)) {
             for (Path b : bundles.toList()) {
                 String id = b.getFileName().toString();
-                if (store.get(id).isEmpty()) {
+                if (store.get(id).isPresent()) {
+                    PrivateFiles.restrict(b, PrivateFiles.DIRECTORY_MODE);
+                    PrivateFiles.restrict(b.resolve("config.json"), PrivateFiles.FILE_MODE);
+                } else {
                     LOG.warn("removing orphaned container bundle {}", b);
                     for (OciRuntime runtime : runtimes.values()) {
                         runtime.delete(id);

@@ -1,5 +1,6 @@
 package dev.jcri.sandbox.container;
 
+import dev.jcri.linux.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
@@ -29,7 +30,7 @@ public final class ExitWatcher implements AutoCloseable {
     /** Starts watching; {@code onExit} gets (container id, exit code) once per complete exit file. */
     public ExitWatcher(Path dir, BiConsumer<String, Integer> onExit) throws IOException {
         this.dir = dir;
-        Files.createDirectories(dir);
+        PrivateFiles.ensureDirectory(dir);
         this.watcher = dir.getFileSystem().newWatchService();
         dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
         this.thread = Thread.ofPlatform().daemon().name("exit-watcher").start(() -> loop(onExit));

@@ -1,11 +1,13 @@
 package dev.jcri.sandbox.container;
 
+import dev.jcri.linux.AtomicFiles;
+import dev.jcri.linux.PrivateFiles;
 import dev.jcri.linux.ProcFiles;
 import dev.jcri.sandbox.RuntimeBinaries;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -33,8 +35,8 @@ public final class RuntimeHandlers {
                 LOG.warn("runtime handler {}: {} not found; pods asking for it will be refused", e.getKey(), e.getValue());
                 continue;
             }
-            Path stateRoot = state.resolve("runtime").resolve(e.getKey());
-            Files.createDirectories(stateRoot);
+            Path stateRoot = PrivateFiles.ensureDirectory(runtimeDir(state)).resolve(e.getKey());
+            PrivateFiles.ensureDirectory(stateRoot);
             Path effective = binary.get();
             if (binary.get().getFileName().toString().startsWith("crun") && hybridWithV2Controllers()) {
                 effective = hybridWrapper(state, binary.get());
@@ -56,14 +58,19 @@ public final class RuntimeHandlers {
                 && !Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"));
     }
 
+    /** The runtimes' own state roots (runc/crun --root), one per handler; private to root. */
+    private static Path runtimeDir(Path state) {
+        return state.resolve("runtime");
+    }
+
+    /** Written anew at every start; only root runs it (0700). */
     private static Path hybridWrapper(Path state, Path crun) throws IOException {
-        Path wrapper = state.resolve("runtime").resolve("crun-hybrid");
-        Files.writeString(wrapper, """
+        Path wrapper = runtimeDir(state).resolve("crun-hybrid");
+        AtomicFiles.write(wrapper, 0700, """
                 #!/bin/sh
                 # Written by jcri: crun in a private mount namespace without the cgroup v2 mount (hybrid node).
                 exec unshare -m /bin/sh -c 'umount -l /sys/fs/cgroup/unified 2>/dev/null; exec "$0" "$@"' %s "$@"
-                """.formatted(crun));
-        Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
+                """.formatted(crun).getBytes(StandardCharsets.UTF_8));
         return wrapper;
     }
 }

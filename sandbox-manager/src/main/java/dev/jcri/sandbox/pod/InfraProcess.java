@@ -1,5 +1,6 @@
 package dev.jcri.sandbox.pod;
 
+import dev.jcri.linux.PrivateFiles;
 import dev.jcri.linux.ProcFiles;
 import dev.jcri.linux.Signals;
 import dev.jcri.sandbox.RuntimeBinaries;
@@ -50,6 +51,7 @@ public final class InfraProcess {
         nsPins.forEach((kind, pin) -> nsenterArgs.append(" --").append(kind).append('=').append(pin));
         List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", LAUNCH_SCRIPT, "jcri-infra"));
         cgroupProcs.forEach(p -> argv.add(p.toString()));
+        PrivateFiles.openOrCreateFile(log).close(); // private from the start: appendTo would make it with the umask's mode
         ProcessBuilder builder = new ProcessBuilder(argv)
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)

@@ -2,6 +2,7 @@ package dev.jcri.sandbox.pod;
 
 import dev.jcri.linux.ChildProcess;
 import dev.jcri.linux.Mounts;
+import dev.jcri.linux.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,9 +52,9 @@ public final class NamespacePins {
         List<String> argv = new ArrayList<>(List.of("unshare"));
         for (String kind : kinds) {
             Path pin = pinOf.apply(kind);
-            Files.createDirectories(pin.getParent());
+            PrivateFiles.createDirectories(pin.getParent());
             if (!Files.exists(pin)) {
-                Files.createFile(pin);
+                PrivateFiles.createFile(pin);
             }
             argv.add("--" + kind + "=" + pin);
         }

@@ -1,6 +1,7 @@
 package dev.jcri.sandbox.pod;
 
 import dev.jcri.linux.AtomicFiles;
+import dev.jcri.linux.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,16 +14,21 @@ public final class PodFiles {
 
     private static final Path HOST_RESOLV_CONF = Path.of("/etc/resolv.conf");
     private static final Path HOST_HOSTS = Path.of("/etc/hosts");
+    /**
+     * Containers bind-mount these files, and their users need not be root: readable by all. (The
+     * pod's directory above stays private: a bind mount needs no path to its source.)
+     */
+    private static final int BIND_MOUNTED_MODE = 0644;
 
     private PodFiles() {}
 
     public static void write(PodPaths paths, String hostname, boolean hostNetwork, Api.DNSConfig dns) throws IOException {
-        Files.createDirectories(paths.rootDir());
-        AtomicFiles.write(paths.hostname(), (hostname + "\n").getBytes(StandardCharsets.UTF_8));
-        AtomicFiles.write(paths.hosts(), hostNetwork && Files.isReadable(HOST_HOSTS)
+        PrivateFiles.createDirectories(paths.rootDir());
+        AtomicFiles.write(paths.hostname(), BIND_MOUNTED_MODE, (hostname + "\n").getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(paths.hosts(), BIND_MOUNTED_MODE, hostNetwork && Files.isReadable(HOST_HOSTS)
                 ? Files.readAllBytes(HOST_HOSTS)
                 : hosts(hostname).getBytes(StandardCharsets.UTF_8));
-        AtomicFiles.write(paths.resolvConf(), dns.getServersCount() + dns.getSearchesCount() + dns.getOptionsCount() > 0
+        AtomicFiles.write(paths.resolvConf(), BIND_MOUNTED_MODE, dns.getServersCount() + dns.getSearchesCount() + dns.getOptionsCount() > 0
                 ? resolvConf(dns).getBytes(StandardCharsets.UTF_8)
                 : hostResolvConf());
     }

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.jcri.linux.MountFlags;
 import dev.jcri.linux.MountInfo;
 import dev.jcri.linux.Mounts;
+import dev.jcri.linux.PrivateFiles;
 import dev.jcri.sandbox.CgroupDriver;
 import dev.jcri.sandbox.cgroup.CgroupFs;
 import dev.jcri.sandbox.cgroup.CgroupParents;
@@ -355,7 +356,7 @@ public final class PodSandboxManager {
             }
         }
         Set<String> known = store.all().stream().map(PodRecord::id).collect(java.util.stream.Collectors.toSet());
-        Path volatileDir = PodPaths.volatileDir(state);
+        Path volatileDir = PrivateFiles.ensureDirectory(PodPaths.volatileDir(state));
         if (Files.isDirectory(volatileDir)) {
             try (Stream<Path> dirs = Files.list(volatileDir)) {
                 for (Path dir : dirs.toList()) {
@@ -399,7 +400,7 @@ public final class PodSandboxManager {
     // ---------------------------------------------------------------- helpers
 
     private void mountShm(PodPaths paths) throws IOException {
-        Files.createDirectories(paths.shm());
+        PrivateFiles.createDirectories(paths.shm()); // the tmpfs mounted on it is 1777 for the containers
         Mounts.mount("shm", paths.shm(), "tmpfs", MountFlags.MS_NOSUID | MountFlags.MS_NODEV | MountFlags.MS_NOEXEC,
                 "mode=1777,size=" + SHM_SIZE);
     }

@@ -3,6 +3,7 @@ package dev.jcri.sandbox.util;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jcri.linux.AtomicFiles;
+import dev.jcri.linux.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import org.slf4j.LoggerFactory;
  * JSON records, one file per object ({@code <dir>/<id>/<fileName>}), mirrored in memory: reads
  * (List/Status calls, which kubelet makes every second) never touch the disk, and each change is
  * written atomically, so a crash leaves the old record or the new one, never half of either.
+ * Private to root: directories 0700, records 0600.
  */
 public final class RecordStore<T> {
 
@@ -41,9 +43,13 @@ public final class RecordStore<T> {
         this.idOf = idOf;
     }
 
-    /** Loads every record; unreadable ones are logged and skipped (their files stay for inspection). */
+    /**
+     * Loads every record; unreadable ones are logged and skipped (their files stay for inspection).
+     * Directories and records an older version left open (0755, 0644) are made private: records
+     * hold the configs CRI gave, environments included.
+     */
     public List<T> load() throws IOException {
-        Files.createDirectories(dir);
+        PrivateFiles.ensureDirectory(dir);
         List<T> loaded = new ArrayList<>();
         try (Stream<Path> entries = Files.list(dir)) {
             for (Path objectDir : entries.toList()) {
@@ -51,6 +57,8 @@ public final class RecordStore<T> {
                 if (!Files.isRegularFile(file)) {
                     continue;
                 }
+                PrivateFiles.restrict(objectDir, PrivateFiles.DIRECTORY_MODE);
+                PrivateFiles.restrict(file, PrivateFiles.FILE_MODE);
                 try {
                     T record = JSON.readValue(file.toFile(), type);
                     byId.put(idOf.apply(record), record);
@@ -70,7 +78,7 @@ public final class RecordStore<T> {
 
     public void save(T record) throws IOException {
         Path objectDir = dirOf(idOf.apply(record));
-        Files.createDirectories(objectDir);
+        PrivateFiles.createDirectories(objectDir);
         AtomicFiles.write(objectDir.resolve(fileName), JSON.writeValueAsBytes(record));
         byId.put(idOf.apply(record), record);
     }
