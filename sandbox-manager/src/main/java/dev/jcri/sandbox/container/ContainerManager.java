@@ -468,9 +468,15 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
         if (cmd.isEmpty()) {
             throw new ContainerException.Invalid("cmd is empty");
         }
-        Path pidFile = bundle(record.id()).resolve("exec-" + Ids.newId().substring(0, 12) + ".pid");
-        OciRuntime.ExecOutcome o = runtimeOf(record).exec(record.id(), cmd, timeout, outputLimit, pidFile);
-        return new ExecResult(o.result().exitCode(), o.result().stdout(), o.result().stderr(), o.timedOut());
+        String execName = "exec-" + Ids.newId().substring(0, 12);
+        Path pidFile = bundle(record.id()).resolve(execName + ".pid");
+        Path processFile = ExecProcess.write(bundle(record.id()), execName + ".json", cmd);
+        try {
+            OciRuntime.ExecOutcome o = runtimeOf(record).exec(record.id(), processFile, timeout, outputLimit, pidFile);
+            return new ExecResult(o.result().exitCode(), o.result().stdout(), o.result().stderr(), o.timedOut());
+        } finally {
+            Files.deleteIfExists(processFile);
+        }
     }
 
     /** Asks conmon to reopen the log file (after kubelet rotated it). */

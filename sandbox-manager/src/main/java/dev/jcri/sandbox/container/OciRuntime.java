@@ -106,18 +106,19 @@ public final class OciRuntime {
     public record ExecOutcome(ProcessResult result, boolean timedOut) {}
 
     /**
-     * Runs a command in the container (its spec's user, env, cwd and capabilities), capturing
-     * output up to {@code outputLimit} bytes per stream. On timeout the exec'd processes are
+     * Runs a process in the container, described in full by a process document (see
+     * {@link ExecProcess}: the runtimes' defaults for an exec differ, the document does not),
+     * capturing output up to {@code outputLimit} bytes per stream. On timeout the exec'd processes are
      * killed inside the container, leaves first, so that their parents reap them and the runtime
      * (the exec'd process's parent) reaps the last one: killing the runtime first would orphan
      * them to the container's init, which need not reap zombies. The container is untouched.
      *
-     * @param pidFile where the runtime writes the exec'd process's pid (a path in the bundle)
+     * @param processFile the OCI process document (JSON) to run
+     * @param pidFile     where the runtime writes the exec'd process's pid (a path in the bundle)
      */
-    public ExecOutcome exec(String id, List<String> cmd, Duration timeout, int outputLimit, Path pidFile)
+    public ExecOutcome exec(String id, Path processFile, Duration timeout, int outputLimit, Path pidFile)
             throws IOException {
-        List<String> argv = command("exec", "--pid-file", pidFile.toString(), id);
-        argv.addAll(cmd);
+        List<String> argv = command("exec", "--process", processFile.toString(), "--pid-file", pidFile.toString(), id);
         java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
         Thread killer = null;
         if (timeout != null) {
