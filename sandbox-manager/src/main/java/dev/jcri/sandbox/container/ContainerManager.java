@@ -11,6 +11,7 @@ import dev.jcri.sandbox.pod.PodRecord;
 import dev.jcri.sandbox.pod.PodSandboxManager;
 import dev.jcri.sandbox.pod.PodState;
 import dev.jcri.sandbox.spec.BuiltSpec;
+import dev.jcri.sandbox.spec.HostFeatures;
 import dev.jcri.sandbox.spec.InvalidContainerConfigException;
 import dev.jcri.sandbox.spec.OciSpecBuilder;
 import dev.jcri.sandbox.spec.SpecInput;
@@ -128,7 +129,7 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
                 snapshots.mount(id, rootfs(id));
                 undo.add(() -> snapshots.unmount(id, rootfs(id)));
 
-                BuiltSpec spec = buildSpec(specInput(id, config, pod, podConfig, image));
+                BuiltSpec spec = buildSpec(specInput(id, config, pod, podConfig, image), runtime);
                 for (String volume : spec.imageVolumes()) {
                     Files.createDirectories(rootfs(id).resolve(volume.replaceAll("^/+", "")));
                 }
@@ -195,9 +196,10 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
                 cgroupsPath(podConfig, id), cgroupV2);
     }
 
-    private static BuiltSpec buildSpec(SpecInput input) throws ContainerException {
+    /** The spec for the pod's handler: what its runtime cannot do is refused, not written and ignored. */
+    private static BuiltSpec buildSpec(SpecInput input, OciRuntime runtime) throws ContainerException {
         try {
-            return OciSpecBuilder.build(input);
+            return OciSpecBuilder.build(input, runtime.features().applyTo(HostFeatures.detect()));
         } catch (InvalidContainerConfigException e) {
             throw new ContainerException.Invalid(e.getMessage());
         }

@@ -64,18 +64,24 @@ public final class OciSpecBuilder {
                 oomScoreAdj);
 
         boolean readonlyRootfs = sc.getReadonlyRootfs();
-        SpecMounts.Result mounts = SpecMounts.of(in, privileged, readonlyRootfs, host);
         DeviceSpecs.Result devices = DeviceSpecs.of(c.getDevicesList(), privileged, host.devDirectory());
+        List<OciSpec.Namespace> namespaces = SpecNamespaces.of(in.namespaces(), in.cgroupV2(), privileged);
+        OciSpec.Resources limits = SpecResources.of(resources, devices.rules(), in.cgroupV2(), host.swapAccounting());
+        OciSpec.Seccomp seccomp = SecurityOptions.seccomp(sc, privileged, caps.bounding(), host);
+        List<String> maskedPaths = SecurityOptions.maskedPaths(sc, privileged);
+        List<String> readonlyPaths = SecurityOptions.readonlyPaths(sc, privileged);
+        // last of the parts that can refuse the request: it creates missing host paths of mounts
+        SpecMounts.Result mounts = SpecMounts.of(in, privileged, readonlyRootfs, host);
         OciSpec.Linux linux = new OciSpec.Linux(
-                SpecNamespaces.of(in.namespaces(), in.cgroupV2(), privileged),
-                SpecResources.of(resources, devices.rules(), in.cgroupV2(), host.swapAccounting()),
+                namespaces,
+                limits,
                 in.cgroupsPath() == null || in.cgroupsPath().isEmpty() ? null : in.cgroupsPath(),
                 null,
-                SecurityOptions.seccomp(sc, privileged, caps.bounding(), host),
+                seccomp,
                 devices.devices(),
                 mounts.rootfsPropagation(),
-                SecurityOptions.maskedPaths(sc, privileged),
-                SecurityOptions.readonlyPaths(sc, privileged));
+                maskedPaths,
+                readonlyPaths);
 
         OciSpec spec = new OciSpec(
                 OciSpec.OCI_VERSION,

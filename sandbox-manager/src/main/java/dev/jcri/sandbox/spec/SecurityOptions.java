@@ -61,6 +61,18 @@ final class SecurityOptions {
     static OciSpec.Seccomp seccomp(Api.LinuxContainerSecurityContext sc, boolean privileged,
                                    Collection<String> boundingCaps, HostFeatures host)
             throws InvalidContainerConfigException {
+        OciSpec.Seccomp filter = seccompFilter(sc, privileged, boundingCaps, host);
+        if (filter != null && !host.seccomp()) {
+            throw new InvalidContainerConfigException(sc.hasSeccomp() ? SC + ".seccomp" : SC + ".seccomp_profile_path",
+                    "the pod's runtime handler cannot apply seccomp filters (its `features` says so)");
+        }
+        return filter;
+    }
+
+    @SuppressWarnings("deprecation")
+    private static OciSpec.Seccomp seccompFilter(Api.LinuxContainerSecurityContext sc, boolean privileged,
+                                                 Collection<String> boundingCaps, HostFeatures host)
+            throws InvalidContainerConfigException {
         if (privileged) {
             return null;
         }

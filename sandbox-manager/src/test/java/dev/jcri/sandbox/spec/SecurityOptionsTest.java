@@ -92,6 +92,23 @@ class SecurityOptionsTest {
     }
 
     @Test
+    void aSeccompRequestToARuntimeThatCannotApplyOneIsRefusedNotDropped() throws Exception {
+        HostFeatures noSeccomp = TestInputs.host().withSeccomp(false);
+        var typed = assertThrows(InvalidContainerConfigException.class, () -> SecurityOptions.seccomp(
+                Api.LinuxContainerSecurityContext.newBuilder().setSeccomp(RUNTIME_DEFAULT).build(), false,
+                CapabilitySets.DEFAULT, noSeccomp));
+        assertEquals("linux.security_context.seccomp", typed.field());
+        var path = assertThrows(InvalidContainerConfigException.class, () -> SecurityOptions.seccomp(
+                Api.LinuxContainerSecurityContext.newBuilder().setSeccompProfilePath("runtime/default").build(), false,
+                CapabilitySets.DEFAULT, noSeccomp));
+        assertEquals("linux.security_context.seccomp_profile_path", path.field());
+        // asking for none is still fine there
+        assertNull(SecurityOptions.seccomp(Api.LinuxContainerSecurityContext.newBuilder().setSeccomp(
+                Api.SecurityProfile.newBuilder().setProfileType(Api.SecurityProfile.ProfileType.Unconfined)).build(),
+                false, CapabilitySets.DEFAULT, noSeccomp));
+    }
+
+    @Test
     void deprecatedPathStrings() throws Exception {
         assertNotNull(seccomp(Api.LinuxContainerSecurityContext.newBuilder().setSeccompProfilePath("runtime/default"), CapabilitySets.DEFAULT));
         assertNotNull(seccomp(Api.LinuxContainerSecurityContext.newBuilder().setSeccompProfilePath("docker/default"), CapabilitySets.DEFAULT));
