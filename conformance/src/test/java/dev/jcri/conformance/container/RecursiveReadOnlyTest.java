@@ -140,6 +140,21 @@ class RecursiveReadOnlyTest {
     }
 
     /**
+     * kubelet (1.30+) admits a Pod asking for recursive read-only mounts only when Status says its
+     * handler can do them; the default handler is also listed under "" (pods without a RuntimeClass).
+     */
+    @Test
+    void statusTellsKubeletWhichHandlersCanDoIt(CriClient cri, JcriProcess jcri) throws Exception {
+        java.util.Map<String, Boolean> reported = new java.util.TreeMap<>();
+        for (Api.RuntimeHandler h : cri.runtime().status(Api.StatusRequest.getDefaultInstance()).getRuntimeHandlersList()) {
+            reported.put(h.getName(), h.getFeatures().getRecursiveReadOnlyMounts());
+            assertEquals(false, h.getFeatures().getUserNamespaces(), "user namespaces are not supported yet");
+        }
+        assertEquals(new java.util.TreeMap<>(java.util.Map.of("", reportsRro("runc"), "runc", reportsRro("runc"),
+                "crun", reportsRro("crun"))), reported);
+    }
+
+    /**
      * runc before 1.1 had no features command and ignored "rro" like any option it did not know:
      * played here by runc behind a script that drops the option and answers no features.
      */
