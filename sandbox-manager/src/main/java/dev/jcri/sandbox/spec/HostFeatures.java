@@ -13,6 +13,7 @@ import java.nio.file.Path;
  *                                v2 memory.swap.max); without it runc fails when linux.resources.memory.swap is set
  * @param recursiveReadOnlyMounts the OCI runtime and kernel (5.12+, mount_setattr) support the "rro" option
  * @param seccomp                 the OCI runtime applies seccomp filters (a request for one is refused otherwise)
+ * @param selinuxEnabled          SELinux runs on the node (jcri applies no labels, so it refuses requests for them)
  * @param lastCapability          the kernel's highest capability number (/proc/sys/kernel/cap_last_cap)
  * @param seccompArchitectures    the SCMP_ARCH_* values a default seccomp profile covers on this machine
  * @param devDirectory            where host devices are found for privileged containers (normally /dev)
@@ -20,7 +21,7 @@ import java.nio.file.Path;
  * @param arch                    the node's architecture as Go names it ("amd64", "arm64": seccomp profiles use these)
  */
 public record HostFeatures(boolean appArmorEnabled, boolean swapAccounting, boolean recursiveReadOnlyMounts,
-                           boolean seccomp, int lastCapability, java.util.List<String> seccompArchitectures, Path devDirectory,
+                           boolean seccomp, boolean selinuxEnabled, int lastCapability, java.util.List<String> seccompArchitectures, Path devDirectory,
                            String kernelRelease, String arch) {
 
     public HostFeatures {
@@ -44,6 +45,7 @@ public record HostFeatures(boolean appArmorEnabled, boolean swapAccounting, bool
                             || swapControllerOnV2(),
                     kernelAtLeast(release, 5, 12),
                     true,
+                    Files.exists(Path.of("/sys/fs/selinux/enforce")),
                     parseOr(readTrimmed(Path.of("/proc/sys/kernel/cap_last_cap")), CapabilitySets.CAP_CHECKPOINT_RESTORE),
                     seccompArchitecturesFor(System.getProperty("os.arch")),
                     Path.of("/dev"),
@@ -56,29 +58,34 @@ public record HostFeatures(boolean appArmorEnabled, boolean swapAccounting, bool
 
     /** For a runtime without the "rro" mount option (`runc features` lists its mount options). */
     public HostFeatures withRecursiveReadOnlyMounts(boolean supported) {
-        return new HostFeatures(appArmorEnabled, swapAccounting, supported, seccomp, lastCapability, seccompArchitectures,
-                devDirectory, kernelRelease, arch);
+        return new HostFeatures(appArmorEnabled, swapAccounting, supported, seccomp, selinuxEnabled,
+                lastCapability, seccompArchitectures, devDirectory, kernelRelease, arch);
     }
 
     /** For a runtime that says it cannot apply seccomp filters (`features`: linux.seccomp.enabled false). */
     public HostFeatures withSeccomp(boolean supported) {
-        return new HostFeatures(appArmorEnabled, swapAccounting, recursiveReadOnlyMounts, supported, lastCapability,
-                seccompArchitectures, devDirectory, kernelRelease, arch);
+        return new HostFeatures(appArmorEnabled, swapAccounting, recursiveReadOnlyMounts, supported, selinuxEnabled,
+                lastCapability, seccompArchitectures, devDirectory, kernelRelease, arch);
+    }
+
+    public HostFeatures withSelinux(boolean enabled) {
+        return new HostFeatures(appArmorEnabled, swapAccounting, recursiveReadOnlyMounts, seccomp, enabled,
+                lastCapability, seccompArchitectures, devDirectory, kernelRelease, arch);
     }
 
     public HostFeatures withAppArmor(boolean enabled) {
-        return new HostFeatures(enabled, swapAccounting, recursiveReadOnlyMounts, seccomp, lastCapability, seccompArchitectures,
-                devDirectory, kernelRelease, arch);
+        return new HostFeatures(enabled, swapAccounting, recursiveReadOnlyMounts, seccomp, selinuxEnabled,
+                lastCapability, seccompArchitectures, devDirectory, kernelRelease, arch);
     }
 
     public HostFeatures withSwapAccounting(boolean enabled) {
-        return new HostFeatures(appArmorEnabled, enabled, recursiveReadOnlyMounts, seccomp, lastCapability, seccompArchitectures,
-                devDirectory, kernelRelease, arch);
+        return new HostFeatures(appArmorEnabled, enabled, recursiveReadOnlyMounts, seccomp, selinuxEnabled,
+                lastCapability, seccompArchitectures, devDirectory, kernelRelease, arch);
     }
 
     public HostFeatures withDevDirectory(Path dir) {
-        return new HostFeatures(appArmorEnabled, swapAccounting, recursiveReadOnlyMounts, seccomp, lastCapability, seccompArchitectures,
-                dir, kernelRelease, arch);
+        return new HostFeatures(appArmorEnabled, swapAccounting, recursiveReadOnlyMounts, seccomp, selinuxEnabled,
+                lastCapability, seccompArchitectures, dir, kernelRelease, arch);
     }
 
     /**

@@ -41,6 +41,13 @@ public final class OciSpecBuilder {
             throw new InvalidContainerConfigException(SC + ".privileged",
                     "a privileged container needs a privileged pod sandbox");
         }
+        if (sc.getNamespaceOptions().hasUsernsOptions()
+                && sc.getNamespaceOptions().getUsernsOptions().getMode() != Api.NamespaceMode.NODE) {
+            // ignoring it would run the container's root as the node's root
+            throw new InvalidContainerConfigException(SC + ".namespace_options.userns_options",
+                    "user namespaces are not supported by jcri yet (only mode NODE)");
+        }
+        SecurityOptions.checkSelinux(sc, host.selinuxEnabled());
         if (in.rootfs() == null || !in.rootfs().isAbsolute()) {
             throw new IllegalArgumentException("rootfs must be an absolute path: " + in.rootfs());
         }

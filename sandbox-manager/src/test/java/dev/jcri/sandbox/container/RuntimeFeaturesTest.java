@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RuntimeFeaturesTest {
 
     /** A node whose kernel can do everything (5.12+, AppArmor): only the runtime can narrow it. */
-    private static final HostFeatures KERNEL = new HostFeatures(true, true, true, true, 40,
+    private static final HostFeatures KERNEL = new HostFeatures(true, true, true, true, false, 40,
             List.of("SCMP_ARCH_X86_64"), Path.of("/dev"), "6.18.0", "amd64");
 
     private static RuntimeFeatures fixture(String name) throws IOException {

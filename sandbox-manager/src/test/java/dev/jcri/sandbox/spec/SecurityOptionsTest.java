@@ -175,4 +175,34 @@ class SecurityOptionsTest {
         assertEquals("p2", SecurityOptions.appArmorProfile(deprecated, false, true));
         assertThrows(InvalidContainerConfigException.class, () -> SecurityOptions.appArmorProfile(deprecated, false, false));
     }
+
+    @Test
+    void appArmorRuntimeDefaultWhereAppArmorRunsIsRefusedNotLeftUnconfined() throws Exception {
+        // jcri loads no default profile of its own: on an AppArmor node RuntimeDefault cannot be honoured
+        var runtimeDefault = Api.LinuxContainerSecurityContext.newBuilder().setApparmor(Api.SecurityProfile.newBuilder()
+                .setProfileType(Api.SecurityProfile.ProfileType.RuntimeDefault)).build();
+        var typed = assertThrows(InvalidContainerConfigException.class,
+                () -> SecurityOptions.appArmorProfile(runtimeDefault, false, true));
+        assertEquals("linux.security_context.apparmor", typed.field());
+        var deprecated = Api.LinuxContainerSecurityContext.newBuilder().setApparmorProfile("runtime/default").build();
+        assertEquals("linux.security_context.apparmor_profile", assertThrows(InvalidContainerConfigException.class,
+                () -> SecurityOptions.appArmorProfile(deprecated, false, true)).field());
+        // privileged means unconfined (as with seccomp); without AppArmor the runtime's default is none
+        assertNull(SecurityOptions.appArmorProfile(runtimeDefault, true, true));
+        assertNull(SecurityOptions.appArmorProfile(runtimeDefault, false, false));
+        var unconfined = Api.LinuxContainerSecurityContext.newBuilder().setApparmor(Api.SecurityProfile.newBuilder()
+                .setProfileType(Api.SecurityProfile.ProfileType.Unconfined)).build();
+        assertNull(SecurityOptions.appArmorProfile(unconfined, false, true));
+    }
+
+    @Test
+    void selinuxLabelsWhereSelinuxRunsAreRefusedNotDropped() throws Exception {
+        var labelled = Api.LinuxContainerSecurityContext.newBuilder().setSelinuxOptions(Api.SELinuxOption.newBuilder()
+                .setType("container_t").setLevel("s0:c1,c2")).build();
+        var e = assertThrows(InvalidContainerConfigException.class, () -> SecurityOptions.checkSelinux(labelled, true));
+        assertEquals("linux.security_context.selinux_options", e.field());
+        SecurityOptions.checkSelinux(labelled, false); // no SELinux on the node: a label means nothing there
+        SecurityOptions.checkSelinux(Api.LinuxContainerSecurityContext.newBuilder()
+                .setSelinuxOptions(Api.SELinuxOption.getDefaultInstance()).build(), true); // empty: nothing asked
+    }
 }

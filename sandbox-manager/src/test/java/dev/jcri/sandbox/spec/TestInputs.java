@@ -69,7 +69,7 @@ final class TestInputs {
     }
 
     static HostFeatures host() {
-        return new HostFeatures(false, true, true, true, 40, List.of("SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"),
+        return new HostFeatures(false, true, true, true, false, 40, List.of("SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"),
                 Path.of("/dev"), "6.1.0", "amd64");
     }
 
