@@ -65,8 +65,6 @@ public record RuntimeFeatures(boolean reported, Set<String> mountOptions, Boolea
      * runtime says it cannot apply them (when it does not say, the kernel's facts stand).
      */
     public HostFeatures applyTo(HostFeatures host) {
-        return host.withRecursiveReadOnlyMounts(host.recursiveReadOnlyMounts() && knowsMountOption("rro"))
-                .withSeccomp(host.seccomp() && !Boolean.FALSE.equals(seccomp))
-                .withAppArmor(host.appArmorEnabled() && !Boolean.FALSE.equals(appArmor));
+        return host.narrowedBy(knowsMountOption("rro"), !Boolean.FALSE.equals(seccomp), !Boolean.FALSE.equals(appArmor));
     }
 }

@@ -62,15 +62,14 @@ public record HostFeatures(boolean appArmorEnabled, boolean swapAccounting, bool
                 lastCapability, seccompArchitectures, devDirectory, kernelRelease, arch);
     }
 
-    /** For a runtime that says it cannot apply seccomp filters (`features`: linux.seccomp.enabled false). */
-    public HostFeatures withSeccomp(boolean supported) {
-        return new HostFeatures(appArmorEnabled, swapAccounting, recursiveReadOnlyMounts, supported, selinuxEnabled,
-                lastCapability, seccompArchitectures, devDirectory, kernelRelease, arch);
-    }
-
-    public HostFeatures withSelinux(boolean enabled) {
-        return new HostFeatures(appArmorEnabled, swapAccounting, recursiveReadOnlyMounts, seccomp, enabled,
-                lastCapability, seccompArchitectures, devDirectory, kernelRelease, arch);
+    /**
+     * What containers of one runtime handler can have here: the node's facts narrowed by what its
+     * OCI runtime can do (recursive read-only mounts, seccomp, AppArmor).
+     */
+    public HostFeatures narrowedBy(boolean runtimeRro, boolean runtimeSeccomp, boolean runtimeAppArmor) {
+        return new HostFeatures(appArmorEnabled && runtimeAppArmor, swapAccounting, recursiveReadOnlyMounts && runtimeRro,
+                seccomp && runtimeSeccomp, selinuxEnabled, lastCapability, seccompArchitectures, devDirectory,
+                kernelRelease, arch);
     }
 
     public HostFeatures withAppArmor(boolean enabled) {

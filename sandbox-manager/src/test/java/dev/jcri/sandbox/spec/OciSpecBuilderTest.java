@@ -148,7 +148,7 @@ class OciSpecBuilderTest {
         Api.ContainerConfig c = TestInputs.container().setLinux(TestInputs.linux(sc()
                 .setSelinuxOptions(Api.SELinuxOption.newBuilder().setType("spc_t")))).build();
         var e = assertThrows(InvalidContainerConfigException.class, () -> OciSpecBuilder.build(
-                TestInputs.input(TestInputs.rootfs(dir), c), TestInputs.host().withSelinux(true)));
+                TestInputs.input(TestInputs.rootfs(dir), c), TestInputs.hostWithSelinux()));
         assertEquals("linux.security_context.selinux_options", e.field());
         OciSpecBuilder.build(TestInputs.input(TestInputs.rootfs(dir), c), TestInputs.host());
     }

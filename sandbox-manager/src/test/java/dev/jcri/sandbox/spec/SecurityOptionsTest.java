@@ -93,7 +93,7 @@ class SecurityOptionsTest {
 
     @Test
     void aSeccompRequestToARuntimeThatCannotApplyOneIsRefusedNotDropped() throws Exception {
-        HostFeatures noSeccomp = TestInputs.host().withSeccomp(false);
+        HostFeatures noSeccomp = TestInputs.host().narrowedBy(true, false, true);
         var typed = assertThrows(InvalidContainerConfigException.class, () -> SecurityOptions.seccomp(
                 Api.LinuxContainerSecurityContext.newBuilder().setSeccomp(RUNTIME_DEFAULT).build(), false,
                 CapabilitySets.DEFAULT, noSeccomp));
