@@ -12,10 +12,12 @@ import java.util.Set;
  * features document: runc 1.1 and later have the command, crun 1.8 does not), asked once per
  * handler when jcri starts.
  *
- * <p>Why ask rather than assume: runtimes ignore mount options they do not know. runc before 1.1
- * given "rro" mounts the volume read-only at its top only, its submounts stay writable, and no
- * error says so. So a feature that a request needs and that is not reported is treated as absent,
- * and the request is refused; a runtime that cannot answer at all reports nothing.
+ * <p>Why ask rather than assume: runtimes ignore mount options they do not know (runc 1.1.5 and
+ * crun 1.8.1 both mount a bind with a made-up "rbogus" option without a word). A runtime without
+ * "rro" mounts such a volume read-only at its top only, its submounts stay writable, and no error
+ * says so. So a feature that a request needs and that is not reported is treated as absent, and
+ * the request is refused; a runtime that cannot answer at all reports nothing (crun 1.8.1 does
+ * honour "rro", but cannot say so, and another build or version need not).
  *
  * @param reported     whether the runtime answered the features command
  * @param mountOptions the mount options it knows (empty when it did not answer)
