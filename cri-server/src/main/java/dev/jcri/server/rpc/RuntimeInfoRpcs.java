@@ -4,10 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jcri.sandbox.CgroupDriver;
 import dev.jcri.sandbox.RuntimeBinaries;
+import dev.jcri.sandbox.container.OciRuntime;
 import dev.jcri.sandbox.pod.PodNetwork;
+import dev.jcri.sandbox.spec.HostFeatures;
 import dev.jcri.server.BuildInfo;
 import dev.jcri.server.config.JcriConfig;
 import dev.jcri.server.grpc.ServiceBinder;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,13 +34,38 @@ public final class RuntimeInfoRpcs {
     /** What RuntimeReady requires: the default handler's OCI runtime and conmon. */
     private final List<String> requiredBinaries;
     private final PodNetwork network;
+    /** What each handler can do, as its runtime reported at start (the answer does not change). */
+    private final List<Api.RuntimeHandler> handlers;
     private final AtomicReference<String> podCidr = new AtomicReference<>("");
 
-    public RuntimeInfoRpcs(JcriConfig config, CgroupDriver cgroupDriver, List<String> requiredBinaries, PodNetwork network) {
+    public RuntimeInfoRpcs(JcriConfig config, CgroupDriver cgroupDriver, List<String> requiredBinaries, PodNetwork network,
+            List<Api.RuntimeHandler> handlers) {
         this.config = config;
         this.cgroupDriver = cgroupDriver;
         this.requiredBinaries = List.copyOf(requiredBinaries);
         this.network = network;
+        this.handlers = List.copyOf(handlers);
+    }
+
+    /**
+     * Status' runtime_handlers: every handler with what its runtime can do on this node, and the
+     * default one once more under "" (kubelet looks pods without a RuntimeClass up by that name).
+     * kubelet admits a Pod asking for recursive read-only mounts only where this says yes.
+     */
+    public static List<Api.RuntimeHandler> handlers(Map<String, OciRuntime> runtimes, String defaultHandler) {
+        List<Api.RuntimeHandler> out = new ArrayList<>();
+        OciRuntime fallback = runtimes.get(defaultHandler);
+        if (fallback != null) {
+            out.add(handler("", fallback));
+        }
+        runtimes.forEach((name, runtime) -> out.add(handler(name, runtime)));
+        return out;
+    }
+
+    private static Api.RuntimeHandler handler(String name, OciRuntime runtime) {
+        HostFeatures can = runtime.features().applyTo(HostFeatures.detect());
+        return Api.RuntimeHandler.newBuilder().setName(name).setFeatures(Api.RuntimeHandlerFeatures.newBuilder()
+                .setRecursiveReadOnlyMounts(can.recursiveReadOnlyMounts()).setUserNamespaces(false)).build();
     }
 
     public void register(ServiceBinder runtime) {
@@ -60,7 +88,8 @@ public final class RuntimeInfoRpcs {
         Api.StatusResponse.Builder response = Api.StatusResponse.newBuilder()
                 .setStatus(Api.RuntimeStatus.newBuilder()
                         .addConditions(runtimeReady())
-                        .addConditions(networkReady()));
+                        .addConditions(networkReady()))
+                .addAllRuntimeHandlers(handlers);
         if (request.getVerbose()) {
             Map<String, Object> effective = new LinkedHashMap<>(config.values());
             effective.put("cgroup_driver_effective", cgroupDriver.name().toLowerCase());

@@ -12,6 +12,7 @@ import dev.jcri.sandbox.pod.PodRecord;
 import dev.jcri.sandbox.pod.PodSandboxManager;
 import dev.jcri.sandbox.pod.PodState;
 import dev.jcri.sandbox.spec.BuiltSpec;
+import dev.jcri.sandbox.spec.HostFeatures;
 import dev.jcri.sandbox.spec.InvalidContainerConfigException;
 import dev.jcri.sandbox.spec.OciSpecBuilder;
 import dev.jcri.sandbox.spec.SpecInput;
@@ -141,7 +142,7 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
                 snapshots.mount(id, rootfs(id));
                 undo.add(() -> snapshots.unmount(id, rootfs(id)));
 
-                BuiltSpec spec = buildSpec(specInput(id, config, pod, podConfig, image));
+                BuiltSpec spec = buildSpec(specInput(id, config, pod, podConfig, image), runtime);
                 for (String volume : spec.imageVolumes()) {
                     Files.createDirectories(rootfs(id).resolve(volume.replaceAll("^/+", "")));
                 }
@@ -208,9 +209,10 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
                 cgroupsPath(podConfig, id), cgroupV2);
     }
 
-    private static BuiltSpec buildSpec(SpecInput input) throws ContainerException {
+    /** The spec for the pod's handler: what its runtime cannot do is refused, not written and ignored. */
+    private static BuiltSpec buildSpec(SpecInput input, OciRuntime runtime) throws ContainerException {
         try {
-            return OciSpecBuilder.build(input);
+            return OciSpecBuilder.build(input, runtime.features().applyTo(HostFeatures.detect()));
         } catch (InvalidContainerConfigException e) {
             throw new ContainerException.Invalid(e.getMessage());
         }
@@ -481,9 +483,15 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
         if (cmd.isEmpty()) {
             throw new ContainerException.Invalid("cmd is empty");
         }
-        Path pidFile = bundle(record.id()).resolve("exec-" + Ids.newId().substring(0, 12) + ".pid");
-        OciRuntime.ExecOutcome o = runtimeOf(record).exec(record.id(), cmd, timeout, outputLimit, pidFile);
-        return new ExecResult(o.result().exitCode(), o.result().stdout(), o.result().stderr(), o.timedOut());
+        String execName = "exec-" + Ids.newId().substring(0, 12);
+        Path pidFile = bundle(record.id()).resolve(execName + ".pid");
+        Path processFile = ExecProcess.write(bundle(record.id()), execName + ".json", cmd);
+        try {
+            OciRuntime.ExecOutcome o = runtimeOf(record).exec(record.id(), processFile, timeout, outputLimit, pidFile);
+            return new ExecResult(o.result().exitCode(), o.result().stdout(), o.result().stderr(), o.timedOut());
+        } finally {
+            Files.deleteIfExists(processFile);
+        }
     }
 
     /** Asks conmon to reopen the log file (after kubelet rotated it). */

@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One OCI runtime handler (runc, crun): its binary and its state root. Commands follow the OCI
@@ -18,28 +20,63 @@ import java.util.Optional;
 public final class OciRuntime {
 
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration FEATURES_TIMEOUT = Duration.ofSeconds(10);
+    /** runc 1.1's answer is about 4 KiB. */
+    private static final int FEATURES_LIMIT = 1 << 20;
+    private static final Logger LOG = LoggerFactory.getLogger(OciRuntime.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String handler;
     private final Path binary;
     private final Path stateRoot;
     private final boolean systemdCgroup;
+    private final RuntimeFeatures features;
 
     /**
      * @param handler       the RuntimeClass handler name ("runc", "crun")
      * @param binary        the runtime executable
      * @param stateRoot     its --root (one per handler, under jcri's state dir)
      * @param systemdCgroup whether cgroupsPath is in systemd's "slice:prefix:name" form
+     * @param features      what the runtime reported it can do ({@link #askFeatures})
      */
-    public OciRuntime(String handler, Path binary, Path stateRoot, boolean systemdCgroup) {
+    public OciRuntime(String handler, Path binary, Path stateRoot, boolean systemdCgroup, RuntimeFeatures features) {
         this.handler = handler;
         this.binary = binary;
         this.stateRoot = stateRoot;
         this.systemdCgroup = systemdCgroup;
+        this.features = features;
     }
 
     public String handler() {
         return handler;
+    }
+
+    /** What the runtime reported at start (nothing, for a runtime without a features command). */
+    public RuntimeFeatures features() {
+        return features;
+    }
+
+    /**
+     * Asks a runtime binary what it supports ({@code features}). A runtime without the command
+     * (it exits non-zero: runc 1.0, crun 1.8) or with an unreadable answer reports nothing.
+     */
+    public static RuntimeFeatures askFeatures(Path binary) {
+        ProcessResult r;
+        try {
+            r = ChildProcess.command(binary.toString(), "features").timeout(FEATURES_TIMEOUT).outputLimit(FEATURES_LIMIT).run();
+        } catch (IOException e) {
+            LOG.warn("{} features: {}", binary, e.getMessage());
+            return RuntimeFeatures.UNREPORTED;
+        }
+        if (!r.succeeded()) {
+            return RuntimeFeatures.UNREPORTED;
+        }
+        try {
+            return RuntimeFeatures.parse(r.stdout());
+        } catch (IOException e) {
+            LOG.warn("{} features answered something that is not a features document: {}", binary, e.getMessage());
+            return RuntimeFeatures.UNREPORTED;
+        }
     }
 
     public Path binary() {
@@ -106,18 +143,19 @@ public final class OciRuntime {
     public record ExecOutcome(ProcessResult result, boolean timedOut) {}
 
     /**
-     * Runs a command in the container (its spec's user, env, cwd and capabilities), capturing
-     * output up to {@code outputLimit} bytes per stream. On timeout the exec'd processes are
+     * Runs a process in the container, described in full by a process document (see
+     * {@link ExecProcess}: the runtimes' defaults for an exec differ, the document does not),
+     * capturing output up to {@code outputLimit} bytes per stream. On timeout the exec'd processes are
      * killed inside the container, leaves first, so that their parents reap them and the runtime
      * (the exec'd process's parent) reaps the last one: killing the runtime first would orphan
      * them to the container's init, which need not reap zombies. The container is untouched.
      *
-     * @param pidFile where the runtime writes the exec'd process's pid (a path in the bundle)
+     * @param processFile the OCI process document (JSON) to run
+     * @param pidFile     where the runtime writes the exec'd process's pid (a path in the bundle)
      */
-    public ExecOutcome exec(String id, List<String> cmd, Duration timeout, int outputLimit, Path pidFile)
+    public ExecOutcome exec(String id, Path processFile, Duration timeout, int outputLimit, Path pidFile)
             throws IOException {
-        List<String> argv = command("exec", "--pid-file", pidFile.toString(), id);
-        argv.addAll(cmd);
+        List<String> argv = command("exec", "--process", processFile.toString(), "--pid-file", pidFile.toString(), id);
         java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
         Thread killer = null;
         if (timeout != null) {

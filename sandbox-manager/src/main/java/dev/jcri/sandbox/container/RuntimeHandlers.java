@@ -23,8 +23,9 @@ public final class RuntimeHandlers {
     private RuntimeHandlers() {}
 
     /**
-     * Resolves every handler's binary; a handler whose binary is missing is left out (pods asking
-     * for it are refused, naming the known handlers) and logged.
+     * Resolves every handler's binary and asks each what it supports (once: the answer holds for
+     * the daemon's life); a handler whose binary is missing is left out (pods asking for it are
+     * refused, naming the known handlers) and logged.
      */
     public static Map<String, OciRuntime> open(Map<String, String> handlers, Path state, boolean systemdCgroup)
             throws IOException {
@@ -43,7 +44,15 @@ public final class RuntimeHandlers {
                 LOG.info("runtime handler {}: cgroup v1 node with controllers on its v2 mount; running crun with that mount hidden",
                         e.getKey());
             }
-            runtimes.put(e.getKey(), new OciRuntime(e.getKey(), effective, stateRoot, systemdCgroup));
+            RuntimeFeatures features = OciRuntime.askFeatures(effective);
+            if (!features.reported()) {
+                LOG.info("runtime handler {}: {} has no `features` command; requests that need a reported feature "
+                        + "(recursive read-only mounts) are refused for its pods", e.getKey(), binary.get());
+            } else if (!features.knowsMountOption("rro")) {
+                LOG.info("runtime handler {}: {} does not list the \"rro\" mount option; recursive read-only mounts "
+                        + "are refused for its pods", e.getKey(), binary.get());
+            }
+            runtimes.put(e.getKey(), new OciRuntime(e.getKey(), effective, stateRoot, systemdCgroup, features));
         }
         return runtimes;
     }

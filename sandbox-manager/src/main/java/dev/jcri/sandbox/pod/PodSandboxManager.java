@@ -155,7 +155,7 @@ public final class PodSandboxManager {
                 || ns.getIpc() == Api.NamespaceMode.TARGET) {
             throw new InvalidPodConfigException("namespace mode TARGET is only valid for containers, not for a pod sandbox");
         }
-        if (ns.hasUsernsOptions() && ns.getUsernsOptions().getMode() == Api.NamespaceMode.POD) {
+        if (ns.hasUsernsOptions() && ns.getUsernsOptions().getMode() != Api.NamespaceMode.NODE) {
             throw new PodUnsupportedException("user namespaces for pods are not supported by jcri yet");
         }
         Sysctls.toProcPaths(config.getLinux().getSysctlsMap(), ns.getNetwork() != Api.NamespaceMode.NODE,

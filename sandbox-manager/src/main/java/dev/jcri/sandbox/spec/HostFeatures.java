@@ -12,6 +12,8 @@ import java.nio.file.Path;
  * @param swapAccounting          the memory controller can limit swap (cgroup v1 memory.memsw.*,
  *                                v2 memory.swap.max); without it runc fails when linux.resources.memory.swap is set
  * @param recursiveReadOnlyMounts the OCI runtime and kernel (5.12+, mount_setattr) support the "rro" option
+ * @param seccomp                 the OCI runtime applies seccomp filters (a request for one is refused otherwise)
+ * @param selinuxEnabled          SELinux runs on the node (jcri applies no labels, so it refuses requests for them)
  * @param lastCapability          the kernel's highest capability number (/proc/sys/kernel/cap_last_cap)
  * @param seccompArchitectures    the SCMP_ARCH_* values a default seccomp profile covers on this machine
  * @param devDirectory            where host devices are found for privileged containers (normally /dev)
@@ -19,7 +21,7 @@ import java.nio.file.Path;
  * @param arch                    the node's architecture as Go names it ("amd64", "arm64": seccomp profiles use these)
  */
 public record HostFeatures(boolean appArmorEnabled, boolean swapAccounting, boolean recursiveReadOnlyMounts,
-                           int lastCapability, java.util.List<String> seccompArchitectures, Path devDirectory,
+                           boolean seccomp, boolean selinuxEnabled, int lastCapability, java.util.List<String> seccompArchitectures, Path devDirectory,
                            String kernelRelease, String arch) {
 
     public HostFeatures {
@@ -28,7 +30,11 @@ public record HostFeatures(boolean appArmorEnabled, boolean swapAccounting, bool
 
     private static volatile HostFeatures detected;
 
-    /** The facts of this machine, read once. rro is assumed from the kernel (runc 1.1+ has it). */
+    /**
+     * The facts of this machine, read once. What the OCI runtime adds is not known here: rro and
+     * seccomp are the kernel's answer, to be narrowed per handler with what each runtime reports
+     * (a pod's runtime handler decides what its containers can have).
+     */
     public static HostFeatures detect() {
         HostFeatures h = detected;
         if (h == null) {
@@ -38,6 +44,8 @@ public record HostFeatures(boolean appArmorEnabled, boolean swapAccounting, bool
                     Files.exists(Path.of("/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes"))
                             || swapControllerOnV2(),
                     kernelAtLeast(release, 5, 12),
+                    true,
+                    Files.exists(Path.of("/sys/fs/selinux/enforce")),
                     parseOr(readTrimmed(Path.of("/proc/sys/kernel/cap_last_cap")), CapabilitySets.CAP_CHECKPOINT_RESTORE),
                     seccompArchitecturesFor(System.getProperty("os.arch")),
                     Path.of("/dev"),
@@ -50,23 +58,33 @@ public record HostFeatures(boolean appArmorEnabled, boolean swapAccounting, bool
 
     /** For a runtime without the "rro" mount option (`runc features` lists its mount options). */
     public HostFeatures withRecursiveReadOnlyMounts(boolean supported) {
-        return new HostFeatures(appArmorEnabled, swapAccounting, supported, lastCapability, seccompArchitectures,
-                devDirectory, kernelRelease, arch);
+        return new HostFeatures(appArmorEnabled, swapAccounting, supported, seccomp, selinuxEnabled,
+                lastCapability, seccompArchitectures, devDirectory, kernelRelease, arch);
+    }
+
+    /**
+     * What containers of one runtime handler can have here: the node's facts narrowed by what its
+     * OCI runtime can do (recursive read-only mounts, seccomp, AppArmor).
+     */
+    public HostFeatures narrowedBy(boolean runtimeRro, boolean runtimeSeccomp, boolean runtimeAppArmor) {
+        return new HostFeatures(appArmorEnabled && runtimeAppArmor, swapAccounting, recursiveReadOnlyMounts && runtimeRro,
+                seccomp && runtimeSeccomp, selinuxEnabled, lastCapability, seccompArchitectures, devDirectory,
+                kernelRelease, arch);
     }
 
     public HostFeatures withAppArmor(boolean enabled) {
-        return new HostFeatures(enabled, swapAccounting, recursiveReadOnlyMounts, lastCapability, seccompArchitectures,
-                devDirectory, kernelRelease, arch);
+        return new HostFeatures(enabled, swapAccounting, recursiveReadOnlyMounts, seccomp, selinuxEnabled,
+                lastCapability, seccompArchitectures, devDirectory, kernelRelease, arch);
     }
 
     public HostFeatures withSwapAccounting(boolean enabled) {
-        return new HostFeatures(appArmorEnabled, enabled, recursiveReadOnlyMounts, lastCapability, seccompArchitectures,
-                devDirectory, kernelRelease, arch);
+        return new HostFeatures(appArmorEnabled, enabled, recursiveReadOnlyMounts, seccomp, selinuxEnabled,
+                lastCapability, seccompArchitectures, devDirectory, kernelRelease, arch);
     }
 
     public HostFeatures withDevDirectory(Path dir) {
-        return new HostFeatures(appArmorEnabled, swapAccounting, recursiveReadOnlyMounts, lastCapability, seccompArchitectures,
-                dir, kernelRelease, arch);
+        return new HostFeatures(appArmorEnabled, swapAccounting, recursiveReadOnlyMounts, seccomp, selinuxEnabled,
+                lastCapability, seccompArchitectures, dir, kernelRelease, arch);
     }
 
     /**

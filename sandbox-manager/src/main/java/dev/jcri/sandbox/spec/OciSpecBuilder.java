@@ -41,6 +41,13 @@ public final class OciSpecBuilder {
             throw new InvalidContainerConfigException(SC + ".privileged",
                     "a privileged container needs a privileged pod sandbox");
         }
+        if (sc.getNamespaceOptions().hasUsernsOptions()
+                && sc.getNamespaceOptions().getUsernsOptions().getMode() != Api.NamespaceMode.NODE) {
+            // ignoring it would run the container's root as the node's root
+            throw new InvalidContainerConfigException(SC + ".namespace_options.userns_options",
+                    "user namespaces are not supported by jcri yet (only mode NODE)");
+        }
+        SecurityOptions.checkSelinux(sc, host.selinuxEnabled());
         if (in.rootfs() == null || !in.rootfs().isAbsolute()) {
             throw new IllegalArgumentException("rootfs must be an absolute path: " + in.rootfs());
         }
@@ -64,18 +71,24 @@ public final class OciSpecBuilder {
                 oomScoreAdj);
 
         boolean readonlyRootfs = sc.getReadonlyRootfs();
-        SpecMounts.Result mounts = SpecMounts.of(in, privileged, readonlyRootfs, host);
         DeviceSpecs.Result devices = DeviceSpecs.of(c.getDevicesList(), privileged, host.devDirectory());
+        List<OciSpec.Namespace> namespaces = SpecNamespaces.of(in.namespaces(), in.cgroupV2(), privileged);
+        OciSpec.Resources limits = SpecResources.of(resources, devices.rules(), in.cgroupV2(), host.swapAccounting());
+        OciSpec.Seccomp seccomp = SecurityOptions.seccomp(sc, privileged, caps.bounding(), host);
+        List<String> maskedPaths = SecurityOptions.maskedPaths(sc, privileged);
+        List<String> readonlyPaths = SecurityOptions.readonlyPaths(sc, privileged);
+        // last of the parts that can refuse the request: it creates missing host paths of mounts
+        SpecMounts.Result mounts = SpecMounts.of(in, privileged, readonlyRootfs, host);
         OciSpec.Linux linux = new OciSpec.Linux(
-                SpecNamespaces.of(in.namespaces(), in.cgroupV2(), privileged),
-                SpecResources.of(resources, devices.rules(), in.cgroupV2(), host.swapAccounting()),
+                namespaces,
+                limits,
                 in.cgroupsPath() == null || in.cgroupsPath().isEmpty() ? null : in.cgroupsPath(),
                 null,
-                SecurityOptions.seccomp(sc, privileged, caps.bounding(), host),
+                seccomp,
                 devices.devices(),
                 mounts.rootfsPropagation(),
-                SecurityOptions.maskedPaths(sc, privileged),
-                SecurityOptions.readonlyPaths(sc, privileged));
+                maskedPaths,
+                readonlyPaths);
 
         OciSpec spec = new OciSpec(
                 OciSpec.OCI_VERSION,

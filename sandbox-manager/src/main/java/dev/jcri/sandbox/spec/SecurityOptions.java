@@ -61,6 +61,18 @@ final class SecurityOptions {
     static OciSpec.Seccomp seccomp(Api.LinuxContainerSecurityContext sc, boolean privileged,
                                    Collection<String> boundingCaps, HostFeatures host)
             throws InvalidContainerConfigException {
+        OciSpec.Seccomp filter = seccompFilter(sc, privileged, boundingCaps, host);
+        if (filter != null && !host.seccomp()) {
+            throw new InvalidContainerConfigException(sc.hasSeccomp() ? SC + ".seccomp" : SC + ".seccomp_profile_path",
+                    "the pod's runtime handler cannot apply seccomp filters (its `features` says so)");
+        }
+        return filter;
+    }
+
+    @SuppressWarnings("deprecation")
+    private static OciSpec.Seccomp seccompFilter(Api.LinuxContainerSecurityContext sc, boolean privileged,
+                                                 Collection<String> boundingCaps, HostFeatures host)
+            throws InvalidContainerConfigException {
         if (privileged) {
             return null;
         }
@@ -97,19 +109,23 @@ final class SecurityOptions {
      * process.apparmorProfile, or null. Without AppArmor on the node a Localhost profile cannot be
      * honoured and is refused; RuntimeDefault means "whatever the runtime's default is", which on
      * such a node is none (containerd behaves the same way). With AppArmor, a Localhost profile is
-     * passed by name (it must be loaded on the node); RuntimeDefault is not applied yet, because jcri
-     * does not generate and load a profile of its own.
+     * passed by name (it must be loaded on the node); RuntimeDefault is refused for an unprivileged
+     * container, because jcri does not generate and load a default profile of its own and running
+     * the container unconfined instead would weaken the request silently. A privileged container
+     * is unconfined by definition (as with seccomp), so RuntimeDefault asks nothing of it.
      */
     @SuppressWarnings("deprecation") // apparmor_profile: older kubelets and crictl still send it
     static String appArmorProfile(Api.LinuxContainerSecurityContext sc, boolean privileged, boolean appArmorEnabled)
             throws InvalidContainerConfigException {
         String localhost = null;
+        boolean runtimeDefault = false;
         String field;
         if (sc.hasApparmor()) {
             field = SC + ".apparmor";
             switch (sc.getApparmor().getProfileType()) {
                 case Localhost -> localhost = sc.getApparmor().getLocalhostRef();
-                case RuntimeDefault, Unconfined -> { }
+                case RuntimeDefault -> runtimeDefault = true;
+                case Unconfined -> { }
                 default -> throw new InvalidContainerConfigException(field + ".profile_type", "unknown profile type");
             }
             if (localhost != null && localhost.isEmpty()) {
@@ -120,9 +136,15 @@ final class SecurityOptions {
             String p = sc.getApparmorProfile();
             if (p.startsWith("localhost/")) {
                 localhost = p.substring("localhost/".length());
-            } else if (!p.isEmpty() && !p.equals("runtime/default") && !p.equals("unconfined")) {
+            } else if (p.equals("runtime/default")) {
+                runtimeDefault = true;
+            } else if (!p.isEmpty() && !p.equals("unconfined")) {
                 throw new InvalidContainerConfigException(field, "unknown AppArmor profile \"" + p + "\"");
             }
+        }
+        if (runtimeDefault && appArmorEnabled && !privileged) {
+            throw new InvalidContainerConfigException(field, "AppArmor runs on this node but jcri has no default "
+                    + "AppArmor profile yet: ask for a Localhost profile loaded on the node, or Unconfined");
         }
         if (localhost == null) {
             return null;
@@ -131,5 +153,20 @@ final class SecurityOptions {
             throw new InvalidContainerConfigException(field, "AppArmor is not enabled on this node (profile \"" + localhost + "\")");
         }
         return localhost; // explicitly asked for, so kept even for a privileged container
+    }
+
+    /**
+     * SELinux labels (selinux_options): jcri does not apply them yet, so where SELinux runs they are
+     * refused rather than dropped. On a node without SELinux a label has nothing to act on, and is
+     * ignored, as containerd and CRI-O do.
+     */
+    static void checkSelinux(Api.LinuxContainerSecurityContext sc, boolean selinuxEnabled)
+            throws InvalidContainerConfigException {
+        Api.SELinuxOption o = sc.getSelinuxOptions();
+        boolean asked = !(o.getUser().isEmpty() && o.getRole().isEmpty() && o.getType().isEmpty() && o.getLevel().isEmpty());
+        if (asked && selinuxEnabled) {
+            throw new InvalidContainerConfigException(SC + ".selinux_options",
+                    "SELinux runs on this node but jcri does not apply SELinux labels yet");
+        }
     }
 }

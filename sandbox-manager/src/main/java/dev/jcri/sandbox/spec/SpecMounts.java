@@ -31,16 +31,23 @@ final class SpecMounts {
     static Result of(SpecInput in, boolean privileged, boolean readonlyRootfs, HostFeatures host)
             throws InvalidContainerConfigException {
         List<Api.Mount> requested = in.container().getMountsList();
-        // Request mounts are validated first so that their (cleaned) destinations decide overrides.
-        List<BindMount> binds = new ArrayList<>();
+        // Request mounts are validated first so that their (cleaned) destinations decide overrides,
+        // and all of them before any host path is created: a refused request changes nothing.
+        List<String> cleaned = new ArrayList<>();
         Set<String> requestedDestinations = new HashSet<>();
         for (int i = 0; i < requested.size(); i++) {
-            BindMount b = fromRequest(requested.get(i), "mounts[" + i + "]", host);
-            if (!requestedDestinations.add(b.destination())) {
+            String destination = validate(requested.get(i), "mounts[" + i + "]", host);
+            if (!requestedDestinations.add(destination)) {
                 throw new InvalidContainerConfigException("mounts[" + i + "].container_path",
-                        "duplicate mount destination " + b.destination());
+                        "duplicate mount destination " + destination);
             }
-            binds.add(b);
+            cleaned.add(destination);
+        }
+        List<BindMount> binds = new ArrayList<>();
+        for (int i = 0; i < requested.size(); i++) {
+            Api.Mount m = requested.get(i);
+            binds.add(new BindMount(hostSource(m, "mounts[" + i + "]"), cleaned.get(i), m.getReadonly(),
+                    m.getRecursiveReadOnly(), m.getPropagation()));
         }
         // The pod's files go first so that the stable sort keeps them ahead of request mounts of equal depth.
         List<BindMount> all = new ArrayList<>(podFileMounts(in.podFiles(), readonlyRootfs, requestedDestinations));
@@ -106,7 +113,8 @@ final class SpecMounts {
         }
     }
 
-    private static BindMount fromRequest(Api.Mount m, String field, HostFeatures host)
+    /** Checks a request mount without touching the host; returns its cleaned destination. */
+    private static String validate(Api.Mount m, String field, HostFeatures host)
             throws InvalidContainerConfigException {
         if (m.hasImage() && !m.getImage().getImage().isEmpty()) {
             throw new InvalidContainerConfigException(field + ".image", "image volume mounts are not supported");
@@ -134,9 +142,16 @@ final class SpecMounts {
             }
             if (!host.recursiveReadOnlyMounts()) {
                 throw new InvalidContainerConfigException(field + ".recursive_read_only",
-                        "recursive read-only mounts are not supported by this runtime or kernel");
+                        "the pod's runtime handler cannot make recursive read-only mounts (it needs Linux 5.12+ "
+                                + "and an OCI runtime whose `features` lists the \"rro\" mount option)");
             }
         }
+        return destination;
+    }
+
+    /** The mount's host side, created as a directory when missing (containerd's behaviour). */
+    private static String hostSource(Api.Mount m, String field) throws InvalidContainerConfigException {
+        Path hostPath = Path.of(m.getHostPath());
         Path source;
         try {
             // containerd creates a missing host path as a directory (what kubelet's hostPath
@@ -150,7 +165,7 @@ final class SpecMounts {
             throw new InvalidContainerConfigException(field + ".host_path",
                     "cannot resolve " + m.getHostPath() + ": " + e.getMessage(), e);
         }
-        return new BindMount(source.toString(), destination, m.getReadonly(), m.getRecursiveReadOnly(), m.getPropagation());
+        return source.toString();
     }
 
     /**

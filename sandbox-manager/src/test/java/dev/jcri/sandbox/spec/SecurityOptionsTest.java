@@ -92,6 +92,23 @@ class SecurityOptionsTest {
     }
 
     @Test
+    void aSeccompRequestToARuntimeThatCannotApplyOneIsRefusedNotDropped() throws Exception {
+        HostFeatures noSeccomp = TestInputs.host().narrowedBy(true, false, true);
+        var typed = assertThrows(InvalidContainerConfigException.class, () -> SecurityOptions.seccomp(
+                Api.LinuxContainerSecurityContext.newBuilder().setSeccomp(RUNTIME_DEFAULT).build(), false,
+                CapabilitySets.DEFAULT, noSeccomp));
+        assertEquals("linux.security_context.seccomp", typed.field());
+        var path = assertThrows(InvalidContainerConfigException.class, () -> SecurityOptions.seccomp(
+                Api.LinuxContainerSecurityContext.newBuilder().setSeccompProfilePath("runtime/default").build(), false,
+                CapabilitySets.DEFAULT, noSeccomp));
+        assertEquals("linux.security_context.seccomp_profile_path", path.field());
+        // asking for none is still fine there
+        assertNull(SecurityOptions.seccomp(Api.LinuxContainerSecurityContext.newBuilder().setSeccomp(
+                Api.SecurityProfile.newBuilder().setProfileType(Api.SecurityProfile.ProfileType.Unconfined)).build(),
+                false, CapabilitySets.DEFAULT, noSeccomp));
+    }
+
+    @Test
     void deprecatedPathStrings() throws Exception {
         assertNotNull(seccomp(Api.LinuxContainerSecurityContext.newBuilder().setSeccompProfilePath("runtime/default"), CapabilitySets.DEFAULT));
         assertNotNull(seccomp(Api.LinuxContainerSecurityContext.newBuilder().setSeccompProfilePath("docker/default"), CapabilitySets.DEFAULT));
@@ -157,5 +174,35 @@ class SecurityOptionsTest {
         var deprecated = Api.LinuxContainerSecurityContext.newBuilder().setApparmorProfile("localhost/p2").build();
         assertEquals("p2", SecurityOptions.appArmorProfile(deprecated, false, true));
         assertThrows(InvalidContainerConfigException.class, () -> SecurityOptions.appArmorProfile(deprecated, false, false));
+    }
+
+    @Test
+    void appArmorRuntimeDefaultWhereAppArmorRunsIsRefusedNotLeftUnconfined() throws Exception {
+        // jcri loads no default profile of its own: on an AppArmor node RuntimeDefault cannot be honoured
+        var runtimeDefault = Api.LinuxContainerSecurityContext.newBuilder().setApparmor(Api.SecurityProfile.newBuilder()
+                .setProfileType(Api.SecurityProfile.ProfileType.RuntimeDefault)).build();
+        var typed = assertThrows(InvalidContainerConfigException.class,
+                () -> SecurityOptions.appArmorProfile(runtimeDefault, false, true));
+        assertEquals("linux.security_context.apparmor", typed.field());
+        var deprecated = Api.LinuxContainerSecurityContext.newBuilder().setApparmorProfile("runtime/default").build();
+        assertEquals("linux.security_context.apparmor_profile", assertThrows(InvalidContainerConfigException.class,
+                () -> SecurityOptions.appArmorProfile(deprecated, false, true)).field());
+        // privileged means unconfined (as with seccomp); without AppArmor the runtime's default is none
+        assertNull(SecurityOptions.appArmorProfile(runtimeDefault, true, true));
+        assertNull(SecurityOptions.appArmorProfile(runtimeDefault, false, false));
+        var unconfined = Api.LinuxContainerSecurityContext.newBuilder().setApparmor(Api.SecurityProfile.newBuilder()
+                .setProfileType(Api.SecurityProfile.ProfileType.Unconfined)).build();
+        assertNull(SecurityOptions.appArmorProfile(unconfined, false, true));
+    }
+
+    @Test
+    void selinuxLabelsWhereSelinuxRunsAreRefusedNotDropped() throws Exception {
+        var labelled = Api.LinuxContainerSecurityContext.newBuilder().setSelinuxOptions(Api.SELinuxOption.newBuilder()
+                .setType("container_t").setLevel("s0:c1,c2")).build();
+        var e = assertThrows(InvalidContainerConfigException.class, () -> SecurityOptions.checkSelinux(labelled, true));
+        assertEquals("linux.security_context.selinux_options", e.field());
+        SecurityOptions.checkSelinux(labelled, false); // no SELinux on the node: a label means nothing there
+        SecurityOptions.checkSelinux(Api.LinuxContainerSecurityContext.newBuilder()
+                .setSelinuxOptions(Api.SELinuxOption.getDefaultInstance()).build(), true); // empty: nothing asked
     }
 }

@@ -134,6 +134,22 @@ class SpecMountsTest {
     }
 
     @Test
+    void aRefusedMountRefusesTheRequestBeforeAnyHostPathIsCreated() throws Exception {
+        Path a = Files.createDirectories(dir.resolve("a"));
+        Path missing = dir.resolve("missing/deep");
+        Api.ContainerConfig c = TestInputs.container()
+                .addMounts(mount(missing.toString(), "/first"))
+                .addMounts(mount(a.toString(), "/a").setReadonly(true).setRecursiveReadOnly(true)).build();
+        SpecInput in = new SpecInput("c", c, TestInputs.pod(), TestInputs.image(), dir, TestInputs.privateNamespaces(),
+                podFiles(), "", false);
+        var e = assertThrows(InvalidContainerConfigException.class,
+                () -> SpecMounts.of(in, false, false, TestInputs.host().withRecursiveReadOnlyMounts(false)));
+        assertEquals("mounts[1].recursive_read_only", e.field());
+        assertTrue(e.getMessage().contains("rro"), e.getMessage());
+        assertTrue(Files.notExists(dir.resolve("missing")), "mounts[0]'s host path was not created for a refused request");
+    }
+
+    @Test
     void invalidRequestMounts() throws Exception {
         Path a = Files.createDirectories(dir.resolve("a"));
         var rel = assertThrows(InvalidContainerConfigException.class,

@@ -69,7 +69,16 @@ final class TestInputs {
     }
 
     static HostFeatures host() {
-        return new HostFeatures(false, true, true, 40, List.of("SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"),
+        return host(false);
+    }
+
+    /** {@link #host()} on a node where SELinux runs. */
+    static HostFeatures hostWithSelinux() {
+        return host(true);
+    }
+
+    private static HostFeatures host(boolean selinux) {
+        return new HostFeatures(false, true, true, true, selinux, 40, List.of("SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"),
                 Path.of("/dev"), "6.1.0", "amd64");
     }
 

@@ -1,0 +1,65 @@
+package dev.jcri.sandbox.container;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The process document of an exec ({@code runtime exec --process FILE}): the container's own
+ * {@code process} from its bundle's config.json, with only the command replaced and no terminal.
+ *
+ * <p>Why a whole document rather than the runtime's exec flags: what an exec'd process gets when
+ * a flag is absent differs per runtime. runc copies the container's process; crun 1.8 starts the
+ * command as root with all of root's default capabilities, no supplementary groups and no
+ * no_new_privs, whatever the container runs as. A process document is honoured as written by both,
+ * so the exec runs with the container's user, groups, capabilities, no_new_privileges, AppArmor
+ * and SELinux labels, rlimits, environment and working directory (containerd does the same).
+ * Everything is copied as the bundle has it, fields jcri does not model included, so that nothing
+ * the container was confined with is lost on the way.
+ */
+final class ExecProcess {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ExecProcess() {}
+
+    /** The process document for {@code cmd}, from the container's config.json bytes. */
+    static byte[] of(byte[] configJson, List<String> cmd) throws IOException {
+        if (cmd.isEmpty()) {
+            throw new IllegalArgumentException("an exec needs a command");
+        }
+        JsonNode process = JSON.readTree(configJson).path("process");
+        if (!(process instanceof ObjectNode exec) || !exec.path("user").isObject()) {
+            // never fall back to the runtime's defaults: those are what this class exists to avoid
+            throw new IOException("the container's config.json has no process with a user");
+        }
+        ArrayNode args = exec.putArray("args");
+        cmd.forEach(args::add);
+        exec.put("terminal", false);
+        exec.remove("consoleSize");
+        return JSON.writeValueAsBytes(exec);
+    }
+
+    /**
+     * Writes the process document for {@code cmd} next to the bundle's config.json, readable by
+     * root only (it holds the container's environment), and returns its path.
+     */
+    static Path write(Path bundle, String name, List<String> cmd) throws IOException {
+        byte[] document = of(Files.readAllBytes(bundle.resolve("config.json")), cmd);
+        Path file = bundle.resolve(name);
+        try (var out = Files.newByteChannel(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+            out.write(ByteBuffer.wrap(document));
+        }
+        return file;
+    }
+}
