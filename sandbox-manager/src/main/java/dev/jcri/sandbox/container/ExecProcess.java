@@ -4,14 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jcri.linux.PrivateFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The process document of an exec ({@code runtime exec --process FILE}): the container's own
@@ -56,8 +54,7 @@ final class ExecProcess {
     static Path write(Path bundle, String name, List<String> cmd) throws IOException {
         byte[] document = of(Files.readAllBytes(bundle.resolve("config.json")), cmd);
         Path file = bundle.resolve(name);
-        try (var out = Files.newByteChannel(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+        try (var out = PrivateFiles.newFile(file, PrivateFiles.FILE_MODE)) {
             out.write(ByteBuffer.wrap(document));
         }
         return file;

@@ -220,9 +220,14 @@ public final class OciRuntime {
         }
     }
 
+    /**
+     * The runtime's way of saying the container or its process is gone: runc's "does not exist",
+     * crun's "open pidfd: No such process" when the process exited a moment before a kill.
+     */
     private static boolean notFound(ProcessResult r) {
         String err = r.stderrText();
-        return err.contains("does not exist") || err.contains("not found") || err.contains("No such file");
+        return err.contains("does not exist") || err.contains("not found") || err.contains("No such file")
+                || err.contains("No such process");
     }
 
     /** The runtime no longer knows the container (it exited and was deleted, or never existed). */
