@@ -5,6 +5,7 @@ import jnr.ffi.Pointer;
 import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
 import jnr.ffi.annotations.SaveError;
+import jnr.ffi.annotations.Variadic;
 import jnr.ffi.types.dev_t;
 import jnr.ffi.types.mode_t;
 import jnr.ffi.types.size_t;
@@ -80,4 +81,21 @@ public interface LibC {
 
     @SaveError
     int close(int fd);
+
+    // Resolution inside a root directory ({@link RootDirectory}).
+
+    /**
+     * syscall(2), for system calls glibc has no wrapper for: openat2 (437) is
+     * {@code (int dirfd, const char *path, struct open_how *how, size_t size)}. Variadic in C.
+     */
+    @SaveError
+    @Variadic(fixedCount = 1)
+    long syscall(long number, int dirfd, String path, Pointer how, @size_t long size);
+
+    @SaveError
+    int mkdirat(int dirfd, String name, @mode_t int mode);
+
+    @SaveError
+    @ssize_t
+    long readlinkat(int dirfd, String name, @Out byte[] buf, @size_t long size);
 }

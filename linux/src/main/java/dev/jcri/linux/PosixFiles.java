@@ -134,6 +134,13 @@ public final class PosixFiles {
         return toStatus(st);
     }
 
+    /** fstat(2) of an open descriptor (an O_PATH one too). */
+    static FileStatus fstat(int fd, String subject) throws NativeCallException {
+        FileStat st = Native.posix().allocateStat();
+        Native.checkPosix(Native.posix().fstat(fd, st), "fstat", subject);
+        return toStatus(st);
+    }
+
     private static FileStatus toStatus(FileStat st) {
         long nanos = st instanceof NanosecondFileStat ns ? ns.mTimeNanoSecs() : 0;
         long rdev = st.rdev();
