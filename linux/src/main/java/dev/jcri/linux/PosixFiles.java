@@ -134,10 +134,12 @@ public final class PosixFiles {
         return toStatus(st);
     }
 
-    /** fstat(2) of an open descriptor (an O_PATH one too). */
-    static FileStatus fstat(int fd, String subject) throws NativeCallException {
+    /** fstat(2) of an open descriptor (an O_PATH one too); {@code subject} names it if it fails. */
+    static FileStatus fstat(int fd, java.util.function.Supplier<String> subject) throws NativeCallException {
         FileStat st = Native.posix().allocateStat();
-        Native.checkPosix(Native.posix().fstat(fd, st), "fstat", subject);
+        if (Native.posix().fstat(fd, st) < 0) {
+            throw new NativeCallException("fstat", subject.get(), Native.posix().errno());
+        }
         return toStatus(st);
     }
 

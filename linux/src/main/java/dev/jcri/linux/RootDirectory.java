@@ -5,8 +5,11 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.DirectoryStream;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import jnr.constants.platform.Errno;
 import jnr.ffi.Memory;
@@ -27,13 +30,14 @@ import jnr.ffi.Pointer;
  * <p>{@link #open} also refuses to cross a mount point below the root (RESOLVE_NO_XDEV): nothing
  * is mounted inside a rootfs before the runtime starts the container, so a mount there is not a
  * path jcri should follow. Paths are container paths ("/etc/passwd"); absolute and relative ones
- * mean the same. One owner; not thread-safe to close while in use.
+ * mean the same. One owner: not thread-safe (the calls share scratch memory).
  */
 public final class RootDirectory implements AutoCloseable {
     private static final long SYS_OPENAT2 = 437; // the same number on every architecture
     private static final long OPEN_HOW_SIZE = 24; // struct open_how { u64 flags, mode, resolve }
     private static final long RESOLVE_NO_XDEV = 0x01;
     private static final long RESOLVE_NO_MAGICLINKS = 0x02;
+    private static final long RESOLVE_NO_SYMLINKS = 0x04;
     private static final long RESOLVE_IN_ROOT = 0x10;
     /** The kernel follows at most 40 symlinks in one lookup; the same budget for the ones followed here. */
     static final int MAX_SYMLINKS = 40;
@@ -52,6 +56,8 @@ public final class RootDirectory implements AutoCloseable {
 
     private final DirectoryHandle root;
     private final long resolve;
+    /** struct open_how, reused by every call (one owner, see above). */
+    private final Pointer how = Memory.allocateDirect(Native.runtime(), (int) OPEN_HOW_SIZE);
 
     private RootDirectory(DirectoryHandle root, long resolve) {
         this.root = root;
@@ -102,7 +108,7 @@ public final class RootDirectory implements AutoCloseable {
             throw failure(-fd, path);
         }
         try {
-            FileStatus st = PosixFiles.fstat(fd, hostView(path).toString());
+            FileStatus st = PosixFiles.fstat(fd, () -> hostView(path).toString());
             if (!st.isRegularFile()) {
                 return Optional.empty();
             }
@@ -172,6 +178,51 @@ public final class RootDirectory implements AutoCloseable {
         }
     }
 
+    /**
+     * What lstat(2) says about {@code path} inside the root, with no symlink followed anywhere on
+     * the way (RESOLVE_NO_SYMLINKS) and a final one reported as itself: for walking a tree that
+     * someone may be changing meanwhile (a running container's writable layer), where a directory
+     * swapped for a symlink must not lead the walk elsewhere. Empty when the path is gone, or a
+     * component is no longer a directory or has become a symlink.
+     */
+    public Optional<FileStatus> lstat(String path) throws NativeCallException {
+        int fd = openat2(root.fd(), path, DirectoryHandle.O_PATH | DirectoryHandle.O_NOFOLLOW, RESOLVE_NO_SYMLINKS);
+        if (fd == -ENOENT || fd == -ENOTDIR || fd == -ELOOP) {
+            return Optional.empty();
+        }
+        if (fd < 0) {
+            throw failure(-fd, path);
+        }
+        try {
+            return Optional.of(PosixFiles.fstat(fd, () -> hostView(path).toString()));
+        } finally {
+            Native.libc().close(fd);
+        }
+    }
+
+    /**
+     * The names in directory {@code path} inside the root, reached as {@link #lstat} reaches it (no
+     * symlink on the way); empty when it is gone or no longer a directory.
+     */
+    public List<String> list(String path) throws IOException {
+        int fd = openat2(root.fd(), path, DirectoryHandle.O_PATH | DirectoryHandle.O_DIRECTORY | DirectoryHandle.O_NOFOLLOW,
+                RESOLVE_NO_SYMLINKS);
+        if (fd == -ENOENT || fd == -ENOTDIR || fd == -ELOOP) {
+            return List.of();
+        }
+        if (fd < 0) {
+            throw failure(-fd, path);
+        }
+        List<String> names = new ArrayList<>();
+        // Listed through the descriptor: the directory the kernel resolved, whatever the path is now.
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of("/proc/self/fd", Integer.toString(fd)))) {
+            entries.forEach(e -> names.add(e.getFileName().toString()));
+        } finally {
+            Native.libc().close(fd);
+        }
+        return names;
+    }
+
     @Override
     public void close() throws NativeCallException {
         root.close();
@@ -214,11 +265,14 @@ public final class RootDirectory implements AutoCloseable {
 
     /** openat2 with this root's resolve flags: the descriptor, or minus the errno. */
     private int openat2(int dirfd, String path, int flags) throws NativeCallException {
+        return openat2(dirfd, path, flags, 0);
+    }
+
+    private int openat2(int dirfd, String path, int flags, long moreResolveFlags) throws NativeCallException {
         requireNoNul(path);
-        Pointer how = Memory.allocateDirect(Native.runtime(), (int) OPEN_HOW_SIZE);
         how.putLong(0, (flags | DirectoryHandle.O_CLOEXEC) & 0xFFFFFFFFL);
         how.putLong(8, 0);
-        how.putLong(16, resolve);
+        how.putLong(16, resolve | moreResolveFlags);
         for (int attempt = 0; ; attempt++) {
             long fd = Native.libc().syscall(SYS_OPENAT2, dirfd, path.isEmpty() ? "." : path, how, OPEN_HOW_SIZE);
             if (fd >= 0) {

@@ -201,6 +201,26 @@ class RootDirectoryTest {
     }
 
     @Test
+    void lstatAndListFollowNoSymlinkAnywhere() throws IOException {
+        Files.createDirectories(root.resolve("d/sub"));
+        Files.writeString(root.resolve("d/sub/f"), "x");
+        Files.createSymbolicLink(root.resolve("abs"), outside);
+        Files.createSymbolicLink(root.resolve("rel"), Path.of("d"));
+        try (RootDirectory r = RootDirectory.open(root)) {
+            assertTrue(r.lstat("abs").orElseThrow().isSymlink(), "a final symlink is reported as itself");
+            assertTrue(r.lstat("").orElseThrow().isDirectory(), "the root");
+            assertEquals(Optional.empty(), r.lstat("abs/secret"), "not even inside the root");
+            assertEquals(Optional.empty(), r.lstat("rel/sub/f"));
+            assertEquals(List.of(), r.list("rel"));
+            assertEquals(List.of(), r.list("abs"));
+            assertEquals(List.of("f"), r.list("d/sub"));
+            assertEquals(1, r.lstat("d/sub/f").orElseThrow().size());
+            assertEquals(Optional.empty(), r.lstat("d/gone"));
+            assertEquals(List.of(), r.list("d/sub/f"), "not a directory");
+        }
+    }
+
+    @Test
     void nulBytesAreRefusedNotCut() throws IOException {
         try (RootDirectory r = RootDirectory.open(root)) {
             NativeCallException e = assertThrows(NativeCallException.class, () -> r.makeDirectories("/data\0/../x", 0755));
