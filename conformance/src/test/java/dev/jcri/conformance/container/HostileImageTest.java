@@ -163,6 +163,36 @@ class HostileImageTest {
         assertEquals("/etc/" + TOKEN + "-wdreq", run(handler, fromRequest).ok().strip());
     }
 
+    /**
+     * runc's CVE-2024-21626: a working directory in a descriptor the runtime leaked (/proc/self/fd/N)
+     * left the process in the host's filesystem. Whatever /proc path the cwd names, the container
+     * either starts inside its rootfs or is refused; it never reads a host file by a relative path.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"runc", "crun"})
+    void workingDirThroughProcNeverPutsTheProcessOnTheHost(String handler) throws Exception {
+        Path marker = plant(Path.of("/tmp", PLANTED + "-marker"));
+        Files.writeString(marker, "host-marker");
+        String image = pull("workdir-proc", TestImages.busyboxBuilder()
+                .layer(TestLayer.builder().symlink("/wdp", "/proc/self/root/tmp").build()).build());
+        List<String> dirs = new ArrayList<>(List.of("/wdp/" + TOKEN + "-wdp", "/proc/self/cwd/" + TOKEN, "/proc/1/root/tmp"));
+        for (int fd = 3; fd <= 9; fd++) {
+            dirs.add("/proc/self/fd/" + fd);
+        }
+        for (int i = 0; i < dirs.size(); i++) {
+            String dir = dirs.get(i);
+            Api.ContainerConfig.Builder config = Containers.config("wdproc" + i, image, "sh", "-c",
+                    "cat " + UP.repeat(2) + "tmp/" + marker.getFileName() + " 2>/dev/null; echo done").setWorkingDir(dir);
+            try {
+                Result result = run(handler, config);
+                assertFalse(result.output().contains("host-marker"), "cwd " + dir + " reached the host: " + result.output());
+            } catch (StatusRuntimeException refused) { // the runtime refused it: as good, if said clearly
+                assertTrue(refused.getStatus().getCode() != Status.Code.ALREADY_EXISTS, refused.getStatus().toString());
+                assertDaemonAnswers();
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"runc", "crun"})
     void mountTargetThroughSymlinksStaysInsideTheRootfs(String handler) throws Exception {
