@@ -16,7 +16,7 @@ import jnr.ffi.types.u_int64_t;
  * The libc.so.6 functions jnr-posix does not bind, declared for jnr-ffi.
  *
  * <p>Public only because jnr-ffi generates its implementation elsewhere; callers use the façades ({@link Mounts}, {@link PosixFiles},
- * {@link Xattrs}, {@link Namespaces}), which turn a -1 return into a {@link NativeCallException}.
+ * {@link Xattrs}, {@link Namespaces}, {@link RootDirectory}), which turn a -1 return into a {@link NativeCallException}.
  * Every call saves errno so the façade can read it right after the call, on the same thread.
  * To add a call: declare it here with {@code @SaveError}, wrap it in the façade it belongs to.
  */

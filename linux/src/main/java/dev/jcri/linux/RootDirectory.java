@@ -100,6 +100,9 @@ public final class RootDirectory implements AutoCloseable {
      *              after at most {@code limit + 1} bytes were read
      */
     public Optional<byte[]> readRegularFile(String path, int limit) throws IOException {
+        if (limit < 0 || limit == Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("limit " + limit + " out of range");
+        }
         int fd = openat2(root.fd(), path, DirectoryHandle.O_PATH);
         if (fd == -ENOENT || fd == -ENOTDIR) {
             return Optional.empty();
