@@ -15,15 +15,17 @@ import java.nio.file.Path;
  */
 public final class DirectoryHandle implements AutoCloseable {
     static final int AT_FDCWD = -100;
-    private static final int O_DIRECTORY = 0200000;
-    private static final int O_NOFOLLOW = 0400000;
-    private static final int O_CLOEXEC = 02000000;
-    private static final int O_PATH = 010000000;
+    static final int O_RDONLY = 0;
+    static final int O_DIRECTORY = 0200000;
+    static final int O_NOFOLLOW = 0400000;
+    static final int O_CLOEXEC = 02000000;
+    static final int O_PATH = 010000000;
 
     private final Path path;
     private int fd;
 
-    private DirectoryHandle(Path path, int fd) {
+    /** Takes ownership of {@code fd}, an open directory; {@code path} names it in messages. */
+    DirectoryHandle(Path path, int fd) {
         this.path = path;
         this.fd = fd;
     }

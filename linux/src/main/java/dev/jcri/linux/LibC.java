@@ -5,6 +5,7 @@ import jnr.ffi.Pointer;
 import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
 import jnr.ffi.annotations.SaveError;
+import jnr.ffi.annotations.Variadic;
 import jnr.ffi.types.dev_t;
 import jnr.ffi.types.mode_t;
 import jnr.ffi.types.size_t;
@@ -15,7 +16,7 @@ import jnr.ffi.types.u_int64_t;
  * The libc.so.6 functions jnr-posix does not bind, declared for jnr-ffi.
  *
  * <p>Public only because jnr-ffi generates its implementation elsewhere; callers use the façades ({@link Mounts}, {@link PosixFiles},
- * {@link Xattrs}, {@link Namespaces}), which turn a -1 return into a {@link NativeCallException}.
+ * {@link Xattrs}, {@link Namespaces}, {@link RootDirectory}), which turn a -1 return into a {@link NativeCallException}.
  * Every call saves errno so the façade can read it right after the call, on the same thread.
  * To add a call: declare it here with {@code @SaveError}, wrap it in the façade it belongs to.
  */
@@ -80,4 +81,21 @@ public interface LibC {
 
     @SaveError
     int close(int fd);
+
+    // Resolution inside a root directory ({@link RootDirectory}).
+
+    /**
+     * syscall(2), for system calls glibc has no wrapper for: openat2 (437) is
+     * {@code (int dirfd, const char *path, struct open_how *how, size_t size)}. Variadic in C.
+     */
+    @SaveError
+    @Variadic(fixedCount = 1)
+    long syscall(long number, int dirfd, String path, Pointer how, @size_t long size);
+
+    @SaveError
+    int mkdirat(int dirfd, String name, @mode_t int mode);
+
+    @SaveError
+    @ssize_t
+    long readlinkat(int dirfd, String name, @Out byte[] buf, @size_t long size);
 }

@@ -134,6 +134,15 @@ public final class PosixFiles {
         return toStatus(st);
     }
 
+    /** fstat(2) of an open descriptor (an O_PATH one too); {@code subject} names it if it fails. */
+    static FileStatus fstat(int fd, java.util.function.Supplier<String> subject) throws NativeCallException {
+        FileStat st = Native.posix().allocateStat();
+        if (Native.posix().fstat(fd, st) < 0) {
+            throw new NativeCallException("fstat", subject.get(), Native.posix().errno());
+        }
+        return toStatus(st);
+    }
+
     private static FileStatus toStatus(FileStat st) {
         long nanos = st instanceof NanosecondFileStat ns ? ns.mTimeNanoSecs() : 0;
         long rdev = st.rdev();

@@ -11,14 +11,16 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
- * One image layer built in memory: a tar of files, directories, symlinks and whiteouts, compressed
- * with gzip, zstd or not at all. Entries are written in the order they were added, owned by root
+ * One image layer built in memory: a tar of files, directories, symlinks, hardlinks, device nodes
+ * and whiteouts (with extended attributes if asked), compressed with gzip, zstd or not at all. Entries are written in the order they were added, owned by root
  * unless given, with a fixed mtime, so the same builder calls always give the same digests.
  *
  * <pre>{@code
@@ -99,12 +101,23 @@ public final class TestLayer {
 
     /** Builds a layer. Paths are absolute ("/etc/motd"); parents are not added implicitly. */
     public static final class Builder {
-        private record Entry(String path, byte type, byte[] content, String linkTarget, int mode, int uid, int gid) {}
+        /**
+         * @param verbatim the tar name is {@code path} exactly as given (a leading "/" or ".." kept), for hostile layers
+         * @param xattrs   PAX {@code SCHILY.xattr.*} records of the entry
+         */
+        private record Entry(String path, byte type, byte[] content, String linkTarget, int mode, int uid, int gid,
+                             boolean verbatim, int devMajor, int devMinor, Map<String, String> xattrs) {
+            Entry(String path, byte type, byte[] content, String linkTarget, int mode, int uid, int gid) {
+                this(path, type, content, linkTarget, mode, uid, gid, false, 0, 0, new LinkedHashMap<>());
+            }
+        }
 
         private static final byte FILE = 0;
         private static final byte DIR = 1;
         private static final byte SYMLINK = 2;
         private static final byte HARDLINK = 3;
+        private static final byte CHAR_DEVICE = 4;
+        private static final byte BLOCK_DEVICE = 5;
 
         private final List<Entry> entries = new ArrayList<>();
         private Compression compression = Compression.GZIP;
@@ -150,6 +163,43 @@ public final class TestLayer {
             return this;
         }
 
+        /**
+         * A regular file whose tar name is {@code tarName} byte for byte: no leading "/" removed, ".."
+         * kept (what a hostile layer carries; a safe extractor keeps it inside the layer).
+         */
+        public Builder verbatimFile(String tarName, String content) {
+            entries.add(new Entry(tarName, FILE, content.getBytes(StandardCharsets.UTF_8), null, 0644, 0, 0, true, 0, 0,
+                    new LinkedHashMap<>()));
+            return this;
+        }
+
+        /** A hardlink whose name and target are written exactly as given (see {@link #verbatimFile}). */
+        public Builder verbatimHardlink(String tarName, String tarTarget) {
+            entries.add(new Entry(tarName, HARDLINK, null, tarTarget, 0644, 0, 0, true, 0, 0, new LinkedHashMap<>()));
+            return this;
+        }
+
+        /** A character device node (major:minor), e.g. 1:1 is /dev/mem. */
+        public Builder charDevice(String path, int major, int minor, int mode) {
+            entries.add(new Entry(path, CHAR_DEVICE, null, null, mode, 0, 0, false, major, minor, new LinkedHashMap<>()));
+            return this;
+        }
+
+        /** A block device node (major:minor), e.g. 8:0 is the first SCSI disk. */
+        public Builder blockDevice(String path, int major, int minor, int mode) {
+            entries.add(new Entry(path, BLOCK_DEVICE, null, null, mode, 0, 0, false, major, minor, new LinkedHashMap<>()));
+            return this;
+        }
+
+        /** An extended attribute (PAX {@code SCHILY.xattr.NAME}) on the entry added last. */
+        public Builder xattr(String name, String value) {
+            if (entries.isEmpty()) {
+                throw new IllegalStateException("xattr " + name + " needs an entry before it");
+            }
+            entries.getLast().xattrs().put(name, value);
+            return this;
+        }
+
         /** An OCI whiteout: {@code path} of a lower layer is deleted. */
         public Builder whiteout(String path) {
             int slash = path.lastIndexOf('/');
@@ -184,27 +234,37 @@ public final class TestLayer {
                 out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
                 out.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
                 for (Entry e : entries) {
-                    String name = e.path().startsWith("/") ? e.path().substring(1) : e.path();
+                    String name = e.verbatim() || !e.path().startsWith("/") ? e.path() : e.path().substring(1);
                     TarArchiveEntry t = switch (e.type()) {
-                        case DIR -> new TarArchiveEntry(name.endsWith("/") ? name : name + "/");
+                        case DIR -> new TarArchiveEntry(name.endsWith("/") ? name : name + "/", true);
+                        case CHAR_DEVICE, BLOCK_DEVICE -> {
+                            TarArchiveEntry d = new TarArchiveEntry(name,
+                                    e.type() == CHAR_DEVICE ? TarArchiveEntry.LF_CHR : TarArchiveEntry.LF_BLK, true);
+                            d.setDevMajor(e.devMajor());
+                            d.setDevMinor(e.devMinor());
+                            yield d;
+                        }
                         case SYMLINK -> {
-                            TarArchiveEntry s = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
+                            TarArchiveEntry s = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK, true);
                             s.setLinkName(e.linkTarget());
                             yield s;
                         }
                         case HARDLINK -> {
-                            TarArchiveEntry h = new TarArchiveEntry(name, TarArchiveEntry.LF_LINK);
-                            String target = e.linkTarget().startsWith("/") ? e.linkTarget().substring(1) : e.linkTarget();
+                            TarArchiveEntry h = new TarArchiveEntry(name, TarArchiveEntry.LF_LINK, true);
+                            String target = e.verbatim() || !e.linkTarget().startsWith("/") ? e.linkTarget()
+                                    : e.linkTarget().substring(1);
                             h.setLinkName(target);
                             yield h;
                         }
                         default -> {
-                            TarArchiveEntry f = new TarArchiveEntry(name);
+                            // preserveAbsolutePath everywhere: names are not normalised (verbatim ones keep their "/")
+                            TarArchiveEntry f = new TarArchiveEntry(name, true);
                             f.setSize(e.content().length);
                             yield f;
                         }
                     };
-                    t.setMode((e.type() == DIR ? 0040000 : e.type() == SYMLINK ? 0120000 : 0100000) | e.mode());
+                    t.setMode(typeBits(e.type()) | e.mode());
+                    e.xattrs().forEach((k, v) -> t.addPaxHeader("SCHILY.xattr." + k, v));
                     t.setUserId(e.uid());
                     t.setGroupId(e.gid());
                     t.setModTime(MTIME.toEpochMilli());
@@ -219,6 +279,16 @@ public final class TestLayer {
                 throw new UncheckedIOException(e);
             }
             return bytes.toByteArray();
+        }
+
+        private static int typeBits(byte type) {
+            return switch (type) {
+                case DIR -> 0040000;
+                case SYMLINK -> 0120000;
+                case CHAR_DEVICE -> 0020000;
+                case BLOCK_DEVICE -> 0060000;
+                default -> 0100000;
+            };
         }
 
         private static byte[] compress(byte[] tar, Compression c) {

@@ -2,6 +2,7 @@ package dev.jcri.sandbox.container;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.jcri.linux.AtomicFiles;
+import dev.jcri.linux.Openat2UnavailableException;
 import dev.jcri.linux.PrivateFiles;
 import dev.jcri.sandbox.CgroupDriver;
 import dev.jcri.sandbox.cgroup.CgroupFs;
@@ -143,9 +144,7 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
                 undo.add(() -> snapshots.unmount(id, rootfs(id)));
 
                 BuiltSpec spec = buildSpec(specInput(id, config, pod, podConfig, image), runtime);
-                for (String volume : spec.imageVolumes()) {
-                    Files.createDirectories(rootfs(id).resolve(volume.replaceAll("^/+", "")));
-                }
+                ImageVolumes.create(rootfs(id), spec.imageVolumes());
                 AtomicFiles.write(bundle.resolve("config.json"), spec.toJson());
 
                 Path logPath = logPath(podConfig, config);
@@ -214,6 +213,9 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
         try {
             return OciSpecBuilder.build(input, runtime.features().applyTo(HostFeatures.detect()));
         } catch (InvalidContainerConfigException e) {
+            if (e.getCause() instanceof Openat2UnavailableException node) {
+                throw new ContainerException("cannot read the image's account files safely: " + node.getMessage(), node);
+            }
             throw new ContainerException.Invalid(e.getMessage());
         }
     }

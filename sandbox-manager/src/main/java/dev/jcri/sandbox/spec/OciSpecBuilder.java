@@ -150,17 +150,26 @@ public final class OciSpecBuilder {
         return new ArrayList<>(sc.getSupplementalGroupsList());
     }
 
-    /** The request's working_dir, else the image's, else "/"; a relative image one is taken from "/". */
+    /**
+     * The request's working_dir, else the image's, else "/"; a relative image one is taken from "/".
+     * The runtime creates it if missing, resolving it inside the rootfs (runc and crun both do).
+     */
     static String cwd(Api.ContainerConfig c, ImageConfig image) throws InvalidContainerConfigException {
         if (!c.getWorkingDir().isEmpty()) {
             if (!c.getWorkingDir().startsWith("/")) {
                 throw new InvalidContainerConfigException("working_dir", "must be absolute: \"" + c.getWorkingDir() + "\"");
+            }
+            if (c.getWorkingDir().indexOf('\0') >= 0) {
+                throw new InvalidContainerConfigException("working_dir", "contains a NUL byte");
             }
             return c.getWorkingDir();
         }
         String w = image.workingDir();
         if (w == null || w.isEmpty()) {
             return "/";
+        }
+        if (w.indexOf('\0') >= 0) {
+            throw new InvalidContainerConfigException("image.config.WorkingDir", "contains a NUL byte");
         }
         return SpecMounts.clean(w.startsWith("/") ? w : "/" + w);
     }

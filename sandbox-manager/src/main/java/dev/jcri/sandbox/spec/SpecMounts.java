@@ -191,11 +191,15 @@ final class SpecMounts {
         }
     }
 
-    static List<String> uncoveredVolumes(List<String> volumes, List<OciSpec.Mount> mounts) {
+    static List<String> uncoveredVolumes(List<String> volumes, List<OciSpec.Mount> mounts)
+            throws InvalidContainerConfigException {
         List<String> out = new ArrayList<>();
         for (String v : volumes) {
             if (v.isBlank()) {
                 continue;
+            }
+            if (v.indexOf('\0') >= 0) {
+                throw new InvalidContainerConfigException("image.config.Volumes", "a volume path contains a NUL byte");
             }
             Path vp = Path.of(clean("/" + v));
             boolean covered = mounts.stream().map(m -> Path.of(m.destination())).anyMatch(vp::startsWith);

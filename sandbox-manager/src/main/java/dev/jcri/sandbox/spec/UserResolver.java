@@ -1,6 +1,9 @@
 package dev.jcri.sandbox.spec;
 
+import dev.jcri.linux.FileTooLargeException;
+import dev.jcri.linux.RootDirectory;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -13,9 +16,18 @@ import java.util.Set;
  * container's own /etc/passwd and /etc/group, the way containerd does: a numeric ID needs no entry,
  * a name must have one; the primary group comes from passwd (0 without an entry); supplementary
  * groups are the groups naming the user, plus the requested ones.
+ *
+ * <p>The files are the image's, read from the container's rootfs with every path resolved inside
+ * it ({@link RootDirectory}): an image whose /etc/passwd links to "/etc/shadow" or
+ * "/proc/self/root/etc/passwd" gets its own file or none, never the host's. Each read is bounded.
  */
 final class UserResolver {
     static final long MAX_ID = 0xFFFF_FFFFL; // uid_t/gid_t are 32 bits; (uid_t)-1 is reserved
+    /**
+     * The most bytes of /etc/passwd or /etc/group read from an image (some 15,000 accounts): the
+     * read stops there, so an image cannot fill the daemon's heap with its account files.
+     */
+    static final int MAX_ACCOUNT_FILE_BYTES = 1 << 20;
     private UserResolver() {}
 
     record PasswdEntry(String name, long uid, long gid, String home) {}
@@ -32,9 +44,11 @@ final class UserResolver {
             throws InvalidContainerConfigException {
         List<PasswdEntry> passwd;
         List<GroupEntry> groups;
-        try {
-            passwd = parsePasswd(RootfsFiles.readIfExists(rootfs, "/etc/passwd").orElse(""));
-            groups = parseGroup(RootfsFiles.readIfExists(rootfs, "/etc/group").orElse(""));
+        try (RootDirectory root = RootDirectory.open(rootfs)) {
+            passwd = parsePasswd(read(root, "/etc/passwd"));
+            groups = parseGroup(read(root, "/etc/group"));
+        } catch (FileTooLargeException e) {
+            throw new InvalidContainerConfigException(field, "the image's " + e.getMessage(), e);
         } catch (IOException e) {
             throw new InvalidContainerConfigException(field, "cannot read the image's /etc/passwd or /etc/group: " + e.getMessage(), e);
         }
@@ -85,6 +99,12 @@ final class UserResolver {
             additional.add(g);
         }
         return new ResolvedUser(uid, gid, new ArrayList<>(additional), username);
+    }
+
+    /** The file's text, "" when the image has no such regular file. */
+    private static String read(RootDirectory root, String file) throws IOException {
+        // Decoded leniently: one odd byte in a GECOS field must not make the whole file unreadable.
+        return root.readRegularFile(file, MAX_ACCOUNT_FILE_BYTES).map(b -> new String(b, StandardCharsets.UTF_8)).orElse("");
     }
 
     /** The number if {@code s} is all digits, null if it is a name. */

@@ -183,6 +183,15 @@ class SpecMountsTest {
     }
 
     @Test
+    void aVolumeWithANulByteIsRefusedNotCut() throws Exception {
+        ImageConfig image = new ImageConfig(List.of(), List.of("sh"), List.of(), "", "",
+                List.of("/data\0/../../etc"), "", Map.of());
+        var e = assertThrows(InvalidContainerConfigException.class,
+                () -> mounts(TestInputs.container().build(), false, false, image));
+        assertEquals("image.config.Volumes", e.field());
+    }
+
+    @Test
     void cleaning() throws Exception {
         assertEquals("/a/c", SpecMounts.clean("/a/./b/../c/"));
         assertEquals("/etc", SpecMounts.clean("/../../etc"));

@@ -115,4 +115,27 @@ class UserResolverTest {
         assertEquals(77, u.uid());
         assertEquals(78, u.gid());
     }
+
+    @Test
+    void passwdThroughProcMagicLinksIsNotTheHosts() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("r3/etc"));
+        Files.createSymbolicLink(root.resolve("passwd"), Path.of("/proc/self/root/etc/passwd"));
+        Files.createSymbolicLink(root.resolve("group"), Path.of("/proc/1/root/etc/group"));
+        var e = assertThrows(InvalidContainerConfigException.class,
+                () -> UserResolver.resolve(dir.resolve("r3"), "root", "f", List.of(), false));
+        assertTrue(e.getMessage().contains("\"root\" not found"), "the host's root entry is not seen: " + e.getMessage());
+    }
+
+    @Test
+    void hugeAccountFilesAreRefusedNamingTheLimitWithoutReadingThem() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("r4/etc"));
+        try (var huge = new java.io.RandomAccessFile(root.resolve("passwd").toFile(), "rw")) {
+            huge.setLength(10L << 30); // 10 GiB, sparse
+        }
+        var e = assertThrows(InvalidContainerConfigException.class,
+                () -> UserResolver.resolve(dir.resolve("r4"), "0", "image.config.User", List.of(), false));
+        assertEquals("image.config.User", e.field());
+        assertTrue(e.getMessage().contains("/etc/passwd is larger than the limit of " + UserResolver.MAX_ACCOUNT_FILE_BYTES),
+                e.getMessage());
+    }
 }
