@@ -1,7 +1,10 @@
 package dev.jcri.sandbox.container;
 
-import dev.jcri.linux.ProcFiles;
 import dev.jcri.sandbox.RuntimeBinaries;
+import dev.jcri.sandbox.cgroup.CgroupDriver;
+import dev.jcri.sandbox.cgroup.CgroupMode;
+import dev.jcri.sandbox.cgroup.Cgroups;
+import dev.jcri.sandbox.cgroup.Hierarchy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +19,6 @@ import org.slf4j.LoggerFactory;
 public final class RuntimeHandlers {
 
     private static final Logger LOG = LoggerFactory.getLogger(RuntimeHandlers.class);
-    private static final Path HYBRID_V2_CONTROLLERS = Path.of("/sys/fs/cgroup/unified/cgroup.controllers");
 
     private RuntimeHandlers() {}
 
@@ -24,8 +26,10 @@ public final class RuntimeHandlers {
      * Resolves every handler's binary; a handler whose binary is missing is left out (pods asking
      * for it are refused, naming the known handlers) and logged.
      */
-    public static Map<String, OciRuntime> open(Map<String, String> handlers, Path state, boolean systemdCgroup)
+    public static Map<String, OciRuntime> open(Map<String, String> handlers, Path state, Cgroups cgroups)
             throws IOException {
+        boolean systemdCgroup = cgroups.manager().driver() == CgroupDriver.SYSTEMD;
+        Optional<Hierarchy> v2WithControllers = hybridV2WithControllers(cgroups);
         Map<String, OciRuntime> runtimes = new LinkedHashMap<>();
         for (var e : handlers.entrySet()) {
             Optional<Path> binary = RuntimeBinaries.find(e.getValue());
@@ -36,8 +40,8 @@ public final class RuntimeHandlers {
             Path stateRoot = state.resolve("runtime").resolve(e.getKey());
             Files.createDirectories(stateRoot);
             Path effective = binary.get();
-            if (binary.get().getFileName().toString().startsWith("crun") && hybridWithV2Controllers()) {
-                effective = hybridWrapper(state, binary.get());
+            if (binary.get().getFileName().toString().startsWith("crun") && v2WithControllers.isPresent()) {
+                effective = hybridWrapper(state, binary.get(), v2WithControllers.get().mountPoint());
                 LOG.info("runtime handler {}: cgroup v1 node with controllers on its v2 mount; running crun with that mount hidden",
                         e.getKey());
             }
@@ -51,19 +55,23 @@ public final class RuntimeHandlers {
      * kernels), for every container. Containers here use only the v1 hierarchies, so crun is run
      * in a private mount namespace where the v2 mount is unmounted; nothing on the host changes.
      */
-    private static boolean hybridWithV2Controllers() {
-        return Files.exists(HYBRID_V2_CONTROLLERS) && !ProcFiles.readTrimmedOrEmpty(HYBRID_V2_CONTROLLERS).isEmpty()
-                && !Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"));
+    private static Optional<Hierarchy> hybridV2WithControllers(Cgroups cgroups) {
+        return cgroups.layout().mode() != CgroupMode.HYBRID ? Optional.empty()
+                : cgroups.layout().unified().filter(h -> !h.controllers().isEmpty());
     }
 
-    private static Path hybridWrapper(Path state, Path crun) throws IOException {
+    private static Path hybridWrapper(Path state, Path crun, Path v2Mount) throws IOException {
         Path wrapper = state.resolve("runtime").resolve("crun-hybrid");
         Files.writeString(wrapper, """
                 #!/bin/sh
                 # Written by jcri: crun in a private mount namespace without the cgroup v2 mount (hybrid node).
-                exec unshare -m /bin/sh -c 'umount -l /sys/fs/cgroup/unified 2>/dev/null; exec "$0" "$@"' %s "$@"
-                """.formatted(crun));
+                exec unshare -m /bin/sh -c 'umount -l "$1" 2>/dev/null; shift; exec "$0" "$@"' %s %s "$@"
+                """.formatted(shellQuoted(crun), shellQuoted(v2Mount)));
         Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
         return wrapper;
+    }
+
+    private static String shellQuoted(Path path) {
+        return "'" + path.toString().replace("'", "'\\''") + "'";
     }
 }

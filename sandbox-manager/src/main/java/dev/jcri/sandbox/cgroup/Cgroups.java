@@ -1,0 +1,101 @@
+package dev.jcri.sandbox.cgroup;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The cgroup layer's façade: the node's {@link CgroupLayout}, the driver's {@link CgroupManager}
+ * for names, ownership-recorded creation and removal of pod cgroups, and the version's controller
+ * classes for limits and readings. Everything below works on the layout it is given, so tests run
+ * it on fixture directories.
+ */
+public final class Cgroups {
+
+    private final CgroupLayout layout;
+    private final CgroupManager manager;
+    private final VersionControllers controllers;
+    private final OwnedCgroups owned;
+
+    private Cgroups(CgroupLayout layout, CgroupManager manager, Path claimsDir) {
+        this.layout = layout;
+        this.manager = manager;
+        this.controllers = VersionControllers.of(layout);
+        this.owned = new OwnedCgroups(layout, controllers, claimsDir);
+    }
+
+    /**
+     * The cgroups of a node with {@code layout}, named by {@code driver}, with the claims of the
+     * previous run (kept in {@code claimsDir}) loaded.
+     */
+    public static Cgroups open(CgroupLayout layout, CgroupDriver driver, Path claimsDir) throws IOException {
+        Cgroups cgroups = new Cgroups(layout, CgroupManager.of(driver), claimsDir);
+        cgroups.owned.load();
+        return cgroups;
+    }
+
+    public CgroupLayout layout() {
+        return layout;
+    }
+
+    public CgroupManager manager() {
+        return manager;
+    }
+
+    /**
+     * Makes sure the pod's cgroup_parent exists, creating what is missing for the pod (recorded
+     * under {@code podId}), and applies {@code limits} to it only when jcri created it: a cgroup
+     * kubelet or an earlier pod made has its limits set by them, and a second writer would fight.
+     * Empty when the pod names no cgroup_parent. On failure nothing this call made is left.
+     */
+    public java.util.Optional<PodCgroup> createPodCgroup(String podId, String cgroupParent, CgroupLimits limits)
+            throws IOException {
+        String path = manager.podPath(cgroupParent);
+        if (path.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        boolean created = owned.create(podId, path);
+        if (created) {
+            try {
+                controllers.apply(path, limits);
+            } catch (IOException | RuntimeException e) {
+                try {
+                    owned.release(podId);
+                } catch (IOException undo) {
+                    e.addSuppressed(undo);
+                }
+                throw e;
+            }
+        }
+        return java.util.Optional.of(new PodCgroup(path, layout.dirsOf(path), created));
+    }
+
+    /** Removes the cgroup directories the object holds and no other object does. Idempotent. */
+    public void release(String ownerId) throws IOException {
+        owned.release(ownerId);
+    }
+
+    /** After a restart: releases what objects that are gone still held. */
+    public void releaseAllBut(Set<String> liveOwners) {
+        owned.releaseAllBut(liveOwners);
+    }
+
+    /** The directories jcri created that the object holds (verbose status). */
+    public List<String> heldBy(String ownerId) {
+        return owned.heldBy(ownerId);
+    }
+
+    /** Writes limits into an existing cgroup. */
+    public void apply(String cgroupPath, CgroupLimits limits) throws IOException {
+        controllers.apply(cgroupPath, limits);
+    }
+
+    /**
+     * Reads the asked controllers of a cgroup, each file once; a cgroup that vanishes meanwhile
+     * gives a partial or empty reading, never an error.
+     */
+    public CgroupStats stats(String cgroupPath, Set<Controller> which) {
+        return controllers.read(cgroupPath, which);
+    }
+}
