@@ -110,9 +110,11 @@ final class CgroupFiles {
     /** A block device as "MAJ:MIN" → {major, minor}, or null if it is not one. */
     static int[] device(String majorMinor) {
         int colon = majorMinor.indexOf(':');
+        if (colon <= 0) {
+            return null;
+        }
         try {
-            return colon <= 0 ? null
-                    : new int[] {Integer.parseInt(majorMinor.substring(0, colon)), Integer.parseInt(majorMinor.substring(colon + 1))};
+            return new int[] {Integer.parseInt(majorMinor.substring(0, colon)), Integer.parseInt(majorMinor.substring(colon + 1))};
         } catch (NumberFormatException e) {
             return null;
         }

@@ -1,5 +1,6 @@
 package dev.jcri.sandbox.cgroup;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -27,7 +28,7 @@ public record CgroupLimits(Long memoryBytes, Long memorySwapBytes, Long cpuShare
     public static final CgroupLimits NONE = new CgroupLimits(null, null, null, null, null, null, null, null, Map.of(), null);
 
     public CgroupLimits {
-        hugepageBytes = hugepageBytes == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(hugepageBytes));
+        hugepageBytes = hugepageBytes == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(hugepageBytes));
     }
 
     public CgroupLimits withMemory(Long bytes, Long swapBytes) {

@@ -5,8 +5,8 @@ import java.util.List;
 /**
  * One reading of a cgroup, per controller. A controller that was not asked for, or none of whose
  * files could be read (not mounted, the cgroup gone), is null; inside a reading, a counter whose
- * file vanished or that the version lacks is {@link #UNKNOWN}. Values are in bytes and nanoseconds
- * whatever unit the kernel's file uses.
+ * file vanished, that the version lacks or that was not asked for ({@link Reading}) is
+ * {@link #UNKNOWN}. Values are in bytes and nanoseconds whatever unit the kernel's file uses.
  */
 public record CgroupStats(Cpu cpu, Memory memory, Pids pids, List<Hugetlb> hugetlb, Io io, Cpuset cpuset) {
 

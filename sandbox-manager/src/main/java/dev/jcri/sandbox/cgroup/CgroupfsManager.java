@@ -20,11 +20,13 @@ public final class CgroupfsManager implements CgroupManager {
             return "";
         }
         if (!cgroupParent.startsWith("/")) {
-            throw new IllegalArgumentException("cgroup_parent '" + cgroupParent + "' must be an absolute cgroup path for the cgroupfs driver");
+            throw new IllegalArgumentException("cgroup_parent '" + cgroupParent
+                    + "' must be an absolute cgroup path for the cgroupfs driver");
         }
         for (String part : cgroupParent.split("/")) {
             if (part.equals(".") || part.equals("..")) {
-                throw new IllegalArgumentException("cgroup_parent '" + cgroupParent + "' must not contain '.' or '..' components");
+                throw new IllegalArgumentException("cgroup_parent '" + cgroupParent
+                        + "' must not contain '.' or '..' components");
             }
         }
         return cgroupParent.replaceAll("/+$", "");

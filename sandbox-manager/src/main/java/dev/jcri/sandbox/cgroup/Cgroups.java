@@ -3,6 +3,7 @@ package dev.jcri.sandbox.cgroup;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -49,11 +50,11 @@ public final class Cgroups {
      * kubelet or an earlier pod made has its limits set by them, and a second writer would fight.
      * Empty when the pod names no cgroup_parent. On failure nothing this call made is left.
      */
-    public java.util.Optional<PodCgroup> createPodCgroup(String podId, String cgroupParent, CgroupLimits limits)
+    public Optional<PodCgroup> createPodCgroup(String podId, String cgroupParent, CgroupLimits limits)
             throws IOException {
         String path = manager.podPath(cgroupParent);
         if (path.isEmpty()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         boolean created = owned.create(podId, path);
         if (created) {
@@ -68,7 +69,7 @@ public final class Cgroups {
                 throw e;
             }
         }
-        return java.util.Optional.of(new PodCgroup(path, layout.dirsOf(path), created));
+        return Optional.of(new PodCgroup(path, layout.dirsOf(path), created));
     }
 
     /** Removes the cgroup directories the object holds and no other object does. Idempotent. */
@@ -92,10 +93,10 @@ public final class Cgroups {
     }
 
     /**
-     * Reads the asked controllers of a cgroup, each file once; a cgroup that vanishes meanwhile
+     * Reads what is asked of a cgroup, opening only the files it needs, each once; a cgroup that vanishes meanwhile
      * gives a partial or empty reading, never an error.
      */
-    public CgroupStats stats(String cgroupPath, Set<Controller> which) {
-        return controllers.read(cgroupPath, which);
+    public CgroupStats stats(String cgroupPath, Set<Reading> readings) {
+        return controllers.read(cgroupPath, readings);
     }
 }

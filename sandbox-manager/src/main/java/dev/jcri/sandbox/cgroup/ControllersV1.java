@@ -48,21 +48,21 @@ final class ControllersV1 implements VersionControllers {
     }
 
     @Override
-    public CgroupStats read(String cgroupPath, Set<Controller> controllers) {
-        Path cpu = dir("cpu", cgroupPath);
+    public CgroupStats read(String cgroupPath, Set<Reading> readings) {
         Path cpuacct = dir("cpuacct", cgroupPath);
         Path memory = dir("memory", cgroupPath);
         Path pids = dir("pids", cgroupPath);
         Path hugetlb = dir("hugetlb", cgroupPath);
         Path blkio = dir("blkio", cgroupPath);
         Path cpuset = dir("cpuset", cgroupPath);
+        boolean swap = readings.contains(Reading.SWAP);
         return new CgroupStats(
-                controllers.contains(Controller.CPU) && (cpu != null || cpuacct != null) ? CpuV1.read(cpu, cpuacct) : null,
-                controllers.contains(Controller.MEMORY) && memory != null ? MemoryV1.read(memory) : null,
-                controllers.contains(Controller.PIDS) && pids != null ? Pids.read(pids) : null,
-                controllers.contains(Controller.HUGETLB) && hugetlb != null ? HugetlbV1.read(hugetlb) : List.of(),
-                controllers.contains(Controller.IO) && blkio != null ? BlkioV1.read(blkio) : null,
-                controllers.contains(Controller.CPUSET) && cpuset != null ? CpusetV1.read(cpuset) : null);
+                readings.contains(Reading.CPU) && cpuacct != null ? CpuV1.read(cpuacct) : null,
+                (readings.contains(Reading.MEMORY) || swap) && memory != null ? MemoryV1.read(memory, swap) : null,
+                readings.contains(Reading.PIDS) && pids != null ? Pids.read(pids) : null,
+                readings.contains(Reading.HUGETLB) && hugetlb != null ? HugetlbV1.read(hugetlb) : List.of(),
+                readings.contains(Reading.IO) && blkio != null ? BlkioV1.read(blkio) : null,
+                readings.contains(Reading.CPUSET) && cpuset != null ? CpusetV1.read(cpuset) : null);
     }
 
     /** The cgroup's directory in the controller's hierarchy, or null when the node does not mount it. */

@@ -69,14 +69,16 @@ final class ControllersV2 implements VersionControllers {
     }
 
     @Override
-    public CgroupStats read(String cgroupPath, Set<Controller> controllers) {
+    public CgroupStats read(String cgroupPath, Set<Reading> readings) {
         Path dir = unified.dirOf(cgroupPath);
+        boolean swap = readings.contains(Reading.SWAP);
+        boolean pressure = readings.contains(Reading.PRESSURE);
         return new CgroupStats(
-                controllers.contains(Controller.CPU) ? CpuV2.read(dir) : null,
-                controllers.contains(Controller.MEMORY) ? MemoryV2.read(dir) : null,
-                controllers.contains(Controller.PIDS) ? Pids.read(dir) : null,
-                controllers.contains(Controller.HUGETLB) ? HugetlbV2.read(dir) : List.of(),
-                controllers.contains(Controller.IO) ? IoV2.read(dir) : null,
-                controllers.contains(Controller.CPUSET) ? CpusetV2.read(dir) : null);
+                readings.contains(Reading.CPU) ? CpuV2.read(dir, pressure) : null,
+                readings.contains(Reading.MEMORY) || swap ? MemoryV2.read(dir, swap, pressure) : null,
+                readings.contains(Reading.PIDS) ? Pids.read(dir) : null,
+                readings.contains(Reading.HUGETLB) ? HugetlbV2.read(dir) : List.of(),
+                readings.contains(Reading.IO) ? IoV2.read(dir, pressure) : null,
+                readings.contains(Reading.CPUSET) ? CpusetV2.read(dir) : null);
     }
 }

@@ -31,15 +31,16 @@ final class CpuV2 {
         return 1 + ((Math.clamp(shares, 2L, 262144L) - 2) * 9999) / 262142;
     }
 
-    /** Null if nothing could be read. */
-    static CgroupStats.Cpu read(Path dir) {
+    /** cpu.stat, and cpu.pressure when asked; null if nothing could be read. */
+    static CgroupStats.Cpu read(Path dir, boolean withPressure) {
         Map<String, Long> stat = CgroupFiles.flatKeyed(dir.resolve("cpu.stat"));
-        CgroupStats.Pressure pressure = CgroupFiles.pressure(dir.resolve("cpu.pressure"));
+        CgroupStats.Pressure pressure = withPressure ? CgroupFiles.pressure(dir.resolve("cpu.pressure")) : null;
         if (stat.isEmpty() && pressure == null) {
             return null;
         }
-        return new CgroupStats.Cpu(CgroupFiles.scaled(stat.get("usage_usec"), 1000), CgroupFiles.scaled(stat.get("user_usec"), 1000),
-                CgroupFiles.scaled(stat.get("system_usec"), 1000), stat.getOrDefault("nr_periods", UNKNOWN),
-                stat.getOrDefault("nr_throttled", UNKNOWN), CgroupFiles.scaled(stat.get("throttled_usec"), 1000), pressure);
+        return new CgroupStats.Cpu(CgroupFiles.scaled(stat.get("usage_usec"), 1000),
+                CgroupFiles.scaled(stat.get("user_usec"), 1000), CgroupFiles.scaled(stat.get("system_usec"), 1000),
+                stat.getOrDefault("nr_periods", UNKNOWN), stat.getOrDefault("nr_throttled", UNKNOWN),
+                CgroupFiles.scaled(stat.get("throttled_usec"), 1000), pressure);
     }
 }

@@ -31,10 +31,13 @@ final class IoV2 {
         return 1 + (Math.clamp(blkioWeight, 10L, 1000L) - 10) * 9999 / 990;
     }
 
-    /** Null if nothing could be read; a cgroup that did no I/O has an empty io.stat and no devices. */
-    static CgroupStats.Io read(Path dir) {
+    /**
+     * io.stat, and io.pressure when asked. Null if nothing could be read; a cgroup that did no I/O
+     * has an empty io.stat and no devices.
+     */
+    static CgroupStats.Io read(Path dir, boolean withPressure) {
         Optional<String> stat = CgroupFiles.read(dir.resolve("io.stat"));
-        CgroupStats.Pressure pressure = CgroupFiles.pressure(dir.resolve("io.pressure"));
+        CgroupStats.Pressure pressure = withPressure ? CgroupFiles.pressure(dir.resolve("io.pressure")) : null;
         if (stat.isEmpty() && pressure == null) {
             return null;
         }

@@ -40,16 +40,19 @@ final class MemoryV1 {
         return newLimit == -1 || (currentMemsw != UNKNOWN && newLimit > currentMemsw);
     }
 
-    /** Null if nothing could be read. */
-    static CgroupStats.Memory read(Path dir) {
+    /**
+     * memory.usage_in_bytes and memory.stat (which holds the hierarchical limits too), and
+     * memory.memsw.usage_in_bytes when swap is asked; null if nothing could be read.
+     */
+    static CgroupStats.Memory read(Path dir, boolean withSwap) {
         long usage = CgroupFiles.number(dir.resolve("memory.usage_in_bytes"));
         Map<String, Long> stat = CgroupFiles.flatKeyed(dir.resolve("memory.stat"));
-        long memswUsage = CgroupFiles.number(dir.resolve("memory.memsw.usage_in_bytes"));
+        long memswUsage = withSwap ? CgroupFiles.number(dir.resolve("memory.memsw.usage_in_bytes")) : UNKNOWN;
         if (usage == UNKNOWN && stat.isEmpty() && memswUsage == UNKNOWN) {
             return null;
         }
         long limit = CgroupFiles.v1Limit(stat.getOrDefault("hierarchical_memory_limit", UNKNOWN));
-        long memswLimit = CgroupFiles.v1Limit(stat.getOrDefault("hierarchical_memsw_limit", UNKNOWN));
+        long memswLimit = withSwap ? CgroupFiles.v1Limit(stat.getOrDefault("hierarchical_memsw_limit", UNKNOWN)) : UNKNOWN;
         long swapLimit = memswLimit == UNKNOWN || memswLimit == UNLIMITED || limit == UNLIMITED || limit == UNKNOWN
                 ? memswLimit : memswLimit - limit;
         long swapUsage = memswUsage == UNKNOWN || usage == UNKNOWN ? UNKNOWN : Math.max(0, memswUsage - usage);

@@ -42,8 +42,11 @@ final class MemoryV2 {
         return Long.toString(memoryAndSwap - memory);
     }
 
-    /** Null if nothing could be read. */
-    static CgroupStats.Memory read(Path dir) {
+    /**
+     * memory.current, memory.stat and memory.max; memory.swap.current and .max when swap is
+     * asked, memory.pressure when pressure is; null if nothing could be read.
+     */
+    static CgroupStats.Memory read(Path dir, boolean withSwap, boolean withPressure) {
         long usage = CgroupFiles.number(dir.resolve("memory.current"));
         Map<String, Long> stat = CgroupFiles.flatKeyed(dir.resolve("memory.stat"));
         if (usage == UNKNOWN && stat.isEmpty()) {
@@ -52,7 +55,8 @@ final class MemoryV2 {
         return new CgroupStats.Memory(usage, CgroupFiles.number(dir.resolve("memory.max")), stat.getOrDefault("anon", UNKNOWN),
                 stat.getOrDefault("file", UNKNOWN), stat.getOrDefault("inactive_file", UNKNOWN),
                 stat.getOrDefault("pgfault", UNKNOWN), stat.getOrDefault("pgmajfault", UNKNOWN),
-                CgroupFiles.number(dir.resolve("memory.swap.current")), CgroupFiles.number(dir.resolve("memory.swap.max")),
-                CgroupFiles.pressure(dir.resolve("memory.pressure")));
+                withSwap ? CgroupFiles.number(dir.resolve("memory.swap.current")) : UNKNOWN,
+                withSwap ? CgroupFiles.number(dir.resolve("memory.swap.max")) : UNKNOWN,
+                withPressure ? CgroupFiles.pressure(dir.resolve("memory.pressure")) : null);
     }
 }

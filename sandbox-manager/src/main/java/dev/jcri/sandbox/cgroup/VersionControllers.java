@@ -23,6 +23,6 @@ sealed interface VersionControllers permits ControllersV1, ControllersV2 {
     /** Writes the limits that are set; a controller the node lacks is an error naming it. */
     void apply(String cgroupPath, CgroupLimits limits) throws IOException;
 
-    /** Reads the asked controllers, each file once; never fails (see {@link CgroupStats}). */
-    CgroupStats read(String cgroupPath, Set<Controller> controllers);
+    /** Reads what is asked, opening only its files, each once; never fails (see {@link CgroupStats}). */
+    CgroupStats read(String cgroupPath, Set<Reading> readings);
 }

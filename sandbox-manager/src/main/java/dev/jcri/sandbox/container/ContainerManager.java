@@ -3,7 +3,7 @@ package dev.jcri.sandbox.container;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.jcri.linux.AtomicFiles;
 import dev.jcri.sandbox.cgroup.Cgroups;
-import dev.jcri.sandbox.cgroup.Controller;
+import dev.jcri.sandbox.cgroup.Reading;
 import dev.jcri.sandbox.pod.PodException;
 import dev.jcri.sandbox.pod.PodPaths;
 import dev.jcri.sandbox.pod.PodRecord;
@@ -50,7 +50,7 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
     private static final Duration KILL_GRACE = Duration.ofSeconds(30);
     private static final int SIGKILL = 9;
     /** What ContainerStats reports of a container's cgroup. */
-    private static final java.util.Set<Controller> USAGE = java.util.EnumSet.of(Controller.CPU, Controller.MEMORY);
+    private static final java.util.Set<Reading> USAGE = java.util.EnumSet.of(Reading.CPU, Reading.MEMORY);
 
     private final RecordStore<ContainerRecord> store;
     private final Path state;

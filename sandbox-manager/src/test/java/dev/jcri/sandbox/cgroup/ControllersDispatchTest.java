@@ -31,16 +31,16 @@ class ControllersDispatchTest {
         write(node.dir("hugetlb", "/p/c/hugetlb.2MB.limit_in_bytes"), "0");
         Cgroups cgroups = Cgroups.open(node.layout(), CgroupDriver.CGROUPFS, tmp.resolve("claims"));
 
-        CgroupStats usage = cgroups.stats("/p/c", EnumSet.of(Controller.CPU, Controller.MEMORY));
+        CgroupStats usage = cgroups.stats("/p/c", EnumSet.of(Reading.CPU, Reading.MEMORY));
         assertEquals(500, usage.cpu().usageNanos());
         assertEquals(3072, usage.memory().workingSetBytes());
         assertNull(usage.pids(), "not asked");
-        CgroupStats all = cgroups.stats("/p/c", EnumSet.allOf(Controller.class));
+        CgroupStats all = cgroups.stats("/p/c", EnumSet.allOf(Reading.class));
         assertEquals(3, all.pids().current());
         assertEquals("2MB", all.hugetlb().getFirst().pageSize());
         assertNull(all.io(), "blkio files vanished");
 
-        CgroupStats gone = cgroups.stats("/p/gone", EnumSet.allOf(Controller.class));
+        CgroupStats gone = cgroups.stats("/p/gone", EnumSet.allOf(Reading.class));
         assertEquals(new CgroupStats(null, null, null, List.of(), null, null), gone);
     }
 
@@ -64,7 +64,7 @@ class ControllersDispatchTest {
         Cgroups cgroups = Cgroups.open(node.layout(), CgroupDriver.CGROUPFS, tmp.resolve("claims"));
         cgroups.apply("/p", CgroupLimits.NONE.withMemory(1L << 20, null));
         assertEquals(Long.toString(1L << 20), Files.readString(max));
-        CgroupStats stats = cgroups.stats("/p", Set.of(Controller.CPU, Controller.IO, Controller.MEMORY));
+        CgroupStats stats = cgroups.stats("/p", Set.of(Reading.CPU, Reading.IO, Reading.MEMORY));
         assertEquals(2000, stats.cpu().usageNanos());
         assertEquals(List.of(), stats.io().devices());
         assertNull(stats.memory(), "neither memory.current nor memory.stat: no reading");

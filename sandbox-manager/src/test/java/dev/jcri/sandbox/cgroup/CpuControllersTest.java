@@ -42,22 +42,11 @@ class CpuControllersTest {
     }
 
     @Test
-    void v1ReadsUsageFromCpuacctAndThrottlingFromCpu() {
-        Path cpu = write(dir.resolve("cpu/pod/cpu.stat"), "nr_periods 3\nnr_throttled 1\nthrottled_time 777\nnr_bursts 0\nburst_time 0\n")
-                .getParent();
+    void v1ReadsUsageFromCpuacctAlone() {
         Path cpuacct = write(dir.resolve("cpuacct/pod/cpuacct.usage"), "123456789\n").getParent();
         write(cpuacct.resolve("cpuacct.stat"), "user 10\nsystem 5\n");
-        assertEquals(new CgroupStats.Cpu(123_456_789, 100_000_000, 50_000_000, 3, 1, 777, null), CpuV1.read(cpu, cpuacct));
-    }
-
-    @Test
-    void v1GivesAPartialReadingWhenAHierarchysFilesVanishedAndNoneWhenAllDid() {
-        Path cpu = write(dir.resolve("cpu/cpu.stat"), "nr_periods 3\nnr_throttled 1\nthrottled_time 777\n").getParent();
-        CgroupStats.Cpu partial = CpuV1.read(cpu, dir.resolve("cpuacct-gone"));
-        assertEquals(UNKNOWN, partial.usageNanos());
-        assertEquals(3, partial.periods());
-        assertNull(CpuV1.read(dir.resolve("gone"), dir.resolve("gone-too")));
-        assertNull(CpuV1.read(null, null));
+        assertEquals(new CgroupStats.Cpu(123_456_789, UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN, null), CpuV1.read(cpuacct));
+        assertNull(CpuV1.read(dir.resolve("gone")));
     }
 
     @Test
@@ -78,18 +67,19 @@ class CpuControllersTest {
         file("cpu.stat", "usage_usec 1000\nuser_usec 600\nsystem_usec 400\nnr_periods 8\nnr_throttled 2\nthrottled_usec 30\n"
                 + "nr_bursts 0\nburst_usec 0\n");
         file("cpu.pressure", "some avg10=1.50 avg60=0.25 avg300=0.00 total=12345\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=10\n");
-        CgroupStats.Cpu cpu = CpuV2.read(dir);
+        CgroupStats.Cpu cpu = CpuV2.read(dir, true);
         assertEquals(new CgroupStats.Cpu(1_000_000, 600_000, 400_000, 8, 2, 30_000, new CgroupStats.Pressure(
                 new CgroupStats.PressureLine(1.5, 0.25, 0, 12345), new CgroupStats.PressureLine(0, 0, 0, 10))), cpu);
+        assertNull(CpuV2.read(dir, false).pressure(), "pressure only when asked");
     }
 
     @Test
     void v2WithoutPressureOrStatIsPartialOrNone() {
         file("cpu.stat", "usage_usec 5\n");
-        CgroupStats.Cpu cpu = CpuV2.read(dir);
+        CgroupStats.Cpu cpu = CpuV2.read(dir, true);
         assertEquals(5000, cpu.usageNanos());
         assertEquals(UNKNOWN, cpu.periods());
         assertNull(cpu.pressure());
-        assertNull(CpuV2.read(dir.resolve("gone")));
+        assertNull(CpuV2.read(dir.resolve("gone"), true));
     }
 }

@@ -68,7 +68,7 @@ class IoControllersTest {
         write(dir.resolve("io.stat"), "8:16 rbytes=1459200 wbytes=314773504 rios=192 wios=353 dbytes=0 dios=0\n"
                 + "253:0 rbytes=10 wbytes=20 rios=1 wios=2\n");
         write(dir.resolve("io.pressure"), "some avg10=0.00 avg60=0.00 avg300=0.00 total=5\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=2\n");
-        CgroupStats.Io io = IoV2.read(dir);
+        CgroupStats.Io io = IoV2.read(dir, true);
         assertEquals(List.of(new CgroupStats.IoDevice(8, 16, 1459200, 314773504, 192, 353),
                 new CgroupStats.IoDevice(253, 0, 10, 20, 1, 2)), io.devices());
         assertEquals(5, io.pressure().some().totalMicros());
@@ -77,7 +77,7 @@ class IoControllersTest {
     @Test
     void v2ReadingOfACgroupThatDidNoIoHasNoDevicesAndOfAVanishedOneIsNone() {
         write(dir.resolve("io.stat"), "");
-        assertEquals(new CgroupStats.Io(List.of(), null), IoV2.read(dir));
-        assertNull(IoV2.read(dir.resolve("gone")));
+        assertEquals(new CgroupStats.Io(List.of(), null), IoV2.read(dir, true));
+        assertNull(IoV2.read(dir.resolve("gone"), true));
     }
 }

@@ -53,8 +53,9 @@ class MemoryControllersTest {
         write(dir.resolve("memory.usage_in_bytes"), "16384");
         write(dir.resolve("memory.memsw.usage_in_bytes"), "20480");
         write(dir.resolve("memory.stat"), V1_STAT);
-        CgroupStats.Memory m = MemoryV1.read(dir);
+        CgroupStats.Memory m = MemoryV1.read(dir, true);
         assertEquals(new CgroupStats.Memory(16384, 104857600, 8192, 4096, 1024, 77, 3, 4096, 104857600, null), m);
+        assertEquals(UNKNOWN, MemoryV1.read(dir, false).swapUsageBytes(), "swap only when asked");
         assertEquals(15360, m.workingSetBytes());
         assertEquals(104857600 - 15360, m.availableBytes());
         assertEquals(104857600 - 4096, m.swapAvailableBytes());
@@ -64,7 +65,7 @@ class MemoryControllersTest {
     void v1WithoutALimitOrSwapAccountingSaysSo() {
         write(dir.resolve("memory.usage_in_bytes"), "16384");
         write(dir.resolve("memory.stat"), "total_rss 8192\nhierarchical_memory_limit 9223372036854771712\n");
-        CgroupStats.Memory m = MemoryV1.read(dir);
+        CgroupStats.Memory m = MemoryV1.read(dir, true);
         assertEquals(UNLIMITED, m.limitBytes());
         assertEquals(UNKNOWN, m.availableBytes());
         assertEquals(UNKNOWN, m.swapUsageBytes());
@@ -74,7 +75,7 @@ class MemoryControllersTest {
 
     @Test
     void v1ReadingOfAVanishedCgroupIsNone() {
-        assertNull(MemoryV1.read(dir.resolve("gone")));
+        assertNull(MemoryV1.read(dir.resolve("gone"), true));
     }
 
     @Test
@@ -99,7 +100,10 @@ class MemoryControllersTest {
         write(dir.resolve("memory.swap.current"), "512");
         write(dir.resolve("memory.swap.max"), "1048576");
         write(dir.resolve("memory.pressure"), "some avg10=0.00 avg60=0.00 avg300=0.00 total=9\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=4\n");
-        CgroupStats.Memory m = MemoryV2.read(dir);
+        CgroupStats.Memory plain = MemoryV2.read(dir, false, false);
+        assertEquals(UNKNOWN, plain.swapUsageBytes());
+        assertNull(plain.pressure());
+        CgroupStats.Memory m = MemoryV2.read(dir, true, true);
         assertEquals(new CgroupStats.Memory(16384, UNLIMITED, 8192, 4096, 1024, 77, 3, 512, 1048576,
                 new CgroupStats.Pressure(new CgroupStats.PressureLine(0, 0, 0, 9), new CgroupStats.PressureLine(0, 0, 0, 4))), m);
         assertEquals(1048576 - 512, m.swapAvailableBytes());
@@ -108,11 +112,11 @@ class MemoryControllersTest {
     @Test
     void v2ReadingIsPartialWhenFilesVanish() {
         write(dir.resolve("memory.current"), "16384");
-        CgroupStats.Memory m = MemoryV2.read(dir);
+        CgroupStats.Memory m = MemoryV2.read(dir, true, true);
         assertEquals(16384, m.usageBytes());
         assertEquals(UNKNOWN, m.rssBytes());
         assertEquals(UNKNOWN, m.swapUsageBytes());
         assertNull(m.pressure());
-        assertNull(MemoryV2.read(dir.resolve("gone")));
+        assertNull(MemoryV2.read(dir.resolve("gone"), true, true));
     }
 }
