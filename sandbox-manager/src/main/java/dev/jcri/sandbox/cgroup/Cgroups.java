@@ -1,6 +1,7 @@
 package dev.jcri.sandbox.cgroup;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -69,7 +70,8 @@ public final class Cgroups {
                 throw e;
             }
         }
-        return Optional.of(new PodCgroup(path, layout.dirsOf(path), created));
+        // a level kubelet made may be missing from a hierarchy it does not use (the v2 one of a hybrid node)
+        return Optional.of(new PodCgroup(path, layout.dirsOf(path).stream().filter(Files::isDirectory).toList(), created));
     }
 
     /** Removes the cgroup directories the object holds and no other object does. Idempotent. */

@@ -56,7 +56,9 @@ final class OwnedCgroups {
      * first, then the missing directories are made, parents first. On failure whatever this call
      * made is removed again.
      *
-     * @return whether this call created the path's own (deepest) level
+     * @return whether the path's own (deepest) level is jcri's: it existed in no hierarchy before
+     *         and this call made it in every one (a level found in some hierarchy is someone else's,
+     *         whose limits are theirs to set, even where jcri fills in a hierarchy they left out)
      */
     boolean create(String owner, String cgroupPath) throws IOException {
         List<String> parts = CgroupPaths.components(cgroupPath);
@@ -82,7 +84,7 @@ final class OwnedCgroups {
             }
             CgroupClaim claim = new CgroupClaim(owner, cgroupPath, List.copyOf(held));
             claims.save(claim);
-            boolean leafCreated = false;
+            int leavesMade = 0;
             try {
                 for (int i = 0; i < missing.size(); i++) {
                     Path dir = missing.get(i);
@@ -95,7 +97,9 @@ final class OwnedCgroups {
                         continue;
                     }
                     controllers.prepare(missingIn.get(i), dir);
-                    leafCreated |= dir.getNameCount() - missingIn.get(i).mountPoint().getNameCount() == parts.size();
+                    if (dir.getNameCount() - missingIn.get(i).mountPoint().getNameCount() == parts.size()) {
+                        leavesMade++;
+                    }
                 }
             } catch (IOException | RuntimeException e) {
                 try {
@@ -105,7 +109,7 @@ final class OwnedCgroups {
                 }
                 throw e;
             }
-            return leafCreated;
+            return leavesMade == layout.hierarchies().size();
         }
     }
 

@@ -7,7 +7,7 @@ import java.util.List;
  * A pod's cgroup (its cgroup_parent, under which the runtime makes its containers' cgroups).
  *
  * @param path    the cgroup path ({@code /kubepods/pod1}; for systemd the slice's path)
- * @param dirs    its directory in every hierarchy
+ * @param dirs    its directory in every hierarchy that has it
  * @param created whether jcri made it for this pod (else kubelet, or an earlier pod, did: then
  *                its limits are theirs to set)
  */

@@ -104,6 +104,21 @@ class PodCgroupOwnershipTest {
         assertFalse(Files.exists(claims.resolve("pod1")), "nothing to claim, nothing written");
     }
 
+    /** A hierarchy mounted after kubelet made its levels (critest's setup mounts hugetlb late). */
+    @Test
+    void aHierarchyKubeletsLevelIsMissingFromIsFilledInButTheLevelStaysKubelets() throws IOException {
+        Path hugetlb = node.dir("hugetlb", "");
+        node.layout().dirsOf("/kubepods/pod1").stream().filter(d -> !d.startsWith(hugetlb)).forEach(FixtureNode::mkdirs);
+        PodCgroup cgroup = cgroups.createPodCgroup("pod1", "/kubepods/pod1", CgroupLimits.NONE.withMemory(1L << 20, null))
+                .orElseThrow();
+        assertFalse(cgroup.created(), "kubelet's level: no limits written (the fixture has no memory.limit_in_bytes)");
+        assertEquals(8, cgroup.procsFiles().size());
+        assertEquals(List.of(node.dir("hugetlb", "/kubepods").toString(), node.dir("hugetlb", "/kubepods/pod1").toString()),
+                cgroups.heldBy("pod1"));
+        cgroups.release("pod1");
+        assertEquals(7, existing("/kubepods/pod1").size(), "only what jcri filled in is gone");
+    }
+
     @Test
     void aLevelStillHoldingCgroupsNotMadeForItsPodsStaysWithoutAnError() throws IOException {
         create("pod1", "/leftover");
