@@ -63,7 +63,10 @@ final class OwnedCgroups {
     boolean create(String owner, String cgroupPath) throws IOException {
         List<String> parts = CgroupPaths.components(cgroupPath);
         synchronized (lock) {
-            Set<String> held = new LinkedHashSet<>(claims.get(owner).map(CgroupClaim::dirs).orElse(List.of()));
+            if (claims.get(owner).isPresent()) {
+                throw new IllegalStateException(owner + " already holds cgroups: one claim per object");
+            }
+            Set<String> held = new LinkedHashSet<>();
             List<Hierarchy> missingIn = new ArrayList<>();
             List<Path> missing = new ArrayList<>();
             for (Hierarchy hierarchy : layout.hierarchies()) {
