@@ -3,6 +3,7 @@ package dev.jcri.sandbox.cgroup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -20,11 +21,14 @@ public final class Cgroups {
     private final VersionControllers controllers;
     private final OwnedCgroups owned;
 
-    private Cgroups(CgroupLayout layout, CgroupManager manager, Path claimsDir) {
+    /** How long removing a cgroup waits for dying processes to leave it (runc retries its rmdir likewise). */
+    private static final Duration BUSY_GRACE = Duration.ofSeconds(2);
+
+    private Cgroups(CgroupLayout layout, CgroupManager manager, Path claimsDir, Duration busyGrace) {
         this.layout = layout;
         this.manager = manager;
         this.controllers = VersionControllers.of(layout);
-        this.owned = new OwnedCgroups(layout, controllers, claimsDir);
+        this.owned = new OwnedCgroups(layout, controllers, claimsDir, busyGrace);
     }
 
     /**
@@ -32,7 +36,11 @@ public final class Cgroups {
      * previous run (kept in {@code claimsDir}) loaded.
      */
     public static Cgroups open(CgroupLayout layout, CgroupDriver driver, Path claimsDir) throws IOException {
-        Cgroups cgroups = new Cgroups(layout, CgroupManager.of(driver), claimsDir);
+        return open(layout, driver, claimsDir, BUSY_GRACE);
+    }
+
+    static Cgroups open(CgroupLayout layout, CgroupDriver driver, Path claimsDir, Duration busyGrace) throws IOException {
+        Cgroups cgroups = new Cgroups(layout, CgroupManager.of(driver), claimsDir, busyGrace);
         cgroups.owned.load();
         return cgroups;
     }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,12 +37,19 @@ final class OwnedCgroups {
     private final CgroupLayout layout;
     private final VersionControllers controllers;
     private final RecordStore<CgroupClaim> claims;
+    private final Duration busyGrace;
     private final Object lock = new Object();
 
-    OwnedCgroups(CgroupLayout layout, VersionControllers controllers, Path claimsDir) {
+    /**
+     * @param busyGrace how long a removal retries a cgroup that only processes keep busy: processes
+     *                  on their way out (the infra process's parent, which exits after it) leave a
+     *                  moment after the kill that ended them
+     */
+    OwnedCgroups(CgroupLayout layout, VersionControllers controllers, Path claimsDir, Duration busyGrace) {
         this.layout = layout;
         this.controllers = controllers;
         this.claims = new RecordStore<>(claimsDir, "claim.json", CgroupClaim.class, CgroupClaim::owner);
+        this.busyGrace = busyGrace;
     }
 
     /** Reads the claims left by the previous run. */
@@ -135,11 +143,7 @@ final class OwnedCgroups {
                 }
                 Path path = Path.of(dir);
                 try {
-                    if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-                        Files.delete(path); // rmdir: a cgroup holding nothing but its interface files
-                    }
-                } catch (NoSuchFileException gone) {
-                    // removed meanwhile: what we wanted
+                    rmdir(path);
                 } catch (FileSystemException e) {
                     // EBUSY (cgroupfs) or ENOTEMPTY: child cgroups or processes are still there
                     boolean failedBelow = kept.stream().anyMatch(k -> Path.of(k).startsWith(path));
@@ -188,6 +192,37 @@ final class OwnedCgroups {
 
     private boolean heldByOthers(String dir, String owner) {
         return claims.all().stream().anyMatch(c -> !c.owner().equals(owner) && c.dirs().contains(dir));
+    }
+
+    /**
+     * Removes a cgroup directory (rmdir: it holds nothing but its interface files), retrying for
+     * {@link #busyGrace} while it holds no child cgroups: then only processes keep it busy, and
+     * dying ones leave in a moment. A directory already gone is fine.
+     */
+    private void rmdir(Path path) throws IOException {
+        long deadline = System.nanoTime() + busyGrace.toNanos();
+        long pauseMillis = 1;
+        while (true) {
+            try {
+                if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.delete(path);
+                }
+                return;
+            } catch (NoSuchFileException gone) {
+                return;
+            } catch (FileSystemException e) {
+                if (System.nanoTime() >= deadline || !childCgroups(path).isEmpty()) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(pauseMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while removing cgroup " + path, e);
+            }
+            pauseMillis = Math.min(pauseMillis * 2, 50);
+        }
     }
 
     private static List<String> childCgroups(Path dir) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,7 +33,7 @@ class PodCgroupOwnershipTest {
     void openNode() throws IOException {
         node = FixtureNode.hybrid(tmp.resolve("sys"));
         claims = tmp.resolve("state/cgroups");
-        cgroups = Cgroups.open(node.layout(), CgroupDriver.CGROUPFS, claims);
+        cgroups = Cgroups.open(node.layout(), CgroupDriver.CGROUPFS, claims, Duration.ZERO);
     }
 
     /** The directories of a cgroup path that exist, over every hierarchy of the node. */
@@ -144,7 +145,7 @@ class PodCgroupOwnershipTest {
     void ownershipSurvivesARestart() throws IOException {
         create("a", "/crash/a");
         create("b", "/crash/b");
-        Cgroups restarted = Cgroups.open(node.layout(), CgroupDriver.CGROUPFS, claims);
+        Cgroups restarted = Cgroups.open(node.layout(), CgroupDriver.CGROUPFS, claims, Duration.ZERO);
         restarted.release("a");
         assertEquals(8, existing("/crash").size());
         restarted.release("b");
@@ -155,7 +156,7 @@ class PodCgroupOwnershipTest {
     void afterARestartTheCgroupsOfPodsThatAreGoneAreReleased() throws IOException {
         create("gone", "/recover/gone");
         create("alive", "/recover/alive");
-        Cgroups restarted = Cgroups.open(node.layout(), CgroupDriver.CGROUPFS, claims);
+        Cgroups restarted = Cgroups.open(node.layout(), CgroupDriver.CGROUPFS, claims, Duration.ZERO);
         restarted.releaseAllBut(Set.of("alive"));
         assertEquals(List.of(), existing("/recover/gone"));
         assertEquals(8, existing("/recover/alive").size());
