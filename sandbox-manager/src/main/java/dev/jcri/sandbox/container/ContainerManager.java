@@ -23,9 +23,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +52,7 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
     private static final Duration KILL_GRACE = Duration.ofSeconds(30);
     private static final int SIGKILL = 9;
     /** What ContainerStats reports of a container's cgroup. */
-    private static final java.util.Set<Reading> USAGE = java.util.EnumSet.of(Reading.CPU, Reading.MEMORY);
+    private static final Set<Reading> USAGE = EnumSet.of(Reading.CPU, Reading.MEMORY);
 
     private final RecordStore<ContainerRecord> store;
     private final Path state;
