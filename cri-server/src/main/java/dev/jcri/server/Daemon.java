@@ -3,14 +3,15 @@ package dev.jcri.server;
 import dev.jcri.cni.CniNetwork;
 import dev.jcri.cni.CniOptions;
 import dev.jcri.image.ImageService;
-import dev.jcri.sandbox.CgroupDriver;
+import dev.jcri.sandbox.cgroup.CgroupDriver;
+import dev.jcri.sandbox.cgroup.CgroupLayout;
+import dev.jcri.sandbox.cgroup.Cgroups;
 import dev.jcri.sandbox.RuntimeBinaries;
 import dev.jcri.sandbox.container.Conmon;
 import dev.jcri.sandbox.container.ContainerManager;
 import dev.jcri.sandbox.container.OciRuntime;
 import dev.jcri.sandbox.container.RuntimeHandlers;
 import dev.jcri.snapshot.OverlaySnapshotter;
-import dev.jcri.sandbox.cgroup.CgroupFs;
 import dev.jcri.sandbox.pod.PodNetwork;
 import dev.jcri.sandbox.pod.PodSandboxManager;
 import dev.jcri.server.config.JcriConfig;
@@ -88,9 +89,11 @@ public final class Daemon implements AutoCloseable {
             throw new StartupException("runtime.default_handler \"" + defaultHandler + "\" is not in runtime.handlers "
                     + config.get(Settings.RUNTIME_HANDLERS).keySet());
         }
-        CgroupFs cgroupFs = CgroupFs.detect();
+        CgroupLayout cgroupLayout = CgroupLayout.detect();
+        LOG.info("cgroups: {}", cgroupLayout);
+        Cgroups cgroups = Cgroups.open(cgroupLayout, cgroupDriver, config.path(Settings.STATE).resolve("cgroups"));
         PodSandboxManager pods = new PodSandboxManager(config.path(Settings.ROOT), config.path(Settings.STATE), podNetwork,
-                cgroupFs, cgroupDriver, config.get(Settings.RUNTIME_HANDLERS).keySet(), defaultHandler);
+                cgroups, config.get(Settings.RUNTIME_HANDLERS).keySet(), defaultHandler);
         pods.recover();
 
         Path root = config.path(Settings.ROOT);
@@ -99,12 +102,10 @@ public final class Daemon implements AutoCloseable {
         OverlaySnapshotter snapshots = OverlaySnapshotter.open(root.resolve("snapshots"));
         ImageService images = ImageService.open(root.resolve("images"), snapshots.root(),
                 RegistrySettings.toRegistryConfig(config), snapshots, registry);
-        Map<String, OciRuntime> runtimes = RuntimeHandlers.open(config.get(Settings.RUNTIME_HANDLERS), state,
-                cgroupDriver == CgroupDriver.SYSTEMD);
+        Map<String, OciRuntime> runtimes = RuntimeHandlers.open(config.get(Settings.RUNTIME_HANDLERS), state, cgroups);
         Conmon conmon = new Conmon(RuntimeBinaries.find(config.get(Settings.RUNTIME_CONMON)).orElseThrow(() ->
                 new StartupException("conmon (" + config.get(Settings.RUNTIME_CONMON) + ") not found: install it (Debian package conmon)")));
-        ContainerManager containers = new ContainerManager(root, state, pods, snapshots, conmon, runtimes, cgroupDriver,
-                cgroupFs);
+        ContainerManager containers = new ContainerManager(root, state, pods, snapshots, conmon, runtimes, cgroups);
         containers.recover();
         collectUnusedLayers(snapshots, images);
 

@@ -51,7 +51,8 @@ public record MountInfo(int mountId, int parentId, String device, String root, P
         return found;
     }
 
-    static List<MountInfo> parse(List<String> lines) throws IOException {
+    /** Parses mountinfo lines (also a fixture's: tests describe a node by its mount table). */
+    public static List<MountInfo> parse(List<String> lines) throws IOException {
         List<MountInfo> result = new ArrayList<>(lines.size());
         for (String line : lines) {
             if (!line.isBlank()) {

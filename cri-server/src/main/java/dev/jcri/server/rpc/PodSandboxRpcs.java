@@ -111,7 +111,7 @@ public final class PodSandboxRpcs {
         if (record.sharedNamespaces().contains("ipc")) {
             info.put("shmPath", paths.shm().toString());
         }
-        info.put("cgroupsCreated", record.createdCgroups());
+        info.put("cgroupsCreated", pods.cgroupsHeld(record.id()));
         info.put("ips", record.ips());
         return info;
     }

@@ -2,7 +2,7 @@ package dev.jcri.server.rpc;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.jcri.sandbox.CgroupDriver;
+import dev.jcri.sandbox.cgroup.CgroupDriver;
 import dev.jcri.sandbox.RuntimeBinaries;
 import dev.jcri.sandbox.container.OciRuntime;
 import dev.jcri.sandbox.pod.PodNetwork;

@@ -1,5 +1,6 @@
 package dev.jcri.server.rpc;
 
+import dev.jcri.sandbox.cgroup.CgroupStats;
 import dev.jcri.sandbox.container.ContainerManager;
 import dev.jcri.sandbox.container.ContainerRecord;
 import dev.jcri.sandbox.container.ContainerState;
@@ -64,27 +65,40 @@ public final class StatsRpcs {
         Api.ContainerStats.Builder stats = Api.ContainerStats.newBuilder()
                 .setAttributes(Api.ContainerAttributes.newBuilder().setId(record.id()).setMetadata(config.getMetadata())
                         .putAllLabels(config.getLabelsMap()).putAllAnnotations(config.getAnnotationsMap()));
-        Api.CpuUsage.Builder cpu = Api.CpuUsage.newBuilder().setTimestamp(u.timestampNanos());
-        if (u.cpuNanos() >= 0) {
-            cpu.setUsageCoreNanoSeconds(value(u.cpuNanos()));
-        }
-        Api.MemoryUsage.Builder memory = Api.MemoryUsage.newBuilder().setTimestamp(u.timestampNanos());
-        if (u.workingSetBytes() >= 0) {
-            memory.setWorkingSetBytes(value(u.workingSetBytes())).setUsageBytes(value(u.memoryUsageBytes()));
-        }
-        if (u.rssBytes() >= 0) {
-            memory.setRssBytes(value(u.rssBytes()));
-        }
-        if (u.pageFaults() >= 0) {
-            memory.setPageFaults(value(u.pageFaults())).setMajorPageFaults(value(Math.max(0, u.majorPageFaults())));
-        }
-        stats.setCpu(cpu).setMemory(memory);
+        stats.setCpu(cpu(u.cgroup().cpu(), u.timestampNanos())).setMemory(memory(u.cgroup().memory(), u.timestampNanos()));
         if (u.writableBytes() >= 0) {
             stats.setWritableLayer(Api.FilesystemUsage.newBuilder().setTimestamp(u.timestampNanos())
                     .setFsId(Api.FilesystemIdentifier.newBuilder().setMountpoint(containers.writableLayerMountpoint().toString()))
                     .setUsedBytes(value(u.writableBytes())).setInodesUsed(value(u.writableInodes())));
         }
         return stats.build();
+    }
+
+    /** CPU usage as CRI reports it; counters the cgroup did not give are left unset. */
+    static Api.CpuUsage.Builder cpu(CgroupStats.Cpu c, long timestampNanos) {
+        Api.CpuUsage.Builder cpu = Api.CpuUsage.newBuilder().setTimestamp(timestampNanos);
+        if (c != null && c.usageNanos() >= 0) {
+            cpu.setUsageCoreNanoSeconds(value(c.usageNanos()));
+        }
+        return cpu;
+    }
+
+    /** Memory usage as CRI reports it (kubelet's working set); counters the cgroup did not give are left unset. */
+    static Api.MemoryUsage.Builder memory(CgroupStats.Memory m, long timestampNanos) {
+        Api.MemoryUsage.Builder memory = Api.MemoryUsage.newBuilder().setTimestamp(timestampNanos);
+        if (m == null) {
+            return memory;
+        }
+        if (m.workingSetBytes() >= 0) {
+            memory.setWorkingSetBytes(value(m.workingSetBytes())).setUsageBytes(value(m.usageBytes()));
+        }
+        if (m.rssBytes() >= 0) {
+            memory.setRssBytes(value(m.rssBytes()));
+        }
+        if (m.pageFaults() >= 0) {
+            memory.setPageFaults(value(m.pageFaults())).setMajorPageFaults(value(Math.max(0, m.majorPageFaults())));
+        }
+        return memory;
     }
 
     private static Api.UInt64Value value(long v) {

@@ -1,14 +1,10 @@
 package dev.jcri.sandbox.cgroup;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import runtime.v1.Api;
 
 /**
  * Limits on a pod's own cgroup: kubelet's pod-level resources plus the RuntimeClass overhead.
- * Applied only to a pod cgroup jcri created itself; where kubelet made the cgroup it also sets its
- * limits, and a second writer would fight it.
+ * Applied only to a pod cgroup jcri created itself (see {@link Cgroups#createPodCgroup}).
  */
 public final class PodResources {
 
@@ -31,46 +27,15 @@ public final class PodResources {
         return b.build();
     }
 
-    /** Writes the limits into the pod cgroup (every hierarchy that has the controller). */
-    public static void apply(CgroupFs fs, String cgroupPath, Api.LinuxContainerResources r) throws IOException {
-        if (fs.isV2()) {
-            Path dir = fs.dirOf("", cgroupPath);
-            if (r.getMemoryLimitInBytes() > 0) {
-                write(dir.resolve("memory.max"), Long.toString(r.getMemoryLimitInBytes()));
-            }
-            if (r.getCpuQuota() > 0) {
-                long period = r.getCpuPeriod() > 0 ? r.getCpuPeriod() : 100_000;
-                write(dir.resolve("cpu.max"), r.getCpuQuota() + " " + period);
-            }
-            if (r.getCpuShares() > 0) {
-                write(dir.resolve("cpu.weight"), Long.toString(sharesToWeight(r.getCpuShares())));
-            }
-            return;
-        }
-        if (r.getMemoryLimitInBytes() > 0) {
-            write(fs.dirOf("memory", cgroupPath).resolve("memory.limit_in_bytes"), Long.toString(r.getMemoryLimitInBytes()));
-        }
-        if (r.getCpuPeriod() > 0) {
-            write(fs.dirOf("cpu", cgroupPath).resolve("cpu.cfs_period_us"), Long.toString(r.getCpuPeriod()));
-        }
-        if (r.getCpuQuota() > 0) {
-            write(fs.dirOf("cpu", cgroupPath).resolve("cpu.cfs_quota_us"), Long.toString(r.getCpuQuota()));
-        }
-        if (r.getCpuShares() > 0) {
-            write(fs.dirOf("cpu", cgroupPath).resolve("cpu.shares"), Long.toString(r.getCpuShares()));
-        }
+    /** The effective memory and CPU limits as cgroup limits; CRI's 0 means "not set". */
+    public static CgroupLimits limits(Api.LinuxPodSandboxConfig linux) {
+        Api.LinuxContainerResources r = effective(linux);
+        return CgroupLimits.NONE
+                .withMemory(positive(r.getMemoryLimitInBytes()), null)
+                .withCpu(positive(r.getCpuShares()), positive(r.getCpuQuota()), positive(r.getCpuPeriod()));
     }
 
-    /** cgroup v1 shares [2..262144] onto v2 weight [1..10000], the mapping runc and the kernel docs use. */
-    static long sharesToWeight(long shares) {
-        return 1 + ((Math.clamp(shares, 2L, 262144L) - 2) * 9999) / 262142;
-    }
-
-    private static void write(Path file, String value) throws IOException {
-        try {
-            Files.writeString(file, value);
-        } catch (IOException e) {
-            throw new IOException("cannot set " + file + " to " + value + ": " + e.getMessage(), e);
-        }
+    private static Long positive(long value) {
+        return value > 0 ? value : null;
     }
 }

@@ -4,9 +4,8 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.jcri.linux.AtomicFiles;
 import dev.jcri.linux.Openat2UnavailableException;
 import dev.jcri.linux.PrivateFiles;
-import dev.jcri.sandbox.CgroupDriver;
-import dev.jcri.sandbox.cgroup.CgroupFs;
-import dev.jcri.sandbox.cgroup.CgroupParents;
+import dev.jcri.sandbox.cgroup.Cgroups;
+import dev.jcri.sandbox.cgroup.Reading;
 import dev.jcri.sandbox.pod.PodException;
 import dev.jcri.sandbox.pod.PodPaths;
 import dev.jcri.sandbox.pod.PodRecord;
@@ -27,9 +26,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +54,8 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
     /** After SIGKILL, how long to wait for the exit to be reported before giving up. */
     private static final Duration KILL_GRACE = Duration.ofSeconds(30);
     private static final int SIGKILL = 9;
+    /** What ContainerStats reports of a container's cgroup. */
+    private static final Set<Reading> USAGE = EnumSet.of(Reading.CPU, Reading.MEMORY);
 
     private final RecordStore<ContainerRecord> store;
     private final Path state;
@@ -60,8 +63,7 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
     private final OverlaySnapshotter snapshots;
     private final Conmon conmon;
     private final Map<String, OciRuntime> runtimes;
-    private final CgroupDriver cgroupDriver;
-    private final CgroupFs cgroups;
+    private final Cgroups cgroups;
     private final boolean cgroupV2;
     private final ExitWatcher exits;
     private final Map<String, String> names = new ConcurrentHashMap<>();
@@ -69,7 +71,7 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
     private final Map<String, CompletableFuture<Void>> exitSignals = new ConcurrentHashMap<>();
 
     public ContainerManager(Path root, Path state, PodSandboxManager pods, OverlaySnapshotter snapshots, Conmon conmon,
-            Map<String, OciRuntime> runtimes, CgroupDriver cgroupDriver, CgroupFs cgroups)
+            Map<String, OciRuntime> runtimes, Cgroups cgroups)
             throws IOException {
         this.store = new RecordStore<>(root.resolve("containers"), "container.json", ContainerRecord.class,
                 ContainerRecord::id);
@@ -78,9 +80,8 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
         this.snapshots = snapshots;
         this.conmon = conmon;
         this.runtimes = Map.copyOf(runtimes);
-        this.cgroupDriver = cgroupDriver;
         this.cgroups = cgroups;
-        this.cgroupV2 = cgroups.isV2();
+        this.cgroupV2 = cgroups.layout().isUnified();
         PrivateFiles.ensureDirectory(bundlesDir());
         PrivateFiles.ensureDirectory(attachDir());
         this.exits = new ExitWatcher(state.resolve("exits"), this::onExit);
@@ -205,7 +206,7 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
         Api.ContainerConfig restricted = config.toBuilder().setLinux(config.getLinux().toBuilder()
                 .setResources(OomScores.restrict(config.getLinux().getResources()))).build();
         return new SpecInput(id, restricted, podConfig, image.config(), rootfs(id), namespaces, files,
-                cgroupsPath(podConfig, id), cgroupV2);
+                cgroups.manager().containerCgroupsPath(podConfig.getLinux().getCgroupParent(), id), cgroupV2);
     }
 
     /** The spec for the pod's handler: what its runtime cannot do is refused, not written and ignored. */
@@ -242,15 +243,6 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
         return pod.sharedNamespaces().contains(kind);
     }
 
-    /** The container's cgroup as a path in the hierarchy (what {@link #cgroupsPath} names for the runtime). */
-    private String cgroupDir(Api.PodSandboxConfig podConfig, String id) {
-        if (cgroupDriver == CgroupDriver.SYSTEMD) {
-            String parent = podConfig.getLinux().getCgroupParent();
-            return CgroupParents.toPath(CgroupDriver.SYSTEMD, parent.isEmpty() ? "system.slice" : parent) + "/jcri-" + id + ".scope";
-        }
-        return cgroupsPath(podConfig, id);
-    }
-
     /** Current usage of a container (ContainerStats): cgroup counters and its writable layer. */
     public ContainerUsage usage(ContainerRecord record) throws IOException {
         PodRecord pod;
@@ -267,22 +259,13 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
             bytes = layer.bytes();
             inodes = layer.inodes();
         }
-        return ContainerUsage.read(cgroups, cgroupDir(PodSandboxManager.config(pod), record.id()), timestamp, bytes, inodes);
+        String cgroup = cgroups.manager().containerPath(PodSandboxManager.config(pod).getLinux().getCgroupParent(), record.id());
+        return new ContainerUsage(timestamp, cgroups.stats(cgroup, USAGE), bytes, inodes);
     }
 
     /** The writable layers' filesystem (ContainerStats' fs_id). */
     public Path writableLayerMountpoint() {
         return snapshots.root();
-    }
-
-    /** The container's cgroup: under the pod's parent, named by the container ID (as containerd does). */
-    private String cgroupsPath(Api.PodSandboxConfig podConfig, String id) {
-        String parent = podConfig.getLinux().getCgroupParent();
-        if (cgroupDriver == CgroupDriver.SYSTEMD) {
-            return (parent.isEmpty() ? "system.slice" : parent) + ":jcri:" + id;
-        }
-        String path = CgroupParents.toPath(cgroupDriver, parent);
-        return (path.isEmpty() ? "/jcri" : path) + "/" + id;
     }
 
     static Path logPath(Api.PodSandboxConfig pod, Api.ContainerConfig container) throws ContainerException {

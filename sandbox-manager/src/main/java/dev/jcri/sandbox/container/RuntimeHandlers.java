@@ -4,6 +4,10 @@ import dev.jcri.linux.AtomicFiles;
 import dev.jcri.linux.PrivateFiles;
 import dev.jcri.linux.ProcFiles;
 import dev.jcri.sandbox.RuntimeBinaries;
+import dev.jcri.sandbox.cgroup.CgroupDriver;
+import dev.jcri.sandbox.cgroup.CgroupMode;
+import dev.jcri.sandbox.cgroup.Cgroups;
+import dev.jcri.sandbox.cgroup.Hierarchy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +22,6 @@ import org.slf4j.LoggerFactory;
 public final class RuntimeHandlers {
 
     private static final Logger LOG = LoggerFactory.getLogger(RuntimeHandlers.class);
-    private static final Path HYBRID_V2_CONTROLLERS = Path.of("/sys/fs/cgroup/unified/cgroup.controllers");
 
     private RuntimeHandlers() {}
 
@@ -27,8 +30,10 @@ public final class RuntimeHandlers {
      * the daemon's life); a handler whose binary is missing is left out (pods asking for it are
      * refused, naming the known handlers) and logged.
      */
-    public static Map<String, OciRuntime> open(Map<String, String> handlers, Path state, boolean systemdCgroup)
+    public static Map<String, OciRuntime> open(Map<String, String> handlers, Path state, Cgroups cgroups)
             throws IOException {
+        boolean systemdCgroup = cgroups.manager().driver() == CgroupDriver.SYSTEMD;
+        Optional<Hierarchy> v2WithControllers = hybridV2WithControllers(cgroups);
         Map<String, OciRuntime> runtimes = new LinkedHashMap<>();
         for (var e : handlers.entrySet()) {
             Optional<Path> binary = RuntimeBinaries.find(e.getValue());
@@ -39,8 +44,8 @@ public final class RuntimeHandlers {
             Path stateRoot = PrivateFiles.ensureDirectory(runtimeDir(state)).resolve(e.getKey());
             PrivateFiles.ensureDirectory(stateRoot);
             Path effective = binary.get();
-            if (binary.get().getFileName().toString().startsWith("crun") && hybridWithV2Controllers()) {
-                effective = hybridWrapper(state, binary.get());
+            if (binary.get().getFileName().toString().startsWith("crun") && v2WithControllers.isPresent()) {
+                effective = hybridWrapper(state, binary.get(), v2WithControllers.get().mountPoint());
                 LOG.info("runtime handler {}: cgroup v1 node with controllers on its v2 mount; running crun with that mount hidden",
                         e.getKey());
             }
@@ -62,9 +67,9 @@ public final class RuntimeHandlers {
      * kernels), for every container. Containers here use only the v1 hierarchies, so crun is run
      * in a private mount namespace where the v2 mount is unmounted; nothing on the host changes.
      */
-    private static boolean hybridWithV2Controllers() {
-        return Files.exists(HYBRID_V2_CONTROLLERS) && !ProcFiles.readTrimmedOrEmpty(HYBRID_V2_CONTROLLERS).isEmpty()
-                && !Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"));
+    private static Optional<Hierarchy> hybridV2WithControllers(Cgroups cgroups) {
+        return cgroups.layout().mode() != CgroupMode.HYBRID ? Optional.empty()
+                : cgroups.layout().unified().filter(h -> !h.controllers().isEmpty());
     }
 
     /** The runtimes' own state roots (runc/crun --root), one per handler; private to root. */
@@ -73,13 +78,17 @@ public final class RuntimeHandlers {
     }
 
     /** Written anew at every start; only root runs it (0700). */
-    private static Path hybridWrapper(Path state, Path crun) throws IOException {
+    private static Path hybridWrapper(Path state, Path crun, Path v2Mount) throws IOException {
         Path wrapper = runtimeDir(state).resolve("crun-hybrid");
         AtomicFiles.write(wrapper, 0700, """
                 #!/bin/sh
                 # Written by jcri: crun in a private mount namespace without the cgroup v2 mount (hybrid node).
-                exec unshare -m /bin/sh -c 'umount -l /sys/fs/cgroup/unified 2>/dev/null; exec "$0" "$@"' %s "$@"
-                """.formatted(crun).getBytes(StandardCharsets.UTF_8));
+                exec unshare -m /bin/sh -c 'umount -l "$1" 2>/dev/null; shift; exec "$0" "$@"' %s %s "$@"
+                """.formatted(shellQuoted(crun), shellQuoted(v2Mount)).getBytes(StandardCharsets.UTF_8));
         return wrapper;
+    }
+
+    private static String shellQuoted(Path path) {
+        return "'" + path.toString().replace("'", "'\\''") + "'";
     }
 }

@@ -8,7 +8,6 @@ import java.util.List;
  *
  * @param config           the RunPodSandbox PodSandboxConfig, protobuf-encoded
  * @param sharedNamespaces the namespaces jcri created and pinned for the pod ("net", "ipc", "uts")
- * @param createdCgroups   cgroup directories jcri created (and so removes), absolute paths
  * @param ips              pod IPs, primary first
  * @param infra            the infra process holding the pod's PID namespace, or null when the pod needs none
  */
@@ -23,34 +22,27 @@ public record PodRecord(
         String runtimeHandler,
         byte[] config,
         List<String> sharedNamespaces,
-        List<String> createdCgroups,
         List<String> ips,
         InfraProcess.Handle infra) {
 
     public PodRecord {
         sharedNamespaces = List.copyOf(sharedNamespaces);
-        createdCgroups = List.copyOf(createdCgroups);
         ips = List.copyOf(ips);
     }
 
     public PodRecord withState(PodState newState) {
         return new PodRecord(id, name, namespace, uid, attempt, newState, createdAtNanos, runtimeHandler, config,
-                sharedNamespaces, createdCgroups, ips, infra);
+                sharedNamespaces, ips, infra);
     }
 
     public PodRecord withIps(List<String> newIps) {
         return new PodRecord(id, name, namespace, uid, attempt, state, createdAtNanos, runtimeHandler, config,
-                sharedNamespaces, createdCgroups, newIps, infra);
-    }
-
-    public PodRecord withCreatedCgroups(List<String> dirs) {
-        return new PodRecord(id, name, namespace, uid, attempt, state, createdAtNanos, runtimeHandler, config,
-                sharedNamespaces, dirs, ips, infra);
+                sharedNamespaces, newIps, infra);
     }
 
     public PodRecord withInfra(InfraProcess.Handle handle) {
         return new PodRecord(id, name, namespace, uid, attempt, state, createdAtNanos, runtimeHandler, config,
-                sharedNamespaces, createdCgroups, ips, handle);
+                sharedNamespaces, ips, handle);
     }
 
     /** kubelet's identity of a pod attempt: a retried RunPodSandbox with the same key is the same sandbox. */

@@ -5,9 +5,8 @@ import dev.jcri.linux.MountFlags;
 import dev.jcri.linux.MountInfo;
 import dev.jcri.linux.Mounts;
 import dev.jcri.linux.PrivateFiles;
-import dev.jcri.sandbox.CgroupDriver;
-import dev.jcri.sandbox.cgroup.CgroupFs;
-import dev.jcri.sandbox.cgroup.CgroupParents;
+import dev.jcri.sandbox.cgroup.Cgroups;
+import dev.jcri.sandbox.cgroup.PodCgroup;
 import dev.jcri.sandbox.cgroup.PodResources;
 import dev.jcri.sandbox.util.Ids;
 import dev.jcri.sandbox.util.RecordStore;
@@ -49,8 +48,7 @@ public final class PodSandboxManager {
     private final Path root;
     private final Path state;
     private final PodNetwork network;
-    private final CgroupFs cgroups;
-    private final CgroupDriver cgroupDriver;
+    private final Cgroups cgroups;
     private final Set<String> runtimeHandlers;
     private final String defaultHandler;
     /** Reservation key → the RunPodSandbox in progress or done for it (kubelet retries after timeouts). */
@@ -58,14 +56,13 @@ public final class PodSandboxManager {
     /** Serialises Run/Stop/Remove on one pod. */
     private final Map<String, Object> podLocks = new ConcurrentHashMap<>();
 
-    public PodSandboxManager(Path root, Path state, PodNetwork network, CgroupFs cgroups, CgroupDriver cgroupDriver,
-            Set<String> runtimeHandlers, String defaultHandler) {
+    public PodSandboxManager(Path root, Path state, PodNetwork network, Cgroups cgroups, Set<String> runtimeHandlers,
+            String defaultHandler) {
         this.store = new RecordStore<>(PodPaths.recordsDir(root), "pod.json", PodRecord.class, PodRecord::id);
         this.root = root;
         this.state = state;
         this.network = network;
         this.cgroups = cgroups;
-        this.cgroupDriver = cgroupDriver;
         this.runtimeHandlers = Set.copyOf(runtimeHandlers);
         this.defaultHandler = defaultHandler;
     }
@@ -161,7 +158,7 @@ public final class PodSandboxManager {
         Sysctls.toProcPaths(config.getLinux().getSysctlsMap(), ns.getNetwork() != Api.NamespaceMode.NODE,
                 ns.getIpc() != Api.NamespaceMode.NODE);
         try {
-            CgroupParents.toPath(cgroupDriver, config.getLinux().getCgroupParent());
+            cgroups.manager().podPath(config.getLinux().getCgroupParent());
         } catch (IllegalArgumentException e) {
             throw new InvalidPodConfigException(e.getMessage());
         }
@@ -184,7 +181,7 @@ public final class PodSandboxManager {
         PodPaths paths = paths(id);
         String hostname = hostNetwork ? hostHostname() : config.getHostname().isEmpty() ? md.getName() : config.getHostname();
         PodRecord record = new PodRecord(id, md.getName(), md.getNamespace(), md.getUid(), md.getAttempt(),
-                PodState.CREATING, Ids.nowNanos(), handler, config.toByteArray(), owned, List.of(), List.of(), null);
+                PodState.CREATING, Ids.nowNanos(), handler, config.toByteArray(), owned, List.of(), null);
 
         synchronized (lockOf(id)) {
             try (Undo undo = new Undo("RunPodSandbox " + md.getNamespace() + "/" + md.getName())) {
@@ -202,22 +199,14 @@ public final class PodSandboxManager {
                     mountShm(paths);
                 }
 
-                String cgroupPath = CgroupParents.toPath(cgroupDriver, config.getLinux().getCgroupParent());
-                if (!cgroupPath.isEmpty()) {
-                    List<Path> created = cgroups.createMissing(cgroupPath);
-                    undo.add(() -> CgroupFs.removeCreated(created));
-                    record = record.withCreatedCgroups(created.stream().map(Path::toString).toList());
-                    store.save(record);
-                    if (created.stream().anyMatch(d -> d.endsWith(Path.of(cgroupPath.replaceAll("^/+", ""))))) {
-                        PodResources.apply(cgroups, cgroupPath, PodResources.effective(config.getLinux()));
-                    }
-                }
+                undo.add(() -> cgroups.release(id));
+                Optional<PodCgroup> cgroup = cgroups.createPodCgroup(id, config.getLinux().getCgroupParent(),
+                        PodResources.limits(config.getLinux()));
 
                 if (ns.getPid() == Api.NamespaceMode.POD) {
                     Map<String, Path> pins = new LinkedHashMap<>();
                     owned.forEach(kind -> pins.put(kind, paths.namespacePin(kind)));
-                    List<Path> procs = cgroupPath.isEmpty() ? List.of()
-                            : cgroups.dirsOf(cgroupPath).stream().map(d -> d.resolve("cgroup.procs")).toList();
+                    List<Path> procs = cgroup.map(PodCgroup::procsFiles).orElse(List.of());
                     InfraProcess.Handle infra = InfraProcess.start(pins, procs, paths.stateDir().resolve("infra.log"));
                     undo.add(() -> InfraProcess.kill(infra));
                     record = record.withInfra(infra);
@@ -295,7 +284,7 @@ public final class PodSandboxManager {
             PodPaths paths = paths(record.id());
             unmountShm(paths);
             releaseNamespaces(paths);
-            CgroupFs.removeCreated(record.createdCgroups().stream().map(Path::of).toList());
+            cgroups.release(record.id());
             deleteRecordAndDirs(record.id());
             reservations.remove(record.reservationKey());
         }
@@ -319,6 +308,11 @@ public final class PodSandboxManager {
 
     public List<PodRecord> list() {
         return List.copyOf(store.all());
+    }
+
+    /** The cgroup directories jcri created that the pod holds (shared with other pods or its own). */
+    public List<String> cgroupsHeld(String id) {
+        return cgroups.heldBy(id);
     }
 
     public PodPaths paths(String id) {
@@ -374,6 +368,7 @@ public final class PodSandboxManager {
                 network.detach(podId, paths(podId).namespacePin("net"), Api.PodSandboxConfig.getDefaultInstance());
             }
         }
+        cgroups.releaseAllBut(known);
         for (PodRecord record : store.all()) {
             reservations.put(record.reservationKey(), CompletableFuture.completedFuture(record.id()));
         }
@@ -390,7 +385,7 @@ public final class PodSandboxManager {
             }
             unmountShm(paths);
             releaseNamespaces(paths);
-            CgroupFs.removeCreated(record.createdCgroups().stream().map(Path::of).toList());
+            cgroups.release(record.id());
             deleteRecordAndDirs(record.id());
         } catch (IOException e) {
             LOG.error("could not undo half-made pod sandbox {}: {}", record.id(), e.getMessage());

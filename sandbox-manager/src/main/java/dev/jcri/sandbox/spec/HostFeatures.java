@@ -1,5 +1,6 @@
 package dev.jcri.sandbox.spec;
 
+import dev.jcri.sandbox.cgroup.CgroupLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,8 +42,7 @@ public record HostFeatures(boolean appArmorEnabled, boolean swapAccounting, bool
             String release = readTrimmed(Path.of("/proc/sys/kernel/osrelease"));
             h = new HostFeatures(
                     readTrimmed(Path.of("/sys/module/apparmor/parameters/enabled")).startsWith("Y"),
-                    Files.exists(Path.of("/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes"))
-                            || swapControllerOnV2(),
+                    hostSwapAccounting(),
                     kernelAtLeast(release, 5, 12),
                     true,
                     Files.exists(Path.of("/sys/fs/selinux/enforce")),
@@ -113,17 +113,11 @@ public record HostFeatures(boolean appArmorEnabled, boolean swapAccounting, bool
         return ma > major || (ma == major && mi >= minor);
     }
 
-    private static boolean swapControllerOnV2() {
-        // On the unified hierarchy memory.swap.max exists in every non-root cgroup when swap is
-        // accounted; the root has none, so look one level down.
-        Path root = Path.of("/sys/fs/cgroup");
-        if (!Files.exists(root.resolve("cgroup.controllers"))) {
-            return false;
-        }
-        try (var children = Files.list(root)) {
-            return children.anyMatch(c -> Files.exists(c.resolve("memory.swap.max")));
+    private static boolean hostSwapAccounting() {
+        try {
+            return CgroupLayout.detect().swapAccounting();
         } catch (IOException e) {
-            return false;
+            return false; // no mount table: nothing to account with
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.jcri.sandbox;
+package dev.jcri.sandbox.cgroup;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
