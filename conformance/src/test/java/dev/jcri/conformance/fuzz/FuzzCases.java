@@ -129,7 +129,8 @@ final class FuzzCases {
                 c("RemovePodSandbox: unknown id", rpc(getRemovePodSandboxMethod(), f -> removePod(UNKNOWN_ID)), ok()),
                 c("RemovePodSandbox: id '../..'", rpc(getRemovePodSandboxMethod(), f -> removePod("../..")), ok()),
                 c("PodSandboxStatus: unknown id", rpc(getPodSandboxStatusMethod(), f -> podStatus(UNKNOWN_ID)), notFound(UNKNOWN_ID)),
-                c("PodSandboxStatus: id of 1 MiB", rpc(getPodSandboxStatusMethod(), f -> podStatus(MIB)), notFound("xxxxxxxxxxxxx")).knownBroken(KnownIssues.ECHO),
+                c("PodSandboxStatus: id of 1 MiB", rpc(getPodSandboxStatusMethod(), f -> podStatus(MIB)), notFound("xxxxxxxxxxxxx"))
+                        .knownBroken(KnownIssues.ECHO),
                 c("CreateContainer: unknown pod", createContainerRequest(r -> r.setPodSandboxId(UNKNOWN_ID)), notFound(UNKNOWN_ID)),
                 c("StartContainer: unknown id", rpc(getStartContainerMethod(), f -> start(UNKNOWN_ID)), notFound(UNKNOWN_ID)),
                 c("StopContainer: unknown id", rpc(getStopContainerMethod(), f -> stop(UNKNOWN_ID, 0)), ok()).knownBroken(KnownIssues.STOP_UNKNOWN),
@@ -157,7 +158,8 @@ final class FuzzCases {
                         f -> podStatus(f.pod().substring(0, 13))), ok()),
                 c("PodSandboxStatus: ambiguous prefix", rpc(getPodSandboxStatusMethod(), f -> podStatus(f.podsSharingAPrefix())), invalid(TARGET)),
                 c("StopPodSandbox: ambiguous prefix", rpc(getStopPodSandboxMethod(), f -> stopPod(f.podsSharingAPrefix())), invalid(TARGET)),
-                c("RemovePodSandbox: ambiguous prefix", rpc(getRemovePodSandboxMethod(), f -> removePod(f.podsSharingAPrefix())), invalid(TARGET)).knownBroken(KnownIssues.REMOVE_AMBIGUOUS),
+                c("RemovePodSandbox: ambiguous prefix", rpc(getRemovePodSandboxMethod(), f -> removePod(f.podsSharingAPrefix())), invalid(TARGET))
+                        .knownBroken(KnownIssues.REMOVE_AMBIGUOUS),
                 c("CreateContainer: ambiguous pod prefix", createIn(Fixture::podsSharingAPrefix), invalid(TARGET)),
                 c("ContainerStatus: ambiguous prefix", rpc(getContainerStatusMethod(), f -> status(f.containersSharingAPrefix())), invalid(TARGET)),
                 c("StartContainer: ambiguous prefix", rpc(getStartContainerMethod(), f -> start(f.containersSharingAPrefix())), invalid(TARGET)),
@@ -202,21 +204,29 @@ final class FuzzCases {
                 c("StopContainer: timeout Long.MAX_VALUE", rpc(getStopContainerMethod(),
                         f -> stop(f.container(State.RUNNING), Long.MAX_VALUE)), ok()).knownBroken(KnownIssues.OVERFLOW),
                 c("ExecSync: timeout -1", rpc(getExecSyncMethod(), f -> exec(f.container(State.RUNNING), -1, "true")), ok()),
-                c("ExecSync: timeout Long.MAX_VALUE", rpc(getExecSyncMethod(), f -> exec(f.container(State.RUNNING), Long.MAX_VALUE, "true")), ok()).knownBroken(KnownIssues.OVERFLOW),
+                c("ExecSync: timeout Long.MAX_VALUE", rpc(getExecSyncMethod(), f -> exec(f.container(State.RUNNING), Long.MAX_VALUE, "true")), ok())
+                        .knownBroken(KnownIssues.OVERFLOW),
                 c("ExecSync: timeout Long.MIN_VALUE", rpc(getExecSyncMethod(), f -> exec(f.container(State.RUNNING), Long.MIN_VALUE, "true")), ok()),
                 c("CreateContainer: cpu_shares -1", resources(r -> r.setCpuShares(-1)), outOfRange("cpu_shares")),
                 c("CreateContainer: cpu_shares 1", resources(r -> r.setCpuShares(1)), outOfRange("cpu_shares")).knownBroken(KnownIssues.RESOURCES),
-                c("CreateContainer: cpu_shares 2^40", resources(r -> r.setCpuShares(1L << 40)), outOfRange("cpu_shares")).knownBroken(KnownIssues.RESOURCES),
+                c("CreateContainer: cpu_shares 2^40", resources(r -> r.setCpuShares(1L << 40)), outOfRange("cpu_shares"))
+                        .knownBroken(KnownIssues.RESOURCES),
                 c("CreateContainer: cpu_quota -5", resources(r -> r.setCpuQuota(-5)), outOfRange("cpu_quota")).knownBroken(KnownIssues.RESOURCES),
-                c("CreateContainer: cpu_quota 1 (kernel minimum 1000)", resources(r -> r.setCpuQuota(1)), outOfRange("cpu_quota")).knownBroken(KnownIssues.RESOURCES),
+                c("CreateContainer: cpu_quota 1 (kernel minimum 1000)", resources(r -> r.setCpuQuota(1)), outOfRange("cpu_quota"))
+                        .knownBroken(KnownIssues.RESOURCES),
                 c("CreateContainer: cpu_period -1", resources(r -> r.setCpuPeriod(-1)), outOfRange("cpu_period")),
-                c("CreateContainer: cpu_period 1 (kernel minimum 1000)", resources(r -> r.setCpuPeriod(1)), outOfRange("cpu_period")).knownBroken(KnownIssues.RESOURCES),
-                c("CreateContainer: cpu_period 10 s (kernel maximum 1 s)", resources(r -> r.setCpuPeriod(10_000_000)), outOfRange("cpu_period")).knownBroken(KnownIssues.RESOURCES),
+                c("CreateContainer: cpu_period 1 (kernel minimum 1000)", resources(r -> r.setCpuPeriod(1)), outOfRange("cpu_period"))
+                        .knownBroken(KnownIssues.RESOURCES),
+                c("CreateContainer: cpu_period 10 s (kernel maximum 1 s)", resources(r -> r.setCpuPeriod(10_000_000)), outOfRange("cpu_period"))
+                        .knownBroken(KnownIssues.RESOURCES),
                 c("CreateContainer: memory_limit_in_bytes -2", resources(r -> r.setMemoryLimitInBytes(-2)), outOfRange("memory_limit_in_bytes")),
-                c("CreateContainer: memory_limit_in_bytes 1", resources(r -> r.setMemoryLimitInBytes(1)), outOfRange("memory_limit_in_bytes")).knownBroken(KnownIssues.RESOURCES),
+                c("CreateContainer: memory_limit_in_bytes 1", resources(r -> r.setMemoryLimitInBytes(1)), outOfRange("memory_limit_in_bytes"))
+                        .knownBroken(KnownIssues.RESOURCES),
                 c("CreateContainer: oom_score_adj 1001", resources(r -> r.setOomScoreAdj(1001)), outOfRange("oom_score_adj")),
-                c("CreateContainer: oom_score_adj -1001", resources(r -> r.setOomScoreAdj(-1001)), outOfRange("oom_score_adj")).knownBroken(KnownIssues.OOM),
-                c("CreateContainer: oom_score_adj Long.MIN_VALUE", resources(r -> r.setOomScoreAdj(Long.MIN_VALUE)), outOfRange("oom_score_adj")).knownBroken(KnownIssues.OOM),
+                c("CreateContainer: oom_score_adj -1001", resources(r -> r.setOomScoreAdj(-1001)), outOfRange("oom_score_adj"))
+                        .knownBroken(KnownIssues.OOM),
+                c("CreateContainer: oom_score_adj Long.MIN_VALUE", resources(r -> r.setOomScoreAdj(Long.MIN_VALUE)), outOfRange("oom_score_adj"))
+                        .knownBroken(KnownIssues.OOM),
                 c("CreateContainer: hugepage page size 2XB", resources(r -> r.addHugepageLimits(
                         Api.HugepageLimit.newBuilder().setPageSize("2XB").setLimit(1 << 21))), invalid("hugepage_limits")),
                 c("CreateContainer: run_as_user -1", security(s -> s.setRunAsUser(Api.Int64Value.newBuilder().setValue(-1))), outOfRange("run_as_user")),
@@ -225,15 +235,21 @@ final class FuzzCases {
                 c("CreateContainer: supplemental_groups -1", security(s -> s.addSupplementalGroups(-1)), outOfRange("supplemental_groups")),
                 c("RunPodSandbox: attempt 2^32-1", runPod(p -> p.getMetadataBuilder().setAttempt(-1)), ok()),
                 c("CreateContainer: attempt 2^32-1", createContainer(c -> c.getMetadataBuilder().setAttempt(-1)), ok()),
-                c("RunPodSandbox: pod cpu_period 1", runPod(p -> p.getLinuxBuilder().getResourcesBuilder().setCpuPeriod(1)), outOfRange("cpu_period")).knownBroken(KnownIssues.POD_RESOURCES),
+                c("RunPodSandbox: pod cpu_period 1", runPod(p -> p.getLinuxBuilder().getResourcesBuilder().setCpuPeriod(1)), outOfRange("cpu_period"))
+                        .knownBroken(KnownIssues.POD_RESOURCES),
                 c("RunPodSandbox: pod memory_limit_in_bytes 1", runPod(p -> p.getLinuxBuilder().getResourcesBuilder()
                         .setMemoryLimitInBytes(1)), outOfRange("memory_limit_in_bytes")).knownBroken(KnownIssues.POD_RESOURCES),
-                c("RunPodSandbox: pod cpu_quota -5", runPod(p -> p.getLinuxBuilder().getResourcesBuilder().setCpuQuota(-5)), outOfRange("cpu_quota")).knownBroken(KnownIssues.POD_RESOURCES),
+                c("RunPodSandbox: pod cpu_quota -5", runPod(p -> p.getLinuxBuilder().getResourcesBuilder().setCpuQuota(-5)), outOfRange("cpu_quota"))
+                        .knownBroken(KnownIssues.POD_RESOURCES),
                 c("UpdateContainerResources: cpu_shares -1", updateRunning(r -> r.setCpuShares(-1)), outOfRange("cpu_shares")),
-                c("UpdateContainerResources: cpu_quota 1", updateRunning(r -> r.setCpuQuota(1)), outOfRange("cpu_quota")).knownBroken(KnownIssues.RESOURCES),
-                c("UpdateContainerResources: memory_limit_in_bytes 1", updateRunning(r -> r.setMemoryLimitInBytes(1)), outOfRange("memory_limit_in_bytes")).knownBroken(KnownIssues.RESOURCES),
-                c("UpdateContainerResources: oom_score_adj 5000", updateRunning(r -> r.setOomScoreAdj(5000)), outOfRange("oom_score_adj")).knownBroken(KnownIssues.OOM),
-                c("UpdateContainerResources: cpuset_cpus 4096", updateRunning(r -> r.setCpusetCpus("4096")), outOfRange("cpuset_cpus")).knownBroken(KnownIssues.CPUSET),
+                c("UpdateContainerResources: cpu_quota 1", updateRunning(r -> r.setCpuQuota(1)), outOfRange("cpu_quota"))
+                        .knownBroken(KnownIssues.RESOURCES),
+                c("UpdateContainerResources: memory_limit_in_bytes 1", updateRunning(r -> r.setMemoryLimitInBytes(1)), outOfRange("memory_limit_in_bytes"))
+                        .knownBroken(KnownIssues.RESOURCES),
+                c("UpdateContainerResources: oom_score_adj 5000", updateRunning(r -> r.setOomScoreAdj(5000)), outOfRange("oom_score_adj"))
+                        .knownBroken(KnownIssues.OOM),
+                c("UpdateContainerResources: cpuset_cpus 4096", updateRunning(r -> r.setCpusetCpus("4096")), outOfRange("cpuset_cpus"))
+                        .knownBroken(KnownIssues.CPUSET),
                 c("UpdateContainerResources: no resources", rpc(getUpdateContainerResourcesMethod(), f -> Api.UpdateContainerResourcesRequest
                         .newBuilder().setContainerId(f.container(State.RUNNING)).build()), ok()));
     }
@@ -241,14 +257,20 @@ final class FuzzCases {
     /** Pod sysctls: only namespaced names, values the kernel takes; refused before anything is made. */
     static List<FuzzCase> sysctls() {
         return List.of(
-                c("RunPodSandbox: sysctl kernel.shmmax=lots", sysctl(false, "kernel.shmmax", "lots"), invalid("kernel.shmmax")).knownBroken(KnownIssues.SYSCTL),
-                c("RunPodSandbox: sysctl kernel.msgmax=''", sysctl(false, "kernel.msgmax", ""), invalid("kernel.msgmax")).knownBroken(KnownIssues.SYSCTL),
-                c("RunPodSandbox: sysctl kernel.shmmax of 1 MiB", sysctl(false, "kernel.shmmax", MIB), invalid("kernel.shmmax")).knownBroken(KnownIssues.SYSCTL),
+                c("RunPodSandbox: sysctl kernel.shmmax=lots", sysctl(false, "kernel.shmmax", "lots"), invalid("kernel.shmmax"))
+                        .knownBroken(KnownIssues.SYSCTL),
+                c("RunPodSandbox: sysctl kernel.msgmax=''", sysctl(false, "kernel.msgmax", ""), invalid("kernel.msgmax"))
+                        .knownBroken(KnownIssues.SYSCTL),
+                c("RunPodSandbox: sysctl kernel.shmmax of 1 MiB", sysctl(false, "kernel.shmmax", MIB), invalid("kernel.shmmax"))
+                        .knownBroken(KnownIssues.SYSCTL),
                 c("RunPodSandbox: sysctl value with a line break", sysctl(false, "kernel.shmmax", "1\nkernel.panic=1"), invalid("kernel.shmmax")),
-                c("RunPodSandbox: sysctl net.core.somaxconn=abc", sysctl(true, "net.core.somaxconn", "abc"), invalid("net.core.somaxconn")).knownBroken(KnownIssues.SYSCTL),
+                c("RunPodSandbox: sysctl net.core.somaxconn=abc", sysctl(true, "net.core.somaxconn", "abc"), invalid("net.core.somaxconn"))
+                        .knownBroken(KnownIssues.SYSCTL),
                 c("RunPodSandbox: sysctl net.ipv4.ip_unprivileged_port_start=70000", sysctl(true,
-                        "net.ipv4.ip_unprivileged_port_start", "70000"), invalid("net.ipv4.ip_unprivileged_port_start")).knownBroken(KnownIssues.SYSCTL),
-                c("RunPodSandbox: sysctl net.ipv4.no_such_sysctl", sysctl(true, "net.ipv4.no_such_sysctl", "1"), invalid("net.ipv4.no_such_sysctl")).knownBroken(KnownIssues.SYSCTL),
+                        "net.ipv4.ip_unprivileged_port_start", "70000"), invalid("net.ipv4.ip_unprivileged_port_start"))
+                        .knownBroken(KnownIssues.SYSCTL),
+                c("RunPodSandbox: sysctl net.ipv4.no_such_sysctl", sysctl(true, "net.ipv4.no_such_sysctl", "1"), invalid("net.ipv4.no_such_sysctl"))
+                        .knownBroken(KnownIssues.SYSCTL),
                 c("RunPodSandbox: sysctl kernel.panic (not namespaced)", sysctl(false, "kernel.panic", "1"), invalid("kernel.panic")),
                 c("RunPodSandbox: sysctl name with ..", sysctl(true, "net/ipv4/../../kernel/panic", "1"), invalid("net/ipv4/../../kernel/panic")),
                 c("RunPodSandbox: sysctl empty name", sysctl(false, "", "1"), invalid("sysctl")),
@@ -261,11 +283,13 @@ final class FuzzCases {
     static List<FuzzCase> cpusets() {
         return List.of(
                 c("CreateContainer: cpuset_cpus abc", resources(r -> r.setCpusetCpus("abc")), invalid("cpuset_cpus")),
-                c("CreateContainer: cpuset_cpus 4096 (no such CPU)", resources(r -> r.setCpusetCpus("4096")), outOfRange("cpuset_cpus")).knownBroken(KnownIssues.CPUSET),
+                c("CreateContainer: cpuset_cpus 4096 (no such CPU)", resources(r -> r.setCpusetCpus("4096")), outOfRange("cpuset_cpus"))
+                        .knownBroken(KnownIssues.CPUSET),
                 c("CreateContainer: cpuset_cpus 1-0", resources(r -> r.setCpusetCpus("1-0")), invalid("cpuset_cpus")).knownBroken(KnownIssues.CPUSET),
                 c("CreateContainer: cpuset_cpus 0-", resources(r -> r.setCpusetCpus("0-")), invalid("cpuset_cpus")).knownBroken(KnownIssues.CPUSET),
                 c("CreateContainer: cpuset_cpus ,", resources(r -> r.setCpusetCpus(",")), invalid("cpuset_cpus")).knownBroken(KnownIssues.CPUSET),
-                c("CreateContainer: cpuset_mems 64 (no such node)", resources(r -> r.setCpusetMems("64")), outOfRange("cpuset_mems")).knownBroken(KnownIssues.CPUSET),
+                c("CreateContainer: cpuset_mems 64 (no such node)", resources(r -> r.setCpusetMems("64")), outOfRange("cpuset_mems"))
+                        .knownBroken(KnownIssues.CPUSET),
                 c("CreateContainer: cpuset_cpus 0", resources(r -> r.setCpusetCpus("0")), ok()));
     }
 
@@ -275,10 +299,14 @@ final class FuzzCases {
                 c("RunPodSandbox: host_port 70000", ports(port(Api.Protocol.TCP, 80, 70000)), outOfRange("host_port")).knownBroken(KnownIssues.PORTS),
                 c("RunPodSandbox: host_port 65536", ports(port(Api.Protocol.TCP, 80, 65536)), outOfRange("host_port")).knownBroken(KnownIssues.PORTS),
                 c("RunPodSandbox: host_port -1", ports(port(Api.Protocol.TCP, 80, -1)), outOfRange("host_port")).knownBroken(KnownIssues.PORTS),
-                c("RunPodSandbox: container_port 0", ports(port(Api.Protocol.TCP, 0, 28080)), outOfRange("container_port")).knownBroken(KnownIssues.PORTS_CACHE),
-                c("RunPodSandbox: container_port -5", ports(port(Api.Protocol.TCP, -5, 28081)), outOfRange("container_port")).knownBroken(KnownIssues.PORTS_CACHE),
-                c("RunPodSandbox: container_port 70000", ports(port(Api.Protocol.TCP, 70000, 28082)), outOfRange("container_port")).knownBroken(KnownIssues.PORTS),
-                c("RunPodSandbox: container_port 0, no host port", ports(port(Api.Protocol.TCP, 0, 0)), outOfRange("container_port")).knownBroken(KnownIssues.PORTS),
+                c("RunPodSandbox: container_port 0", ports(port(Api.Protocol.TCP, 0, 28080)), outOfRange("container_port"))
+                        .knownBroken(KnownIssues.PORTS_CACHE),
+                c("RunPodSandbox: container_port -5", ports(port(Api.Protocol.TCP, -5, 28081)), outOfRange("container_port"))
+                        .knownBroken(KnownIssues.PORTS_CACHE),
+                c("RunPodSandbox: container_port 70000", ports(port(Api.Protocol.TCP, 70000, 28082)), outOfRange("container_port"))
+                        .knownBroken(KnownIssues.PORTS),
+                c("RunPodSandbox: container_port 0, no host port", ports(port(Api.Protocol.TCP, 0, 0)), outOfRange("container_port"))
+                        .knownBroken(KnownIssues.PORTS),
                 c("RunPodSandbox: unknown protocol 42", ports(port(Api.Protocol.TCP, 80, 28083).toBuilder().setProtocolValue(42).build()),
                         invalid("protocol")).knownBroken(KnownIssues.PORTS),
                 c("RunPodSandbox: host_ip not an address", ports(port(Api.Protocol.TCP, 80, 28084).toBuilder().setHostIp("not-an-ip").build()),
@@ -288,39 +316,56 @@ final class FuzzCases {
 
     static List<FuzzCase> hugeAndOddStrings() {
         return List.of(
-                c("RunPodSandbox: metadata.name of 1 MiB", runPod(p -> p.getMetadataBuilder().setName(MIB)), invalid("metadata.name")).knownBroken(KnownIssues.LENGTHS),
-                c("RunPodSandbox: metadata.namespace of 1 MiB", runPod(p -> p.getMetadataBuilder().setNamespace(MIB)), invalid("metadata.namespace")).knownBroken(KnownIssues.LENGTHS),
-                c("RunPodSandbox: metadata.uid of 1 MiB", runPod(p -> p.getMetadataBuilder().setUid(MIB)), invalid("metadata.uid")).knownBroken(KnownIssues.LENGTHS),
-                c("RunPodSandbox: empty metadata.name", runPod(p -> p.getMetadataBuilder().setName("")), invalid("metadata.name")).knownBroken(KnownIssues.WORDING),
-                c("RunPodSandbox: blank metadata.name", runPod(p -> p.getMetadataBuilder().setName(" ")), invalid("metadata.name")).knownBroken(KnownIssues.NAMES),
-                c("RunPodSandbox: metadata.name with a line break", runPod(p -> p.getMetadataBuilder().setName("a\nb")), invalid("metadata.name")).knownBroken(KnownIssues.NAMES),
+                c("RunPodSandbox: metadata.name of 1 MiB", runPod(p -> p.getMetadataBuilder().setName(MIB)), invalid("metadata.name"))
+                        .knownBroken(KnownIssues.LENGTHS),
+                c("RunPodSandbox: metadata.namespace of 1 MiB", runPod(p -> p.getMetadataBuilder().setNamespace(MIB)), invalid("metadata.namespace"))
+                        .knownBroken(KnownIssues.LENGTHS),
+                c("RunPodSandbox: metadata.uid of 1 MiB", runPod(p -> p.getMetadataBuilder().setUid(MIB)), invalid("metadata.uid"))
+                        .knownBroken(KnownIssues.LENGTHS),
+                c("RunPodSandbox: empty metadata.name", runPod(p -> p.getMetadataBuilder().setName("")), invalid("metadata.name"))
+                        .knownBroken(KnownIssues.WORDING),
+                c("RunPodSandbox: blank metadata.name", runPod(p -> p.getMetadataBuilder().setName(" ")), invalid("metadata.name"))
+                        .knownBroken(KnownIssues.NAMES),
+                c("RunPodSandbox: metadata.name with a line break", runPod(p -> p.getMetadataBuilder().setName("a\nb")), invalid("metadata.name"))
+                        .knownBroken(KnownIssues.NAMES),
                 c("RunPodSandbox: label value of 1 MiB", runPod(p -> p.putLabels("big", MIB)), invalid("labels")).knownBroken(KnownIssues.LENGTHS),
                 c("RunPodSandbox: label key of 1 MiB", runPod(p -> p.putLabels(MIB, "v")), invalid("labels")).knownBroken(KnownIssues.LENGTHS),
-                c("RunPodSandbox: annotation of 1 MiB", runPod(p -> p.putAnnotations("big", MIB)), invalid("annotations")).knownBroken(KnownIssues.LENGTHS),
-                c("RunPodSandbox: hostname of 65 characters", runNetPod(p -> p.setHostname("h".repeat(65))), invalid("hostname")).knownBroken(KnownIssues.HOSTNAME),
-                c("RunPodSandbox: hostname with a line break", runNetPod(p -> p.setHostname("bad\nname")), invalid("hostname")).knownBroken(KnownIssues.HOSTNAME),
+                c("RunPodSandbox: annotation of 1 MiB", runPod(p -> p.putAnnotations("big", MIB)), invalid("annotations"))
+                        .knownBroken(KnownIssues.LENGTHS),
+                c("RunPodSandbox: hostname of 65 characters", runNetPod(p -> p.setHostname("h".repeat(65))), invalid("hostname"))
+                        .knownBroken(KnownIssues.HOSTNAME),
+                c("RunPodSandbox: hostname with a line break", runNetPod(p -> p.setHostname("bad\nname")), invalid("hostname"))
+                        .knownBroken(KnownIssues.HOSTNAME),
                 c("RunPodSandbox: hostname of 1 MiB", runNetPod(p -> p.setHostname(MIB)), invalid("hostname")).knownBroken(KnownIssues.HOSTNAME),
                 c("RunPodSandbox: dns server with a line break", runPod(p -> p.getDnsConfigBuilder().addServers("1.1.1.1\nnameserver 6.6.6.6")),
                         invalid("dns_config")),
-                c("RunPodSandbox: cgroup_parent of 1 MiB", runPod(p -> p.getLinuxBuilder().setCgroupParent("/" + MIB)), invalid("cgroup_parent")).knownBroken(KnownIssues.CGROUP_PARENT),
-                c("RunPodSandbox: cgroup_parent with NUL", runPod(p -> p.getLinuxBuilder().setCgroupParent("/jcri-fuzz\0x")), invalid("cgroup_parent")).knownBroken(KnownIssues.CGROUP_PARENT),
+                c("RunPodSandbox: cgroup_parent of 1 MiB", runPod(p -> p.getLinuxBuilder().setCgroupParent("/" + MIB)), invalid("cgroup_parent"))
+                        .knownBroken(KnownIssues.CGROUP_PARENT),
+                c("RunPodSandbox: cgroup_parent with NUL", runPod(p -> p.getLinuxBuilder().setCgroupParent("/jcri-fuzz\0x")), invalid("cgroup_parent"))
+                        .knownBroken(KnownIssues.CGROUP_PARENT),
                 c("RunPodSandbox: cgroup_parent relative", runPod(p -> p.getLinuxBuilder().setCgroupParent("relative/path")), invalid("cgroup_parent")),
                 c("RunPodSandbox: cgroup_parent escaping with ..", runPod(p -> p.getLinuxBuilder().setCgroupParent("/a/../../b")), invalid("cgroup_parent")),
-                c("CreateContainer: metadata.name of 1 MiB", createContainer(c -> c.getMetadataBuilder().setName(MIB)), invalid("metadata.name")).knownBroken(KnownIssues.ARGV),
+                c("CreateContainer: metadata.name of 1 MiB", createContainer(c -> c.getMetadataBuilder().setName(MIB)), invalid("metadata.name"))
+                        .knownBroken(KnownIssues.ARGV),
                 c("RunPodSandbox: metadata.name with NUL (pod network)", runNetPod(p -> p.getMetadataBuilder().setName("a\0b")),
-                        invalid("metadata.name")),
+                        invalid("metadata.name")).knownBroken(KnownIssues.NUL_CNI),
                 c("CreateContainer: metadata.name with NUL", createContainer(c -> c.getMetadataBuilder().setName("a\0b")),
-                        invalid("metadata.name")),
+                        invalid("metadata.name")).knownBroken(KnownIssues.NUL),
                 c("CreateContainer: empty metadata.name", createContainer(c -> c.getMetadataBuilder().setName("")), invalid("metadata.name")),
-                c("CreateContainer: label value of 1 MiB", createContainer(c -> c.putLabels("big", MIB)), invalid("labels")).knownBroken(KnownIssues.LENGTHS),
-                c("CreateContainer: annotation of 1 MiB", createContainer(c -> c.putAnnotations("big", MIB)), invalid("annotations")).knownBroken(KnownIssues.LENGTHS),
-                c("CreateContainer: env with empty name", createContainer(c -> c.addEnvs(Api.KeyValue.newBuilder().setKey("").setValue(ByteString.copyFromUtf8("v")))),
+                c("CreateContainer: label value of 1 MiB", createContainer(c -> c.putLabels("big", MIB)), invalid("labels"))
+                        .knownBroken(KnownIssues.LENGTHS),
+                c("CreateContainer: annotation of 1 MiB", createContainer(c -> c.putAnnotations("big", MIB)), invalid("annotations"))
+                        .knownBroken(KnownIssues.LENGTHS),
+                c("CreateContainer: env with empty name", createContainer(c -> c.addEnvs(env("", "v"))),
                         invalid("envs")),
-                c("CreateContainer: env name with =", createContainer(c -> c.addEnvs(Api.KeyValue.newBuilder().setKey("A=B").setValue(ByteString.copyFromUtf8("v")))),
+                c("CreateContainer: env name with =", createContainer(c -> c.addEnvs(env("A=B", "v"))),
                         invalid("envs")),
-                c("CreateContainer: args with NUL", createContainer(c -> c.clearCommand().addCommand("echo").addArgs("a\0b")), invalid("args")).knownBroken(KnownIssues.PROCESS_NUL),
-                c("CreateContainer: command with NUL", createContainer(c -> c.clearCommand().addCommand("ec\0ho")), invalid("command")).knownBroken(KnownIssues.PROCESS_NUL),
-                c("CreateContainer: working_dir with NUL", createContainer(c -> c.setWorkingDir("/tmp\0x")), invalid("working_dir")).knownBroken(KnownIssues.PROCESS_NUL),
+                c("CreateContainer: args with NUL", createContainer(c -> c.clearCommand().addCommand("echo").addArgs("a\0b")), invalid("args"))
+                        .knownBroken(KnownIssues.PROCESS_NUL),
+                c("CreateContainer: command with NUL", createContainer(c -> c.clearCommand().addCommand("ec\0ho")), invalid("command"))
+                        .knownBroken(KnownIssues.PROCESS_NUL),
+                c("CreateContainer: working_dir with NUL", createContainer(c -> c.setWorkingDir("/tmp\0x")), invalid("working_dir"))
+                        .knownBroken(KnownIssues.PROCESS_NUL),
                 c("CreateContainer: working_dir relative", createContainer(c -> c.setWorkingDir("tmp")), invalid("working_dir")));
     }
 
@@ -355,17 +400,22 @@ final class FuzzCases {
                 c("StopPodSandbox: 4 at once", concurrently(4, getStopPodSandboxMethod(), f -> stopPod(f.pod())), ok()),
                 c("StopContainer racing RemoveContainer", race(getStopContainerMethod(), f -> stop(f.container(State.RUNNING), 10),
                         getRemoveContainerMethod(), f -> remove(f.target)), ok()),
-                c("CreateContainer racing RemovePodSandbox", FuzzCases::createRacingPodRemoval, ok()).knownBroken(KnownIssues.CREATE_RACE));
+                c("CreateContainer racing RemovePodSandbox", FuzzCases::createRacingPodRemoval, ok()).knownBrokenRace(KnownIssues.CREATE_RACE));
     }
 
     static List<FuzzCase> logPaths() {
         return List.of(
                 c("CreateContainer: log_path ../escape.log", createContainer(c -> c.setLogPath("../escape.log")), invalid("log_path")),
-                c("CreateContainer: log_path with NUL", createContainer(c -> c.setLogPath("a\0b.log")), invalid("log_path")).knownBroken(KnownIssues.LOG_PATH),
-                c("CreateContainer: log_path ending in /", createContainer(c -> c.setLogPath("sub/")), invalid("log_path")).knownBroken(KnownIssues.LOG_PATH),
-                c("CreateContainer: log_path of 1 MiB", createContainer(c -> c.setLogPath(MIB)), invalid("log_path")).knownBroken(KnownIssues.LOG_PATH),
-                c("RunPodSandbox: log_directory relative", runPod(p -> p.setLogDirectory("relative/logs")), invalid("log_directory")).knownBroken(KnownIssues.LOG_DIRECTORY),
-                c("RunPodSandbox: log_directory with NUL", runPod(p -> p.setLogDirectory("/tmp/a\0b")), invalid("log_directory")).knownBroken(KnownIssues.LOG_DIRECTORY),
+                c("CreateContainer: log_path with NUL", createContainer(c -> c.setLogPath("a\0b.log")), invalid("log_path"))
+                        .knownBroken(KnownIssues.LOG_PATH),
+                c("CreateContainer: log_path ending in /", createContainer(c -> c.setLogPath("sub/")), invalid("log_path"))
+                        .knownBroken(KnownIssues.LOG_PATH),
+                c("CreateContainer: log_path of 1 MiB", createContainer(c -> c.setLogPath(MIB)), invalid("log_path"))
+                        .knownBroken(KnownIssues.LOG_PATH),
+                c("RunPodSandbox: log_directory relative", runPod(p -> p.setLogDirectory("relative/logs")), invalid("log_directory"))
+                        .knownBroken(KnownIssues.LOG_DIRECTORY),
+                c("RunPodSandbox: log_directory with NUL", runPod(p -> p.setLogDirectory("/tmp/a\0b")), invalid("log_directory"))
+                        .knownBroken(KnownIssues.LOG_DIRECTORY),
                 c("CreateContainer: log_directory is a file", createIn(f -> {
                     Path file = f.env.work().resolve("afile");
                     return f.pod(f.podConfig(false).setLogDirectory(file.toString()).build());
@@ -392,8 +442,10 @@ final class FuzzCases {
                         .setImage(Calls.image("UPPER/Case")).build()), invalid("image")),
                 c("ListImages: filter that is no reference", rpc(getListImagesMethod(), f -> Api.ListImagesRequest.newBuilder()
                         .setFilter(Api.ImageFilter.newBuilder().setImage(Calls.image("UPPER/Case"))).build()), ok()),
-                c("CreateContainer: image reference upper-case", createContainer(c -> c.setImage(Calls.image("UPPER/Case:1"))), invalid("image")).knownBroken(KnownIssues.IMAGE_ERRORS),
-                c("CreateContainer: image reference of 1 MiB", createContainer(c -> c.setImage(Calls.image(MIB))), invalid("image")).knownBroken(KnownIssues.IMAGE_ERRORS),
+                c("CreateContainer: image reference upper-case", createContainer(c -> c.setImage(Calls.image("UPPER/Case:1"))), invalid("image"))
+                        .knownBroken(KnownIssues.IMAGE_ERRORS),
+                c("CreateContainer: image reference of 1 MiB", createContainer(c -> c.setImage(Calls.image(MIB))), invalid("image"))
+                        .knownBroken(KnownIssues.IMAGE_ERRORS),
                 c("CreateContainer: image not pulled", createContainer(c -> c.setImage(Calls.image("127.0.0.1:1/never/pulled:1"))),
                         notFound("never/pulled")),
                 c("CreateContainer: image ID prefix of nothing", createContainer(c -> c.setImage(Calls.image("0bad0bad"))), notFound("0bad0bad")),
@@ -404,15 +456,18 @@ final class FuzzCases {
 
     static List<FuzzCase> handlersMountsNamespaces() {
         return List.of(
-                c("RunPodSandbox: unknown runtime_handler", runPodRequest(r -> r.setRuntimeHandler("no-such-runtime")), invalid("runtime_handler")).knownBroken(KnownIssues.WORDING),
-                c("RunPodSandbox: runtime_handler of 1 MiB", runPodRequest(r -> r.setRuntimeHandler(MIB)), invalid("runtime_handler")).knownBroken(KnownIssues.ECHO),
+                c("RunPodSandbox: unknown runtime_handler", runPodRequest(r -> r.setRuntimeHandler("no-such-runtime")), invalid("runtime_handler"))
+                        .knownBroken(KnownIssues.WORDING),
+                c("RunPodSandbox: runtime_handler of 1 MiB", runPodRequest(r -> r.setRuntimeHandler(MIB)), invalid("runtime_handler"))
+                        .knownBroken(KnownIssues.ECHO),
                 c("RunPodSandbox: runtime_handler crun", runPodRequest(r -> r.setRuntimeHandler("crun")), ok()),
                 c("CreateContainer: mount container_path relative", mounts(mount("data", "/tmp")), invalid("container_path")),
                 c("CreateContainer: mount container_path empty", mounts(mount("", "/tmp")), invalid("container_path")),
                 c("CreateContainer: mount container_path /", mounts(mount("/", "/tmp")), invalid("container_path")),
                 c("CreateContainer: mount host_path empty", mounts(mount("/data", "")), invalid("host_path")),
                 c("CreateContainer: mount host_path relative", mounts(mount("/data", "tmp")), invalid("host_path")),
-                c("CreateContainer: mount host_path with NUL", mounts(mount("/data", "/tmp\0x")), invalid("host_path")).knownBroken(KnownIssues.HOST_PATH_NUL),
+                c("CreateContainer: mount host_path with NUL", mounts(mount("/data", "/tmp\0x")), invalid("host_path"))
+                        .knownBroken(KnownIssues.HOST_PATH_NUL),
                 c("CreateContainer: mount container_path twice", mounts(mount("/data", "/tmp"), mount("/data/../data", "/tmp")),
                         invalid("container_path")),
                 c("CreateContainer: mount propagation 7", mounts(mount("/data", "/tmp").toBuilder().setPropagationValue(7).build()),
@@ -438,8 +493,10 @@ final class FuzzCases {
                             .setPid(Api.NamespaceMode.TARGET).setTargetId(other);
                     return config.build();
                 }), invalid("target_id")).knownBroken(KnownIssues.TARGET_MODES),
-                c("CreateContainer: network TARGET", namespaces(n -> n.setNetwork(Api.NamespaceMode.TARGET)), invalid("network")).knownBroken(KnownIssues.TARGET_MODES),
-                c("CreateContainer: ipc TARGET", namespaces(n -> n.setIpc(Api.NamespaceMode.TARGET)), invalid("ipc")).knownBroken(KnownIssues.TARGET_MODES),
+                c("CreateContainer: network TARGET", namespaces(n -> n.setNetwork(Api.NamespaceMode.TARGET)), invalid("network"))
+                        .knownBroken(KnownIssues.TARGET_MODES),
+                c("CreateContainer: ipc TARGET", namespaces(n -> n.setIpc(Api.NamespaceMode.TARGET)), invalid("ipc"))
+                        .knownBroken(KnownIssues.TARGET_MODES),
                 c("RunPodSandbox: network mode 9", runPod(p -> p.getLinuxBuilder().getSecurityContextBuilder().getNamespaceOptionsBuilder()
                         .setNetworkValue(9)), invalid("network")).knownBroken(KnownIssues.POD_NAMESPACES),
                 c("RunPodSandbox: pid TARGET", runPod(p -> p.getLinuxBuilder().getSecurityContextBuilder().getNamespaceOptionsBuilder()
@@ -466,7 +523,8 @@ final class FuzzCases {
                 c("CreateContainer: run_as_group alone", security(s -> s.setRunAsGroup(Api.Int64Value.newBuilder().setValue(5))),
                         invalid("run_as_group")),
                 c("CreateContainer: masked path relative", security(s -> s.addMaskedPaths("proc/kcore")), invalid("masked_paths")),
-                c("CreateContainer: masked path /proc/self", security(s -> s.addMaskedPaths("/proc/self")), invalid("masked_paths")),
+                c("CreateContainer: masked path /proc/self", security(s -> s.addMaskedPaths("/proc/self")), invalid("masked_paths"))
+                        .knownBroken(KnownIssues.PROCESS_MASKS),
                 c("CreateContainer: readonly path relative", security(s -> s.addReadonlyPaths("proc/sys")), invalid("readonly_paths")));
     }
 
@@ -496,6 +554,10 @@ final class FuzzCases {
     private static FuzzCase.Call sysctl(boolean podNetwork, String name, String value) {
         java.util.function.Consumer<Api.PodSandboxConfig.Builder> edit = p -> p.getLinuxBuilder().putSysctls(name, value);
         return podNetwork ? runNetPod(edit) : runPod(edit);
+    }
+
+    private static Api.KeyValue env(String name, String value) {
+        return Api.KeyValue.newBuilder().setKey(name).setValue(ByteString.copyFromUtf8(value)).build();
     }
 
     private static FuzzCase.Call ports(Api.PortMapping mapping) {

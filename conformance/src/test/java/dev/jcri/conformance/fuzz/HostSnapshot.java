@@ -1,6 +1,7 @@
 package dev.jcri.conformance.fuzz;
 
 import dev.jcri.conformance.HostState;
+import dev.jcri.conformance.bench.HostProcesses;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -96,17 +97,9 @@ record HostSnapshot(Set<String> lines) {
     }
 
     /** Directories under the run's cgroup level, and containers' default cgroups (/jcri/ID) of this run. */
-    private static void cgroups(FuzzEnv env, Set<String> lines) throws IOException {
+    static void cgroups(FuzzEnv env, Set<String> lines) throws IOException {
         Path root = Path.of("/sys/fs/cgroup");
-        List<Path> hierarchies = new ArrayList<>();
-        if (Files.exists(root.resolve("cgroup.controllers"))) {
-            hierarchies.add(root);
-        } else {
-            try (Stream<Path> s = Files.list(root)) {
-                s.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).forEach(hierarchies::add);
-            }
-        }
-        for (Path h : hierarchies) {
+        for (Path h : HostProcesses.cgroupHierarchies()) {
             String name = h.equals(root) ? "" : h.getFileName() + ":";
             Path level = h.resolve(env.cgroupRoot().substring(1));
             if (Files.isDirectory(level)) {

@@ -76,6 +76,8 @@ final class KnownIssues {
             + "masking /proc/self makes runc's init fail -> INTERNAL";
     static final String NUL = "issue 12: a NUL byte in a string that becomes a path or an argv entry (names, paths, "
             + "command, cgroup_parent) makes Path.of or ProcessBuilder throw unchecked, or the runtime fail -> INTERNAL";
+    static final String NUL_CNI = NUL + "; here CNI_ARGS (K8S_POD_NAME) in the plugin's environment, after "
+            + "CniNetwork.attach cached the pending loopback ADD: root/cni/results/cni-loopback-ID-lo stays";
     static final String HUGE = "issue 12: 1 MiB strings are not refused (no length limits): they fail a child's exec "
             + "with E2BIG, or come back echoed in a description too big for the client -> INTERNAL";
 

@@ -26,7 +26,7 @@ final class Verdicts {
     }
 
     /** The outcome of one case: how it was answered, and what it left (or removed) on the host. */
-    record Verdict(String name, FuzzCase.Expect expect, Status got, Answered answered, List<String> leaks,
+    record Verdict(FuzzCase.Expect expect, Status got, Answered answered, List<String> leaks,
                    List<String> knownLeaks) {
         boolean passed() {
             return answered == Answered.RIGHT && leaks.isEmpty();
