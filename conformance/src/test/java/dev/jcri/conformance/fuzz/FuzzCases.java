@@ -468,6 +468,7 @@ final class FuzzCases {
                 c("CreateContainer: mount host_path relative", mounts(mount("/data", "tmp")), invalid("host_path")),
                 c("CreateContainer: mount host_path with NUL", mounts(mount("/data", "/tmp\0x")), invalid("host_path"))
                         .knownBroken(KnownIssues.HOST_PATH_NUL),
+                c("CreateContainer: mount over /proc/self", mounts(mount("/proc/self", "/tmp")), invalid("container_path")).knownBroken(KnownIssues.MOUNT_DESTINATION),
                 c("CreateContainer: mount container_path twice", mounts(mount("/data", "/tmp"), mount("/data/../data", "/tmp")),
                         invalid("container_path")),
                 c("CreateContainer: mount propagation 7", mounts(mount("/data", "/tmp").toBuilder().setPropagationValue(7).build()),

@@ -74,6 +74,8 @@ final class KnownIssues {
 
     static final String PROCESS_MASKS = "issue 12: masked_paths/readonly_paths are checked for absoluteness only; "
             + "masking /proc/self makes runc's init fail -> INTERNAL";
+    static final String MOUNT_DESTINATION = "issue 12: SpecMounts.cleanAbsolute checks container_path's form only; a "
+            + "destination runc refuses (over /proc/self, under /proc) fails Conmon.create -> INTERNAL";
     static final String NUL = "issue 12: a NUL byte in a string that becomes a path or an argv entry (names, paths, "
             + "command, cgroup_parent) makes Path.of or ProcessBuilder throw unchecked, or the runtime fail -> INTERNAL";
     static final String NUL_CNI = NUL + "; here CNI_ARGS (K8S_POD_NAME) in the plugin's environment, after "
@@ -100,7 +102,8 @@ final class KnownIssues {
             new KnownField(Pattern.compile("config\\.hostname="), HOSTNAME),
             new KnownField(Pattern.compile("config\\.(log_directory|log_path)="), LOG_PATH + " / " + LOG_DIRECTORY),
             new KnownField(Pattern.compile("config\\.linux\\.cgroup_parent="), CGROUP_PARENT),
-            new KnownField(Pattern.compile("(masked|readonly)_paths="), PROCESS_MASKS));
+            new KnownField(Pattern.compile("(masked|readonly)_paths="), PROCESS_MASKS),
+            new KnownField(Pattern.compile("mounts\\[\\]\\.container_path="), MOUNT_DESTINATION));
 
     /** The reason a failing random case is known, or null. */
     static String ofRandomCase(String caseName) {
