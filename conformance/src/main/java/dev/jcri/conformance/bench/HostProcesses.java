@@ -113,7 +113,7 @@ public final class HostProcesses {
      * On v1 a new cpuset cgroup gets its parent's cpus and mems (else no task could join it).
      */
     public static void createCgroups(String relative) {
-        for (Path h : hierarchies()) {
+        for (Path h : cgroupHierarchies()) {
             Path dir = h.resolve(relative.replaceAll("^/+", ""));
             try {
                 Files.createDirectories(dir);
@@ -129,7 +129,8 @@ public final class HostProcesses {
         }
     }
 
-    private static List<Path> hierarchies() {
+    /** The cgroup hierarchies: the unified root on v2; on v1 every controller's (and a hybrid host's empty v2 tree). */
+    public static List<Path> cgroupHierarchies() {
         Path root = Path.of("/sys/fs/cgroup");
         List<Path> hierarchies = new ArrayList<>();
         if (Files.exists(root.resolve("cgroup.controllers"))) {
@@ -146,7 +147,7 @@ public final class HostProcesses {
 
     /** Removes {@code relative} (e.g. "/jcribench") and its sub-directories in every cgroup hierarchy. */
     public static void removeCgroups(String relative) {
-        for (Path h : hierarchies()) {
+        for (Path h : cgroupHierarchies()) {
             Path top = h.resolve(relative.replaceAll("^/+", ""));
             if (!Files.isDirectory(top)) {
                 continue;
