@@ -493,11 +493,9 @@ final class FuzzCases {
                     config.getLinuxBuilder().getSecurityContextBuilder().getNamespaceOptionsBuilder()
                             .setPid(Api.NamespaceMode.TARGET).setTargetId(other);
                     return config.build();
-                }), invalid("target_id")).knownBroken(KnownIssues.TARGET_MODES),
-                c("CreateContainer: network TARGET", namespaces(n -> n.setNetwork(Api.NamespaceMode.TARGET)), invalid("network"))
-                        .knownBroken(KnownIssues.TARGET_MODES),
-                c("CreateContainer: ipc TARGET", namespaces(n -> n.setIpc(Api.NamespaceMode.TARGET)), invalid("ipc"))
-                        .knownBroken(KnownIssues.TARGET_MODES),
+                }), invalid("target_id")),
+                c("CreateContainer: network TARGET", namespaces(n -> n.setNetwork(Api.NamespaceMode.TARGET)), invalid("network")),
+                c("CreateContainer: ipc TARGET", namespaces(n -> n.setIpc(Api.NamespaceMode.TARGET)), invalid("ipc")),
                 c("RunPodSandbox: network mode 9", runPod(p -> p.getLinuxBuilder().getSecurityContextBuilder().getNamespaceOptionsBuilder()
                         .setNetworkValue(9)), invalid("network")).knownBroken(KnownIssues.POD_NAMESPACES),
                 c("RunPodSandbox: pid TARGET", runPod(p -> p.getLinuxBuilder().getSecurityContextBuilder().getNamespaceOptionsBuilder()

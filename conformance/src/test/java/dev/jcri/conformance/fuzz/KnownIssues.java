@@ -67,8 +67,6 @@ final class KnownIssues {
             + "check: InvalidPathException (unchecked) -> INTERNAL";
     static final String HOST_PATH_MADE = "issue 12: SpecMounts.fromRequest creates a missing host_path while the "
             + "spec is still being validated; a later invalid field (or a runtime failure) leaves the directory";
-    static final String TARGET_MODES = "issue 12: ContainerManager.specInput only reads the pid mode: TARGET for "
-            + "network/ipc is ignored, and targetPidNamespace accepts a container of another pod (joins its PID namespace)";
     static final String POD_NAMESPACES = "issue 12: PodSandboxManager.validate rejects TARGET only; an unknown "
             + "mode number is taken as POD";
 

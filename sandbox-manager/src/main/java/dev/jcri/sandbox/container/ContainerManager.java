@@ -179,6 +179,15 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
             ContainerImage image) throws ContainerException {
         PodPaths paths = pods.paths(pod.id());
         Api.NamespaceOption ns = config.getLinux().getSecurityContext().getNamespaceOptions();
+        // a container always shares its pod's network and IPC: TARGET is only defined for PID
+        if (ns.getNetwork() == Api.NamespaceMode.TARGET) {
+            throw new ContainerException.Invalid("config.linux.security_context.namespace_options.network: "
+                    + "mode TARGET is only valid for pid");
+        }
+        if (ns.getIpc() == Api.NamespaceMode.TARGET) {
+            throw new ContainerException.Invalid("config.linux.security_context.namespace_options.ipc: "
+                    + "mode TARGET is only valid for pid");
+        }
         Path pidNs = null;
         boolean privatePid = false;
         switch (ns.getPid()) {
@@ -193,7 +202,7 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
             }
             case CONTAINER -> privatePid = true;
             case NODE -> { }
-            case TARGET -> pidNs = targetPidNamespace(ns.getTargetId());
+            case TARGET -> pidNs = targetPidNamespace(pod, ns.getTargetId());
             default -> privatePid = true;
         }
         SpecInput.Namespaces namespaces = new SpecInput.Namespaces(
@@ -230,11 +239,22 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
         }
     }
 
-    private Path targetPidNamespace(String targetId) throws ContainerException {
+    /**
+     * The PID namespace of another container of the SAME pod (ephemeral debug containers): a
+     * container of another pod is refused, or any pod could join any other pod's processes.
+     */
+    private Path targetPidNamespace(PodRecord pod, String targetId) throws ContainerException {
+        String field = "config.linux.security_context.namespace_options.target_id";
+        if (targetId.isEmpty()) {
+            throw new ContainerException.Invalid(field + ": required with pid mode TARGET");
+        }
         ContainerRecord target = store.get(targetId).orElseThrow(() ->
-                new ContainerException.Invalid("namespace_options.target_id " + targetId + " is not a container"));
+                new ContainerException.Invalid(field + ": " + targetId + " is not a container"));
+        if (!target.podId().equals(pod.id())) {
+            throw new ContainerException.Invalid(field + ": container " + targetId + " is not in pod " + pod.id());
+        }
         if (target.state() != ContainerState.RUNNING) {
-            throw new ContainerException.Invalid("target container " + targetId + " is not running");
+            throw new ContainerException.Invalid(field + ": target container " + targetId + " is not running");
         }
         return Path.of("/proc", Long.toString(target.pid()), "ns", "pid");
     }
