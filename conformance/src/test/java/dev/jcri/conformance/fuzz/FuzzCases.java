@@ -364,8 +364,7 @@ final class FuzzCases {
                         .knownBroken(KnownIssues.PROCESS_NUL),
                 c("CreateContainer: command with NUL", createContainer(c -> c.clearCommand().addCommand("ec\0ho")), invalid("command"))
                         .knownBroken(KnownIssues.PROCESS_NUL),
-                c("CreateContainer: working_dir with NUL", createContainer(c -> c.setWorkingDir("/tmp\0x")), invalid("working_dir"))
-                        .knownBroken(KnownIssues.PROCESS_NUL),
+                c("CreateContainer: working_dir with NUL", createContainer(c -> c.setWorkingDir("/tmp\0x")), invalid("working_dir")),
                 c("CreateContainer: working_dir relative", createContainer(c -> c.setWorkingDir("tmp")), invalid("working_dir")));
     }
 
@@ -476,7 +475,7 @@ final class FuzzCases {
                 c("CreateContainer: missing host_path, then a bad mount", createWith(f -> {
                     Path missing = f.env.work().resolve("hostpaths").resolve(Fixture.unique("missing"));
                     return f.containerConfig().addMounts(mount("/a", missing.toString())).addMounts(mount("b", "/tmp")).build();
-                }), invalid("mounts[1]")).knownBroken(KnownIssues.HOST_PATH_MADE),
+                }), invalid("mounts[1]")),
                 c("CreateContainer: missing host_path, then a bad cpuset", createWith(f -> {
                     Path missing = f.env.work().resolve("hostpaths").resolve(Fixture.unique("missing"));
                     Api.ContainerConfig.Builder config = f.containerConfig().addMounts(mount("/a", missing.toString()));
