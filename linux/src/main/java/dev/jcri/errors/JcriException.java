@@ -28,6 +28,8 @@ public class JcriException extends IOException {
         FAILED_PRECONDITION,
         /** A number in the request is outside what is allowed. */
         OUT_OF_RANGE,
+        /** The registry wants credentials the request did not carry (or they were wrong). */
+        UNAUTHENTICATED,
         /** The registry or a credential refused access. */
         PERMISSION_DENIED,
         /** A limit was reached (disk full, a size cap on outside data). */
@@ -36,6 +38,8 @@ public class JcriException extends IOException {
         UNAVAILABLE,
         /** A deadline ran out. */
         DEADLINE_EXCEEDED,
+        /** Content did not match its digest: what was received is not what was asked for. */
+        DATA_LOSS,
         /** jcri does not do this (yet). */
         UNIMPLEMENTED,
         /** The call was cancelled (interrupted) before it finished. */
@@ -64,6 +68,16 @@ public class JcriException extends IOException {
     /** A bad request field: the message starts with the field's name, as a CRI client expects to read it. */
     public static JcriException invalidArgument(String field, String problem) {
         return new JcriException(Kind.INVALID_ARGUMENT, field, field + ": " + problem, null);
+    }
+
+    /** As {@link #invalidArgument(String, String)}, keeping what detected the problem. */
+    public static JcriException invalidArgument(String field, String problem, Throwable cause) {
+        return new JcriException(Kind.INVALID_ARGUMENT, field, field + ": " + problem, cause);
+    }
+
+    /** A bad request whose message already names the field (or names several). */
+    public static JcriException invalid(String message) {
+        return new JcriException(Kind.INVALID_ARGUMENT, message);
     }
 
     /** A number in the request outside its range; the message names the field. */
@@ -108,9 +122,9 @@ public class JcriException extends IOException {
         return kind;
     }
 
-    /** The request field at fault, when the error is about one. */
-    public Optional<String> field() {
-        return Optional.ofNullable(field);
+    /** The request field at fault (CRI names, dotted: "linux.security_context.run_as_group"), or null. */
+    public String field() {
+        return field;
     }
 
     /**

@@ -58,10 +58,12 @@ public final class RpcErrors {
             case ALREADY_EXISTS -> Status.Code.ALREADY_EXISTS;
             case FAILED_PRECONDITION -> Status.Code.FAILED_PRECONDITION;
             case OUT_OF_RANGE -> Status.Code.OUT_OF_RANGE;
+            case UNAUTHENTICATED -> Status.Code.UNAUTHENTICATED;
             case PERMISSION_DENIED -> Status.Code.PERMISSION_DENIED;
             case RESOURCE_EXHAUSTED -> Status.Code.RESOURCE_EXHAUSTED;
             case UNAVAILABLE -> Status.Code.UNAVAILABLE;
             case DEADLINE_EXCEEDED -> Status.Code.DEADLINE_EXCEEDED;
+            case DATA_LOSS -> Status.Code.DATA_LOSS;
             case UNIMPLEMENTED -> Status.Code.UNIMPLEMENTED;
             case CANCELLED -> Status.Code.CANCELLED;
             case INTERNAL -> Status.Code.INTERNAL;

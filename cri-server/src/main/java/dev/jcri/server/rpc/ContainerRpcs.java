@@ -1,13 +1,12 @@
 package dev.jcri.server.rpc;
 
+import dev.jcri.errors.JcriException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
-import dev.jcri.sandbox.container.ContainerException;
 import dev.jcri.sandbox.container.ContainerImage;
 import dev.jcri.sandbox.container.ContainerManager;
 import dev.jcri.sandbox.container.ContainerRecord;
 import dev.jcri.sandbox.container.ContainerState;
-import dev.jcri.sandbox.pod.PodException;
 import dev.jcri.server.grpc.ServiceBinder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -68,38 +67,22 @@ public final class ContainerRpcs {
             throw invalid("config.image.image is required");
         }
         ContainerImage image = images.resolve(imageRef);
-        try {
-            String id = containers.create(request.getPodSandboxId(), request.getConfig(), image);
-            return Api.CreateContainerResponse.newBuilder().setContainerId(id).build();
-        } catch (PodException e) {
-            throw toStatus(e);
-        }
+        String id = containers.create(request.getPodSandboxId(), request.getConfig(), image);
+        return Api.CreateContainerResponse.newBuilder().setContainerId(id).build();
     }
 
     Api.StartContainerResponse start(Api.StartContainerRequest request) throws Exception {
-        try {
-            containers.start(requireId(request.getContainerId()));
-        } catch (PodException e) {
-            throw toStatus(e);
-        }
+        containers.start(requireId(request.getContainerId()));
         return Api.StartContainerResponse.getDefaultInstance();
     }
 
     Api.StopContainerResponse stop(Api.StopContainerRequest request) throws Exception {
-        try {
-            containers.stop(requireId(request.getContainerId()), Duration.ofSeconds(Math.max(0, request.getTimeout())));
-        } catch (PodException e) {
-            throw toStatus(e);
-        }
+        containers.stop(requireId(request.getContainerId()), Duration.ofSeconds(Math.max(0, request.getTimeout())));
         return Api.StopContainerResponse.getDefaultInstance();
     }
 
     Api.RemoveContainerResponse remove(Api.RemoveContainerRequest request) throws Exception {
-        try {
-            containers.remove(requireId(request.getContainerId()));
-        } catch (PodException e) {
-            throw toStatus(e);
-        }
+        containers.remove(requireId(request.getContainerId()));
         afterRemove.run();
         return Api.RemoveContainerResponse.getDefaultInstance();
     }
@@ -137,12 +120,7 @@ public final class ContainerRpcs {
     }
 
     Api.ContainerStatusResponse status(Api.ContainerStatusRequest request) throws Exception {
-        ContainerRecord c;
-        try {
-            c = containers.find(requireId(request.getContainerId()));
-        } catch (PodException e) {
-            throw toStatus(e);
-        }
+        ContainerRecord c = containers.find(requireId(request.getContainerId()));
         Api.ContainerConfig config = ContainerManager.config(c);
         Api.ContainerStatus.Builder status = Api.ContainerStatus.newBuilder()
                 .setId(c.id())
@@ -183,31 +161,18 @@ public final class ContainerRpcs {
     }
 
     Api.UpdateContainerResourcesResponse updateResources(Api.UpdateContainerResourcesRequest request) throws Exception {
-        try {
-            containers.updateResources(requireId(request.getContainerId()), request.getLinux());
-        } catch (PodException e) {
-            throw toStatus(e);
-        }
+        containers.updateResources(requireId(request.getContainerId()), request.getLinux());
         return Api.UpdateContainerResourcesResponse.getDefaultInstance();
     }
 
     Api.ReopenContainerLogResponse reopenLog(Api.ReopenContainerLogRequest request) throws Exception {
-        try {
-            containers.reopenLog(requireId(request.getContainerId()));
-        } catch (PodException e) {
-            throw toStatus(e);
-        }
+        containers.reopenLog(requireId(request.getContainerId()));
         return Api.ReopenContainerLogResponse.getDefaultInstance();
     }
 
     Api.ExecSyncResponse execSync(Api.ExecSyncRequest request) throws Exception {
         Duration timeout = request.getTimeout() > 0 ? Duration.ofSeconds(request.getTimeout()) : null;
-        ContainerManager.ExecResult result;
-        try {
-            result = containers.execSync(requireId(request.getContainerId()), request.getCmdList(), timeout, EXEC_OUTPUT_LIMIT);
-        } catch (PodException e) {
-            throw toStatus(e);
-        }
+        ContainerManager.ExecResult result = containers.execSync(requireId(request.getContainerId()), request.getCmdList(), timeout, EXEC_OUTPUT_LIMIT);
         if (result.timedOut()) {
             // kubelet's prober recognises DEADLINE_EXCEEDED as a probe timeout
             throw Status.DEADLINE_EXCEEDED.withDescription("command " + request.getCmdList() + " timed out after "
@@ -239,14 +204,4 @@ public final class ContainerRpcs {
         return Status.INVALID_ARGUMENT.withDescription(message).asRuntimeException();
     }
 
-    static StatusRuntimeException toStatus(PodException e) {
-        Status status = switch (e) {
-            case ContainerException.NotFound nf -> Status.NOT_FOUND;
-            case ContainerException.Invalid bad -> Status.INVALID_ARGUMENT;
-            case ContainerException.WrongState ws -> Status.FAILED_PRECONDITION;
-            case ContainerException.NameInUse taken -> Status.ALREADY_EXISTS;
-            default -> null;
-        };
-        return status == null ? PodSandboxRpcs.toStatus(e) : status.withDescription(e.getMessage()).withCause(e).asRuntimeException();
-    }
 }

@@ -1,14 +1,11 @@
 package dev.jcri.server.rpc;
 
+import dev.jcri.errors.JcriException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.jcri.sandbox.pod.InvalidPodConfigException;
-import dev.jcri.sandbox.pod.PodException;
-import dev.jcri.sandbox.pod.PodNotFoundException;
 import dev.jcri.sandbox.pod.PodPaths;
 import dev.jcri.sandbox.pod.PodRecord;
 import dev.jcri.sandbox.pod.PodSandboxManager;
 import dev.jcri.sandbox.pod.PodState;
-import dev.jcri.sandbox.pod.PodUnsupportedException;
 import dev.jcri.server.grpc.ServiceBinder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -41,22 +38,12 @@ public final class PodSandboxRpcs {
         if (!request.hasConfig()) {
             throw Status.INVALID_ARGUMENT.withDescription("RunPodSandbox needs a config").asRuntimeException();
         }
-        try {
-            String id = pods.run(request.getConfig(), request.getRuntimeHandler());
-            return Api.RunPodSandboxResponse.newBuilder().setPodSandboxId(id).build();
-        } catch (PodException e) {
-            throw toStatus(e);
-        }
+        String id = pods.run(request.getConfig(), request.getRuntimeHandler());
+        return Api.RunPodSandboxResponse.newBuilder().setPodSandboxId(id).build();
     }
 
     Api.StopPodSandboxResponse stop(Api.StopPodSandboxRequest request) throws Exception {
-        try {
-            pods.stop(requireId(request.getPodSandboxId()));
-        } catch (PodNotFoundException e) {
-            // kubelet may stop a sandbox it already removed: CRI asks Stop to be idempotent
-        } catch (PodException e) {
-            throw toStatus(e);
-        }
+        pods.stop(requireId(request.getPodSandboxId()));
         return Api.StopPodSandboxResponse.getDefaultInstance();
     }
 
@@ -66,12 +53,7 @@ public final class PodSandboxRpcs {
     }
 
     Api.PodSandboxStatusResponse status(Api.PodSandboxStatusRequest request) throws Exception {
-        PodRecord record;
-        try {
-            record = pods.find(requireId(request.getPodSandboxId()));
-        } catch (PodException e) {
-            throw toStatus(e);
-        }
+        PodRecord record = pods.find(requireId(request.getPodSandboxId()));
         Api.PodSandboxConfig config = PodSandboxManager.config(record);
         Api.PodSandboxStatus.Builder status = Api.PodSandboxStatus.newBuilder()
                 .setId(record.id())
@@ -166,13 +148,4 @@ public final class PodSandboxRpcs {
         return id;
     }
 
-    static StatusRuntimeException toStatus(PodException e) {
-        Status status = switch (e) {
-            case PodNotFoundException nf -> Status.NOT_FOUND;
-            case InvalidPodConfigException bad -> Status.INVALID_ARGUMENT;
-            case PodUnsupportedException unsupported -> Status.UNIMPLEMENTED;
-            default -> Status.FAILED_PRECONDITION;
-        };
-        return status.withDescription(e.getMessage()).withCause(e).asRuntimeException();
-    }
 }

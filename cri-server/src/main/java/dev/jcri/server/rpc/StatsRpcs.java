@@ -1,11 +1,11 @@
 package dev.jcri.server.rpc;
 
+import dev.jcri.errors.JcriException;
 import dev.jcri.sandbox.cgroup.CgroupStats;
 import dev.jcri.sandbox.container.ContainerManager;
 import dev.jcri.sandbox.container.ContainerRecord;
 import dev.jcri.sandbox.container.ContainerState;
 import dev.jcri.sandbox.container.ContainerUsage;
-import dev.jcri.sandbox.pod.PodException;
 import dev.jcri.server.grpc.ServiceBinder;
 import io.grpc.Status;
 import java.io.IOException;
@@ -31,11 +31,7 @@ public final class StatsRpcs {
             throw Status.INVALID_ARGUMENT.withDescription("container_id is required").asRuntimeException();
         }
         ContainerRecord record;
-        try {
-            record = containers.find(request.getContainerId());
-        } catch (PodException e) {
-            throw ContainerRpcs.toStatus(e);
-        }
+        record = containers.find(request.getContainerId());
         return Api.ContainerStatsResponse.newBuilder().setStats(stats(record)).build();
     }
 

@@ -1,19 +1,18 @@
 package dev.jcri.sandbox.container;
 
+import dev.jcri.errors.JcriException;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.jcri.linux.AtomicFiles;
 import dev.jcri.linux.Openat2UnavailableException;
 import dev.jcri.linux.PrivateFiles;
 import dev.jcri.sandbox.cgroup.Cgroups;
 import dev.jcri.sandbox.cgroup.Reading;
-import dev.jcri.sandbox.pod.PodException;
 import dev.jcri.sandbox.pod.PodPaths;
 import dev.jcri.sandbox.pod.PodRecord;
 import dev.jcri.sandbox.pod.PodSandboxManager;
 import dev.jcri.sandbox.pod.PodState;
 import dev.jcri.sandbox.spec.BuiltSpec;
 import dev.jcri.sandbox.spec.HostFeatures;
-import dev.jcri.sandbox.spec.InvalidContainerConfigException;
 import dev.jcri.sandbox.spec.OciSpecBuilder;
 import dev.jcri.sandbox.spec.SpecInput;
 import dev.jcri.sandbox.util.Ids;
@@ -108,18 +107,18 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
 
     // ---------------------------------------------------------------- create
 
-    public String create(String podIdOrPrefix, Api.ContainerConfig config, ContainerImage image) throws PodException, IOException {
+    public String create(String podIdOrPrefix, Api.ContainerConfig config, ContainerImage image) throws IOException {
         PodRecord pod = pods.find(podIdOrPrefix);
         if (pod.state() != PodState.READY) {
-            throw new ContainerException.WrongState("pod sandbox " + pod.id() + " is not ready (" + pod.state() + ")");
+            throw JcriException.failedPrecondition("pod sandbox " + pod.id() + " is not ready (" + pod.state() + ")");
         }
         if (!config.hasMetadata() || config.getMetadata().getName().isEmpty()) {
-            throw new ContainerException.Invalid("config.metadata.name is required");
+            throw JcriException.invalid("config.metadata.name is required");
         }
         Api.PodSandboxConfig podConfig = PodSandboxManager.config(pod);
         OciRuntime runtime = runtimes.get(pod.runtimeHandler());
         if (runtime == null) {
-            throw new ContainerException.Invalid("runtime handler '" + pod.runtimeHandler() + "' has no runtime configured");
+            throw JcriException.invalid("runtime handler '" + pod.runtimeHandler() + "' has no runtime configured");
         }
         String name = config.getMetadata().getName();
         int attempt = config.getMetadata().getAttempt();
@@ -127,7 +126,7 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
         String key = ContainerRecord.reservationKey(pod.id(), name, attempt);
         String holder = names.putIfAbsent(key, id);
         if (holder != null) {
-            throw new ContainerException.NameInUse("container name " + name + " (attempt " + attempt + ") is already used in pod "
+            throw JcriException.alreadyExists("container name " + name + " (attempt " + attempt + ") is already used in pod "
                     + pod.id() + " by container " + holder);
         }
         Object lock = lockOf(id);
@@ -176,16 +175,16 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
     }
 
     private SpecInput specInput(String id, Api.ContainerConfig config, PodRecord pod, Api.PodSandboxConfig podConfig,
-            ContainerImage image) throws ContainerException {
+            ContainerImage image) throws JcriException {
         PodPaths paths = pods.paths(pod.id());
         Api.NamespaceOption ns = config.getLinux().getSecurityContext().getNamespaceOptions();
         // a container always shares its pod's network and IPC: TARGET is only defined for PID
         if (ns.getNetwork() == Api.NamespaceMode.TARGET) {
-            throw new ContainerException.Invalid("config.linux.security_context.namespace_options.network: "
+            throw JcriException.invalid("config.linux.security_context.namespace_options.network: "
                     + "mode TARGET is only valid for pid");
         }
         if (ns.getIpc() == Api.NamespaceMode.TARGET) {
-            throw new ContainerException.Invalid("config.linux.security_context.namespace_options.ipc: "
+            throw JcriException.invalid("config.linux.security_context.namespace_options.ipc: "
                     + "mode TARGET is only valid for pid");
         }
         Path pidNs = null;
@@ -219,42 +218,39 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
     }
 
     /** The spec for the pod's handler: what its runtime cannot do is refused, not written and ignored. */
-    private static BuiltSpec buildSpec(SpecInput input, OciRuntime runtime) throws ContainerException {
+    private static BuiltSpec buildSpec(SpecInput input, OciRuntime runtime) throws JcriException {
         try {
             return OciSpecBuilder.build(input, runtime.features().applyTo(HostFeatures.detect()));
-        } catch (InvalidContainerConfigException e) {
+        } catch (JcriException e) {
             if (e.getCause() instanceof Openat2UnavailableException node) {
-                throw new ContainerException("cannot read the image's account files safely: " + node.getMessage(), node);
+                throw new JcriException(JcriException.Kind.FAILED_PRECONDITION,
+                        "cannot read the image's account files safely: " + node.getMessage(), node);
             }
-            throw new ContainerException.Invalid(e.getMessage());
+            throw e;
         }
     }
 
     /** New cgroup limits for a running container, in the runtime's update format. */
-    private byte[] resourcesJson(Api.LinuxContainerResources resources) throws ContainerException {
-        try {
-            return OciSpecBuilder.resourcesJson(OomScores.restrict(resources), cgroupV2);
-        } catch (InvalidContainerConfigException e) {
-            throw new ContainerException.Invalid(e.getMessage());
-        }
+    private byte[] resourcesJson(Api.LinuxContainerResources resources) throws JcriException {
+        return OciSpecBuilder.resourcesJson(OomScores.restrict(resources), cgroupV2);
     }
 
     /**
      * The PID namespace of another container of the SAME pod (ephemeral debug containers): a
      * container of another pod is refused, or any pod could join any other pod's processes.
      */
-    private Path targetPidNamespace(PodRecord pod, String targetId) throws ContainerException {
+    private Path targetPidNamespace(PodRecord pod, String targetId) throws JcriException {
         String field = "config.linux.security_context.namespace_options.target_id";
         if (targetId.isEmpty()) {
-            throw new ContainerException.Invalid(field + ": required with pid mode TARGET");
+            throw JcriException.invalid(field + ": required with pid mode TARGET");
         }
         ContainerRecord target = store.get(targetId).orElseThrow(() ->
-                new ContainerException.Invalid(field + ": " + targetId + " is not a container"));
+                JcriException.invalid(field + ": " + targetId + " is not a container"));
         if (!target.podId().equals(pod.id())) {
-            throw new ContainerException.Invalid(field + ": container " + targetId + " is not in pod " + pod.id());
+            throw JcriException.invalid(field + ": container " + targetId + " is not in pod " + pod.id());
         }
         if (target.state() != ContainerState.RUNNING) {
-            throw new ContainerException.Invalid(field + ": target container " + targetId + " is not running");
+            throw JcriException.invalid(field + ": target container " + targetId + " is not running");
         }
         return Path.of("/proc", Long.toString(target.pid()), "ns", "pid");
     }
@@ -268,7 +264,7 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
         PodRecord pod;
         try {
             pod = pods.find(record.podId());
-        } catch (PodException e) {
+        } catch (JcriException e) {
             throw new IOException("pod " + record.podId() + " of container " + record.id() + " is gone");
         }
         long timestamp = Ids.nowNanos();
@@ -288,17 +284,17 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
         return snapshots.root();
     }
 
-    static Path logPath(Api.PodSandboxConfig pod, Api.ContainerConfig container) throws ContainerException {
+    static Path logPath(Api.PodSandboxConfig pod, Api.ContainerConfig container) throws JcriException {
         if (pod.getLogDirectory().isEmpty() || container.getLogPath().isEmpty()) {
             return null;
         }
         Path dir = Path.of(pod.getLogDirectory());
         if (!dir.isAbsolute()) {
-            throw new ContainerException.Invalid("log_directory " + pod.getLogDirectory() + " must be absolute");
+            throw JcriException.invalid("log_directory " + pod.getLogDirectory() + " must be absolute");
         }
         Path log = dir.resolve(container.getLogPath()).normalize();
         if (!log.startsWith(dir.normalize()) || Path.of(container.getLogPath()).isAbsolute()) {
-            throw new ContainerException.Invalid("log_path " + container.getLogPath() + " must stay inside the pod's log directory");
+            throw JcriException.invalid("log_path " + container.getLogPath() + " must stay inside the pod's log directory");
         }
         return log;
     }
@@ -311,12 +307,12 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
 
     // ---------------------------------------------------------------- start / stop
 
-    public void start(String idOrPrefix) throws PodException, IOException {
+    public void start(String idOrPrefix) throws IOException {
         ContainerRecord record = find(idOrPrefix);
         synchronized (lockOf(record.id())) {
-            record = store.get(record.id()).orElseThrow(() -> new ContainerException.NotFound(idOrPrefix));
+            record = store.get(record.id()).orElseThrow(() -> JcriException.notFound("container", idOrPrefix));
             if (record.state() != ContainerState.CREATED) {
-                throw new ContainerException.WrongState("container " + record.id() + " is " + record.state().name().toLowerCase()
+                throw JcriException.failedPrecondition("container " + record.id() + " is " + record.state().name().toLowerCase()
                         + ", only a created container can be started");
             }
             long startedAt = Ids.nowNanos(); // before the process runs, so that it never follows its own exit
@@ -330,8 +326,12 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
      * Stops a container: its stop signal, then SIGKILL after {@code timeout}. Idempotent: a
      * stopped container is left as it is.
      */
-    public void stop(String idOrPrefix, Duration timeout) throws PodException, IOException {
-        ContainerRecord record = find(idOrPrefix);
+    public void stop(String idOrPrefix, Duration timeout) throws IOException {
+        Optional<ContainerRecord> found = findIfExists(idOrPrefix);
+        if (found.isEmpty()) {
+            return; // the CRI asks Stop of an unknown container to succeed
+        }
+        ContainerRecord record = found.get();
         if (record.state() == ContainerState.EXITED) {
             return;
         }
@@ -418,13 +418,12 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
     // ---------------------------------------------------------------- remove
 
     /** Removes a container, killing it if it runs. Removing an unknown container succeeds. The log file stays. */
-    public void remove(String idOrPrefix) throws PodException, IOException {
-        ContainerRecord record;
-        try {
-            record = find(idOrPrefix);
-        } catch (ContainerException.NotFound e) {
+    public void remove(String idOrPrefix) throws IOException {
+        Optional<ContainerRecord> found = findIfExists(idOrPrefix);
+        if (found.isEmpty()) {
             return;
         }
+        ContainerRecord record = found.get();
         if (record.state() != ContainerState.EXITED) {
             stop(record.id(), Duration.ZERO);
         }
@@ -452,7 +451,7 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
         for (ContainerRecord c : inPod(podId)) {
             try {
                 stop(c.id(), timeout);
-            } catch (PodException e) {
+            } catch (JcriException e) {
                 LOG.debug("container {} vanished while stopping its pod: {}", c.id(), e.getMessage());
             }
         }
@@ -463,7 +462,7 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
         for (ContainerRecord c : inPod(podId)) {
             try {
                 remove(c.id());
-            } catch (PodException e) {
+            } catch (JcriException e) {
                 LOG.debug("container {} vanished while removing its pod: {}", c.id(), e.getMessage());
             }
         }
@@ -480,13 +479,13 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
 
     /** Runs a command in a running container (ExecSync), capturing at most {@code outputLimit} bytes per stream. */
     public ExecResult execSync(String idOrPrefix, List<String> cmd, Duration timeout, int outputLimit)
-            throws PodException, IOException {
+            throws IOException {
         ContainerRecord record = find(idOrPrefix);
         if (record.state() != ContainerState.RUNNING) {
-            throw new ContainerException.WrongState("container " + record.id() + " is not running");
+            throw JcriException.failedPrecondition("container " + record.id() + " is not running");
         }
         if (cmd.isEmpty()) {
-            throw new ContainerException.Invalid("cmd is empty");
+            throw JcriException.invalid("cmd is empty");
         }
         String execName = "exec-" + Ids.newId().substring(0, 12);
         Path pidFile = bundle(record.id()).resolve(execName + ".pid");
@@ -500,10 +499,10 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
     }
 
     /** Asks conmon to reopen the log file (after kubelet rotated it). */
-    public void reopenLog(String idOrPrefix) throws PodException, IOException {
+    public void reopenLog(String idOrPrefix) throws IOException {
         ContainerRecord record = find(idOrPrefix);
         if (record.state() != ContainerState.RUNNING) {
-            throw new ContainerException.WrongState("container " + record.id() + " is not running");
+            throw JcriException.failedPrecondition("container " + record.id() + " is not running");
         }
         Path ctl = bundle(record.id()).resolve("ctl");
         if (!Files.exists(ctl)) {
@@ -526,24 +525,39 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
     }
 
     /** Changes the cgroup limits of a running container, mapped as at creation. */
-    public void updateResources(String idOrPrefix, Api.LinuxContainerResources resources) throws PodException, IOException {
+    public void updateResources(String idOrPrefix, Api.LinuxContainerResources resources) throws IOException {
         ContainerRecord record = find(idOrPrefix);
         if (record.state() == ContainerState.EXITED) {
-            throw new ContainerException.WrongState("container " + record.id() + " has exited");
+            throw JcriException.failedPrecondition("container " + record.id() + " has exited");
         }
         runtimeOf(record).update(record.id(), resourcesJson(resources));
     }
 
     // ---------------------------------------------------------------- queries
 
-    public ContainerRecord find(String idOrPrefix) throws ContainerException {
+    /**
+     * A container by ID or unique prefix, or empty when none matches (Stop and Remove of an unknown
+     * container succeed); an empty or ambiguous ID is still the caller's error.
+     */
+    public Optional<ContainerRecord> findIfExists(String idOrPrefix) throws JcriException {
+        try {
+            return Optional.of(find(idOrPrefix));
+        } catch (JcriException e) {
+            if (e.kind() == JcriException.Kind.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    public ContainerRecord find(String idOrPrefix) throws JcriException {
         if (idOrPrefix.isEmpty()) {
-            throw new ContainerException.Invalid("container ID is empty");
+            throw JcriException.invalid("container ID is empty");
         }
         try {
-            return store.findByIdOrPrefix(idOrPrefix).orElseThrow(() -> new ContainerException.NotFound(idOrPrefix));
+            return store.findByIdOrPrefix(idOrPrefix).orElseThrow(() -> JcriException.notFound("container", idOrPrefix));
         } catch (RecordStore.AmbiguousIdException e) {
-            throw new ContainerException.Invalid(e.getMessage());
+            throw JcriException.invalid(e.getMessage());
         }
     }
 
@@ -639,10 +653,10 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
 
     // ---------------------------------------------------------------- helpers
 
-    private OciRuntime runtimeOf(ContainerRecord record) throws ContainerException {
+    private OciRuntime runtimeOf(ContainerRecord record) throws JcriException {
         OciRuntime runtime = runtimes.get(record.runtimeHandler());
         if (runtime == null) {
-            throw new ContainerException.WrongState("runtime handler " + record.runtimeHandler() + " is no longer configured");
+            throw JcriException.failedPrecondition("runtime handler " + record.runtimeHandler() + " is no longer configured");
         }
         return runtime;
     }

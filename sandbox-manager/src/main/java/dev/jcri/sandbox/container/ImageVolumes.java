@@ -1,5 +1,6 @@
 package dev.jcri.sandbox.container;
 
+import dev.jcri.errors.JcriException;
 import dev.jcri.linux.NativeCallException;
 import dev.jcri.linux.Openat2UnavailableException;
 import dev.jcri.linux.RootDirectory;
@@ -28,10 +29,10 @@ final class ImageVolumes {
     private ImageVolumes() {}
 
     /**
-     * @throws ContainerException.Invalid a volume that cannot be a directory in this image (INVALID_ARGUMENT)
-     * @throws ContainerException         openat2 is unavailable on this node (FAILED_PRECONDITION)
+     * @throws JcriException a volume that cannot be a directory in this image (INVALID_ARGUMENT)
+     * @throws JcriException         openat2 is unavailable on this node (FAILED_PRECONDITION)
      */
-    static void create(Path rootfs, List<String> volumes) throws ContainerException, IOException {
+    static void create(Path rootfs, List<String> volumes) throws IOException {
         if (volumes.isEmpty()) {
             return;
         }
@@ -40,12 +41,12 @@ final class ImageVolumes {
                 try {
                     root.makeDirectories(volume, MODE);
                 } catch (Openat2UnavailableException e) {
-                    throw new ContainerException("cannot create image volume " + volume + " safely: " + e.getMessage(), e);
+                    throw new JcriException(JcriException.Kind.FAILED_PRECONDITION, "cannot create image volume " + volume + " safely: " + e.getMessage(), e);
                 } catch (NativeCallException e) {
                     if (!IMAGE_FAULTS.contains(e.errno())) {
                         throw e;
                     }
-                    throw new ContainerException.Invalid("image.config.Volumes[\"" + volume
+                    throw JcriException.invalid("image.config.Volumes[\"" + volume
                             + "\"]: cannot be created inside the container's rootfs: " + e.getMessage());
                 }
             }

@@ -1,5 +1,6 @@
 package dev.jcri.sandbox.pod;
 
+import dev.jcri.errors.JcriException;
 import dev.jcri.linux.AtomicFiles;
 import dev.jcri.linux.PrivateFiles;
 import java.io.IOException;
@@ -65,11 +66,11 @@ public final class PodFiles {
     }
 
     /** Validates DNS config values: they end up as lines of a file, so no line breaks. */
-    static void validate(Api.DNSConfig dns) throws InvalidPodConfigException {
+    static void validate(Api.DNSConfig dns) throws JcriException {
         for (List<String> values : List.of(dns.getServersList(), dns.getSearchesList(), dns.getOptionsList())) {
             for (String v : values) {
                 if (v.isBlank() || v.contains("\n") || v.contains("\r")) {
-                    throw new InvalidPodConfigException("dns_config value '" + v.replace("\n", "\\n") + "' is empty or contains a line break");
+                    throw JcriException.invalid("dns_config value '" + v.replace("\n", "\\n") + "' is empty or contains a line break");
                 }
             }
         }

@@ -1,5 +1,6 @@
 package dev.jcri.sandbox.pod;
 
+import dev.jcri.errors.JcriException;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.jcri.linux.MountFlags;
 import dev.jcri.linux.MountInfo;
@@ -99,7 +100,7 @@ public final class PodSandboxManager {
      * same name, namespace, uid and attempt: kubelet retries RunPodSandbox after a timeout and the
      * retry must find the first attempt's sandbox rather than fail on a reserved name.
      */
-    public String run(Api.PodSandboxConfig config, String runtimeHandler) throws PodException, IOException {
+    public String run(Api.PodSandboxConfig config, String runtimeHandler) throws IOException {
         validate(config, runtimeHandler);
         Api.PodSandboxMetadata md = config.getMetadata();
         String key = PodRecord.reservationKey(md.getName(), md.getNamespace(), md.getUid(), md.getAttempt());
@@ -112,59 +113,59 @@ public final class PodSandboxManager {
             String id = create(config, runtimeHandler.isEmpty() ? defaultHandler : runtimeHandler);
             mine.complete(id);
             return id;
-        } catch (PodException | IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             reservations.remove(key, mine);
             mine.completeExceptionally(e);
             throw e;
         }
     }
 
-    private String awaitExisting(String key, CompletableFuture<String> existing) throws PodException, IOException {
+    private String awaitExisting(String key, CompletableFuture<String> existing) throws IOException {
         try {
             String id = existing.get();
             LOG.info("RunPodSandbox for {} again: returning sandbox {}", key, id);
             return id;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new PodException("interrupted waiting for the sandbox of " + key);
+            throw new JcriException(JcriException.Kind.FAILED_PRECONDITION, "interrupted waiting for the sandbox of " + key);
         } catch (ExecutionException e) {
             // the first attempt failed and released the name: this retry may create it afresh
-            throw new PodException("an earlier RunPodSandbox for " + key + " failed: " + e.getCause().getMessage(), e.getCause());
+            throw new JcriException(JcriException.Kind.FAILED_PRECONDITION, "an earlier RunPodSandbox for " + key + " failed: " + e.getCause().getMessage(), e.getCause());
         }
     }
 
-    private void validate(Api.PodSandboxConfig config, String runtimeHandler) throws PodException {
+    private void validate(Api.PodSandboxConfig config, String runtimeHandler) throws JcriException {
         if (!config.hasMetadata()) {
-            throw new InvalidPodConfigException("config.metadata is required");
+            throw JcriException.invalid("config.metadata is required");
         }
         Api.PodSandboxMetadata md = config.getMetadata();
         if (md.getName().isEmpty() || md.getNamespace().isEmpty() || md.getUid().isEmpty()) {
-            throw new InvalidPodConfigException("config.metadata needs name, namespace and uid (got name='"
+            throw JcriException.invalid("config.metadata needs name, namespace and uid (got name='"
                     + md.getName() + "', namespace='" + md.getNamespace() + "', uid='" + md.getUid() + "')");
         }
         if (!runtimeHandler.isEmpty() && !runtimeHandlers.contains(runtimeHandler)) {
-            throw new InvalidPodConfigException("runtime handler '" + runtimeHandler + "' is not configured; known handlers: "
+            throw JcriException.invalid("runtime handler '" + runtimeHandler + "' is not configured; known handlers: "
                     + String.join(", ", runtimeHandlers.stream().sorted().toList()));
         }
         PodFiles.validate(config.getDnsConfig());
         Api.NamespaceOption ns = config.getLinux().getSecurityContext().getNamespaceOptions();
         if (ns.getPid() == Api.NamespaceMode.TARGET || ns.getNetwork() == Api.NamespaceMode.TARGET
                 || ns.getIpc() == Api.NamespaceMode.TARGET) {
-            throw new InvalidPodConfigException("namespace mode TARGET is only valid for containers, not for a pod sandbox");
+            throw JcriException.invalid("namespace mode TARGET is only valid for containers, not for a pod sandbox");
         }
         if (ns.hasUsernsOptions() && ns.getUsernsOptions().getMode() != Api.NamespaceMode.NODE) {
-            throw new PodUnsupportedException("user namespaces for pods are not supported by jcri yet");
+            throw JcriException.unimplemented("user namespaces for pods are not supported by jcri yet");
         }
         Sysctls.toProcPaths(config.getLinux().getSysctlsMap(), ns.getNetwork() != Api.NamespaceMode.NODE,
                 ns.getIpc() != Api.NamespaceMode.NODE);
         try {
             cgroups.manager().podPath(config.getLinux().getCgroupParent());
         } catch (IllegalArgumentException e) {
-            throw new InvalidPodConfigException(e.getMessage());
+            throw JcriException.invalid(e.getMessage());
         }
     }
 
-    private String create(Api.PodSandboxConfig config, String handler) throws PodException, IOException {
+    private String create(Api.PodSandboxConfig config, String handler) throws IOException {
         String id = Ids.newId();
         Api.PodSandboxMetadata md = config.getMetadata();
         Api.NamespaceOption ns = config.getLinux().getSecurityContext().getNamespaceOptions();
@@ -216,7 +217,7 @@ public final class PodSandboxManager {
                 if (!hostNetwork) {
                     PodNetwork.Readiness readiness = network.readiness();
                     if (!readiness.ready()) {
-                        throw new PodException("pod network is not ready: " + readiness.reason() + ": " + readiness.message());
+                        throw new JcriException(JcriException.Kind.FAILED_PRECONDITION, "pod network is not ready: " + readiness.reason() + ": " + readiness.message());
                     }
                     undo.add(() -> network.detach(id, paths.namespacePin("net"), config));
                     record = record.withIps(network.attach(id, paths.namespacePin("net"), config));
@@ -238,11 +239,16 @@ public final class PodSandboxManager {
      * Stops a sandbox: releases its network (CNI DEL) and the network namespace. Idempotent; the
      * record and files stay until RemovePodSandbox.
      */
-    public void stop(String idOrPrefix) throws PodException, IOException {
-        PodRecord record = find(idOrPrefix);
-        synchronized (lockOf(record.id())) {
-            record = store.get(record.id()).orElseThrow(() -> new PodNotFoundException(idOrPrefix));
-            stopLocked(record);
+    public void stop(String idOrPrefix) throws IOException {
+        Optional<PodRecord> found = findIfExists(idOrPrefix);
+        if (found.isEmpty()) {
+            return; // kubelet may stop a sandbox it already removed: the CRI asks Stop to be idempotent
+        }
+        synchronized (lockOf(found.get().id())) {
+            Optional<PodRecord> current = store.get(found.get().id());
+            if (current.isPresent()) {
+                stopLocked(current.get());
+            }
         }
     }
 
@@ -268,12 +274,11 @@ public final class PodSandboxManager {
 
     /** Removes a sandbox, stopping it first. Removing an unknown sandbox succeeds (idempotent). */
     public void remove(String idOrPrefix) throws IOException {
-        PodRecord record;
-        try {
-            record = find(idOrPrefix);
-        } catch (PodException notFound) {
+        Optional<PodRecord> found = findIfExists(idOrPrefix);
+        if (found.isEmpty()) {
             return;
         }
+        PodRecord record = found.get();
         synchronized (lockOf(record.id())) {
             Optional<PodRecord> current = store.get(record.id());
             if (current.isEmpty()) {
@@ -294,15 +299,30 @@ public final class PodSandboxManager {
 
     // ---------------------------------------------------------------- queries
 
+    /**
+     * A pod by full ID or unique ID prefix, or empty when none matches (Stop and Remove of an
+     * unknown pod succeed); an empty or ambiguous ID is still the caller's error.
+     */
+    public Optional<PodRecord> findIfExists(String idOrPrefix) throws JcriException {
+        try {
+            return Optional.of(find(idOrPrefix));
+        } catch (JcriException e) {
+            if (e.kind() == JcriException.Kind.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
     /** A pod by full ID or unique ID prefix (crictl accepts prefixes). */
-    public PodRecord find(String idOrPrefix) throws PodException {
+    public PodRecord find(String idOrPrefix) throws JcriException {
         if (idOrPrefix.isEmpty()) {
-            throw new InvalidPodConfigException("pod sandbox ID is empty");
+            throw JcriException.invalid("pod sandbox ID is empty");
         }
         try {
-            return store.findByIdOrPrefix(idOrPrefix).orElseThrow(() -> new PodNotFoundException(idOrPrefix));
+            return store.findByIdOrPrefix(idOrPrefix).orElseThrow(() -> JcriException.notFound("pod sandbox", idOrPrefix));
         } catch (RecordStore.AmbiguousIdException e) {
-            throw new InvalidPodConfigException(e.getMessage());
+            throw JcriException.invalid(e.getMessage());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.jcri.sandbox.pod;
 
+import dev.jcri.errors.JcriException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,29 +23,29 @@ public final class Sysctls {
      * interface "eth0.100").
      */
     public static Map<String, String> toProcPaths(Map<String, String> sysctls, boolean podNetwork, boolean podIpc)
-            throws InvalidPodConfigException {
+            throws JcriException {
         Map<String, String> out = new LinkedHashMap<>();
         for (var e : sysctls.entrySet()) {
             String name = e.getKey();
             String dotted = name.contains("/") ? name.replace('/', '.') : name;
             String path = name.contains("/") ? name : name.replace('.', '/');
             if (name.isEmpty() || path.contains("..") || path.startsWith("/") || !path.matches("[A-Za-z0-9_./-]+")) {
-                throw new InvalidPodConfigException("sysctl '" + name + "' is not a valid sysctl name");
+                throw JcriException.invalid("sysctl '" + name + "' is not a valid sysctl name");
             }
             String value = e.getValue();
             if (value.contains("\n") || value.contains("\r")) {
-                throw new InvalidPodConfigException("sysctl '" + name + "' value contains a line break");
+                throw JcriException.invalid("sysctl '" + name + "' value contains a line break");
             }
             if (dotted.startsWith("net.")) {
                 if (!podNetwork) {
-                    throw new InvalidPodConfigException("sysctl '" + name + "' needs the pod's own network namespace, but the pod uses the host network");
+                    throw JcriException.invalid("sysctl '" + name + "' needs the pod's own network namespace, but the pod uses the host network");
                 }
             } else if (IPC_NAMES.contains(dotted) || dotted.startsWith("fs.mqueue.")) {
                 if (!podIpc) {
-                    throw new InvalidPodConfigException("sysctl '" + name + "' needs the pod's own IPC namespace, but the pod uses the host IPC namespace");
+                    throw JcriException.invalid("sysctl '" + name + "' needs the pod's own IPC namespace, but the pod uses the host IPC namespace");
                 }
             } else {
-                throw new InvalidPodConfigException("sysctl '" + name + "' is not namespaced: a pod may only set net.*, "
+                throw JcriException.invalid("sysctl '" + name + "' is not namespaced: a pod may only set net.*, "
                         + "kernel.shm*/msg*/sem and fs.mqueue.* sysctls");
             }
             out.put(path, value);

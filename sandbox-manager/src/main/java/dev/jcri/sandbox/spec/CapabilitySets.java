@@ -1,5 +1,6 @@
 package dev.jcri.sandbox.spec;
 
+import dev.jcri.errors.JcriException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -68,7 +69,7 @@ final class CapabilitySets {
     }
 
     static OciSpec.Capabilities of(Api.Capability request, boolean privileged, int lastCap)
-            throws InvalidContainerConfigException {
+            throws JcriException {
         List<String> known = all(lastCap);
         Set<String> caps = new LinkedHashSet<>(privileged ? grantable(known) : DEFAULT);
         List<String> add = normalise(request.getAddCapabilitiesList(), known, FIELD + ".add_capabilities");
@@ -95,7 +96,7 @@ final class CapabilitySets {
             }
         }
         if (ambient.contains("ALL")) {
-            throw new InvalidContainerConfigException(FIELD + ".add_ambient_capabilities", "\"ALL\" is not allowed for ambient capabilities");
+            throw JcriException.invalidArgument(FIELD + ".add_ambient_capabilities", "\"ALL\" is not allowed for ambient capabilities");
         }
         caps.addAll(ambient);
         List<String> set = sortByNumber(caps);
@@ -104,7 +105,7 @@ final class CapabilitySets {
     }
 
     private static List<String> normalise(List<String> names, List<String> known, String field)
-            throws InvalidContainerConfigException {
+            throws JcriException {
         List<String> out = new ArrayList<>();
         for (String n : names) {
             String up = n.trim().toUpperCase(Locale.ROOT);
@@ -114,7 +115,7 @@ final class CapabilitySets {
             }
             String full = up.startsWith("CAP_") ? up : "CAP_" + up;
             if (!ALL.contains(full)) {
-                throw new InvalidContainerConfigException(field, "unknown capability \"" + n + "\"");
+                throw JcriException.invalidArgument(field, "unknown capability \"" + n + "\"");
             }
             if (known.contains(full)) { // known to the kernel: a newer name on an older kernel is skipped
                 out.add(full);

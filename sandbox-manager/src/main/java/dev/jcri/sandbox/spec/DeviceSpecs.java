@@ -1,5 +1,6 @@
 package dev.jcri.sandbox.spec;
 
+import dev.jcri.errors.JcriException;
 import dev.jcri.linux.FileStatus;
 import dev.jcri.linux.PosixFiles;
 import java.io.IOException;
@@ -30,7 +31,7 @@ final class DeviceSpecs {
     /** Directories of /dev that are per-container mounts or not devices at all. */
     private static final Set<String> SKIP_DIRS = Set.of("pts", "shm", "fd", "mqueue", ".lxc", ".lxd-mounts", ".udev");
 
-    static Result of(List<Api.Device> requested, boolean privileged, Path hostDev) throws InvalidContainerConfigException {
+    static Result of(List<Api.Device> requested, boolean privileged, Path hostDev) throws JcriException {
         Map<String, OciSpec.Device> devices = new LinkedHashMap<>();
         List<OciSpec.DeviceRule> rules = new ArrayList<>();
         if (privileged) {
@@ -52,23 +53,23 @@ final class DeviceSpecs {
             String field = "devices[" + i + "]";
             String permissions = r.getPermissions().isEmpty() ? "rwm" : r.getPermissions();
             if (!permissions.matches("[rwm]{1,3}")) {
-                throw new InvalidContainerConfigException(field + ".permissions", "must be a combination of r, w and m: \"" + r.getPermissions() + "\"");
+                throw JcriException.invalidArgument(field + ".permissions", "must be a combination of r, w and m: \"" + r.getPermissions() + "\"");
             }
             String containerPath = r.getContainerPath().isEmpty() ? r.getHostPath() : r.getContainerPath();
             containerPath = SpecMounts.cleanAbsolute(containerPath, field + ".container_path");
             Path host = Path.of(r.getHostPath());
             if (!host.isAbsolute()) {
-                throw new InvalidContainerConfigException(field + ".host_path", "must be absolute: \"" + r.getHostPath() + "\"");
+                throw JcriException.invalidArgument(field + ".host_path", "must be absolute: \"" + r.getHostPath() + "\"");
             }
             List<OciSpec.Device> found;
             try {
                 Path real = host.toRealPath();
                 found = Files.isDirectory(real)
                         ? hostDevices(real, real, containerPath)
-                        : List.of(device(real, containerPath).orElseThrow(() -> new InvalidContainerConfigException(
+                        : List.of(device(real, containerPath).orElseThrow(() -> JcriException.invalidArgument(
                                 field + ".host_path", r.getHostPath() + " is not a device node")));
             } catch (IOException e) {
-                throw new InvalidContainerConfigException(field + ".host_path", "cannot use " + r.getHostPath() + ": " + e.getMessage(), e);
+                throw JcriException.invalidArgument(field + ".host_path", "cannot use " + r.getHostPath() + ": " + e.getMessage(), e);
             }
             for (OciSpec.Device d : found) {
                 devices.put(d.path(), d);

@@ -1,5 +1,6 @@
 package dev.jcri.sandbox.spec;
 
+import dev.jcri.errors.JcriException;
 import java.nio.file.Path;
 
 /** Where a container's CRI log goes: the pod's log_directory joined with the container's log_path. */
@@ -11,24 +12,24 @@ public final class LogPaths {
      * containerd). log_path is relative to the directory (a leading "/" is joined, as Go's
      * filepath.Join does); ".." is refused so that a request cannot write outside the pod's directory.
      */
-    public static Path of(String logDirectory, String logPath) throws InvalidContainerConfigException {
+    public static Path of(String logDirectory, String logPath) throws JcriException {
         if (logDirectory == null || logDirectory.isEmpty() || logPath == null || logPath.isEmpty()) {
             return null;
         }
         if (!logDirectory.startsWith("/")) {
-            throw new InvalidContainerConfigException("log_directory", "must be absolute: \"" + logDirectory + "\"");
+            throw JcriException.invalidArgument("log_directory", "must be absolute: \"" + logDirectory + "\"");
         }
         for (String part : logPath.split("/")) {
             if (part.equals("..")) {
-                throw new InvalidContainerConfigException("log_path", "must not contain \"..\": \"" + logPath + "\"");
+                throw JcriException.invalidArgument("log_path", "must not contain \"..\": \"" + logPath + "\"");
             }
         }
         if (logPath.indexOf('\0') >= 0 || logDirectory.indexOf('\0') >= 0) {
-            throw new InvalidContainerConfigException("log_path", "contains a NUL byte");
+            throw JcriException.invalidArgument("log_path", "contains a NUL byte");
         }
         String relative = logPath.replaceFirst("^/+", "");
         if (relative.isEmpty() || relative.endsWith("/")) {
-            throw new InvalidContainerConfigException("log_path", "must name a file: \"" + logPath + "\"");
+            throw JcriException.invalidArgument("log_path", "must name a file: \"" + logPath + "\"");
         }
         return Path.of(logDirectory).resolve(relative).normalize();
     }

@@ -1,5 +1,6 @@
 package dev.jcri.sandbox.spec;
 
+import dev.jcri.errors.JcriException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,27 +25,27 @@ public final class OciSpecBuilder {
      * {@code update --resources}), mapped as at creation.
      */
     public static byte[] resourcesJson(Api.LinuxContainerResources resources, boolean cgroupV2)
-            throws InvalidContainerConfigException {
+            throws JcriException {
         return OciSpec.toJson(SpecResources.of(resources, null, cgroupV2, HostFeatures.detect().swapAccounting()));
     }
 
-    public static BuiltSpec build(SpecInput in) throws InvalidContainerConfigException {
+    public static BuiltSpec build(SpecInput in) throws JcriException {
         return build(in, HostFeatures.detect());
     }
 
-    public static BuiltSpec build(SpecInput in, HostFeatures host) throws InvalidContainerConfigException {
+    public static BuiltSpec build(SpecInput in, HostFeatures host) throws JcriException {
         Api.ContainerConfig c = in.container();
         Api.LinuxContainerSecurityContext sc = c.getLinux().getSecurityContext();
         Api.LinuxContainerResources resources = c.getLinux().getResources();
         boolean privileged = sc.getPrivileged();
         if (privileged && !in.pod().getLinux().getSecurityContext().getPrivileged()) {
-            throw new InvalidContainerConfigException(SC + ".privileged",
+            throw JcriException.invalidArgument(SC + ".privileged",
                     "a privileged container needs a privileged pod sandbox");
         }
         if (sc.getNamespaceOptions().hasUsernsOptions()
                 && sc.getNamespaceOptions().getUsernsOptions().getMode() != Api.NamespaceMode.NODE) {
             // ignoring it would run the container's root as the node's root
-            throw new InvalidContainerConfigException(SC + ".namespace_options.userns_options",
+            throw JcriException.invalidArgument(SC + ".namespace_options.userns_options",
                     "user namespaces are not supported by jcri yet (only mode NODE)");
         }
         SecurityOptions.checkSelinux(sc, host.selinuxEnabled());
@@ -60,7 +61,7 @@ public final class OciSpecBuilder {
         OciSpec.Capabilities caps = CapabilitySets.of(sc.getCapabilities(), privileged, host.lastCapability());
         int oomScoreAdj = (int) resources.getOomScoreAdj();
         if (resources.getOomScoreAdj() < -1000 || resources.getOomScoreAdj() > 1000) {
-            throw new InvalidContainerConfigException("linux.resources.oom_score_adj", "must be between -1000 and 1000");
+            throw JcriException.invalidArgument("linux.resources.oom_score_adj", "must be between -1000 and 1000");
         }
         OciSpec.Process process = new OciSpec.Process(
                 c.getTty() ? Boolean.TRUE : null,
@@ -107,29 +108,29 @@ public final class OciSpecBuilder {
      * is an error without one of them (a group alone would silently run as the image's user or
      * root); with none of the three, the image's USER.
      */
-    static String userString(Api.LinuxContainerSecurityContext sc, ImageConfig image) throws InvalidContainerConfigException {
+    static String userString(Api.LinuxContainerSecurityContext sc, ImageConfig image) throws JcriException {
         String user = "";
         if (sc.hasRunAsUser()) {
             long uid = sc.getRunAsUser().getValue();
             if (uid < 0 || uid >= UserResolver.MAX_ID) {
-                throw new InvalidContainerConfigException(SC + ".run_as_user", "out of range: " + uid);
+                throw JcriException.invalidArgument(SC + ".run_as_user", "out of range: " + uid);
             }
             user = Long.toString(uid);
         }
         if (!sc.getRunAsUsername().isEmpty()) {
             if (sc.getRunAsUsername().contains(":")) {
-                throw new InvalidContainerConfigException(SC + ".run_as_username", "must not contain \":\"");
+                throw JcriException.invalidArgument(SC + ".run_as_username", "must not contain \":\"");
             }
             user = sc.getRunAsUsername();
         }
         if (sc.hasRunAsGroup()) {
             long gid = sc.getRunAsGroup().getValue();
             if (user.isEmpty()) {
-                throw new InvalidContainerConfigException(SC + ".run_as_group",
+                throw JcriException.invalidArgument(SC + ".run_as_group",
                         "run_as_group is set without run_as_user or run_as_username");
             }
             if (gid < 0 || gid >= UserResolver.MAX_ID) {
-                throw new InvalidContainerConfigException(SC + ".run_as_group", "out of range: " + gid);
+                throw JcriException.invalidArgument(SC + ".run_as_group", "out of range: " + gid);
             }
             user = user + ":" + gid;
         }
@@ -154,13 +155,13 @@ public final class OciSpecBuilder {
      * The request's working_dir, else the image's, else "/"; a relative image one is taken from "/".
      * The runtime creates it if missing, resolving it inside the rootfs (runc and crun both do).
      */
-    static String cwd(Api.ContainerConfig c, ImageConfig image) throws InvalidContainerConfigException {
+    static String cwd(Api.ContainerConfig c, ImageConfig image) throws JcriException {
         if (!c.getWorkingDir().isEmpty()) {
             if (!c.getWorkingDir().startsWith("/")) {
-                throw new InvalidContainerConfigException("working_dir", "must be absolute: \"" + c.getWorkingDir() + "\"");
+                throw JcriException.invalidArgument("working_dir", "must be absolute: \"" + c.getWorkingDir() + "\"");
             }
             if (c.getWorkingDir().indexOf('\0') >= 0) {
-                throw new InvalidContainerConfigException("working_dir", "contains a NUL byte");
+                throw JcriException.invalidArgument("working_dir", "contains a NUL byte");
             }
             return c.getWorkingDir();
         }
@@ -169,7 +170,7 @@ public final class OciSpecBuilder {
             return "/";
         }
         if (w.indexOf('\0') >= 0) {
-            throw new InvalidContainerConfigException("image.config.WorkingDir", "contains a NUL byte");
+            throw JcriException.invalidArgument("image.config.WorkingDir", "contains a NUL byte");
         }
         return SpecMounts.clean(w.startsWith("/") ? w : "/" + w);
     }

@@ -1,5 +1,6 @@
 package dev.jcri.sandbox.spec;
 
+import dev.jcri.errors.JcriException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,7 +13,7 @@ final class ProcessArgs {
     private ProcessArgs() {}
 
     static List<String> of(List<String> command, List<String> args, ImageConfig image)
-            throws InvalidContainerConfigException {
+            throws JcriException {
         List<String> argv = new ArrayList<>();
         if (!command.isEmpty()) {
             argv.addAll(command);
@@ -25,10 +26,10 @@ final class ProcessArgs {
             argv.addAll(image.cmd());
         }
         if (argv.isEmpty()) {
-            throw new InvalidContainerConfigException("command", "no command specified (neither the request nor the image has one)");
+            throw JcriException.invalidArgument("command", "no command specified (neither the request nor the image has one)");
         }
         if (argv.getFirst().isEmpty()) {
-            throw new InvalidContainerConfigException("command", "the executable (first argument) is empty");
+            throw JcriException.invalidArgument("command", "the executable (first argument) is empty");
         }
         return List.copyOf(argv);
     }

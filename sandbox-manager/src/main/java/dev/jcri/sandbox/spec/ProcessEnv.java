@@ -1,5 +1,6 @@
 package dev.jcri.sandbox.spec;
 
+import dev.jcri.errors.JcriException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +19,7 @@ final class ProcessEnv {
     private ProcessEnv() {}
 
     static List<String> of(String hostname, List<String> imageEnv, List<Api.KeyValue> requestEnv)
-            throws InvalidContainerConfigException {
+            throws JcriException {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PATH", DEFAULT_PATH);
         if (!hostname.isEmpty()) {
@@ -34,11 +35,11 @@ final class ProcessEnv {
         }
         for (Api.KeyValue kv : requestEnv) {
             if (kv.getKey().isEmpty() || kv.getKey().indexOf('=') >= 0 || kv.getKey().indexOf('\0') >= 0) {
-                throw new InvalidContainerConfigException("envs", "invalid variable name \"" + kv.getKey() + "\"");
+                throw JcriException.invalidArgument("envs", "invalid variable name \"" + kv.getKey() + "\"");
             }
             String value = kv.getValue().toStringUtf8();
             if (value.indexOf('\0') >= 0) {
-                throw new InvalidContainerConfigException("envs", "value of " + kv.getKey() + " contains a NUL byte");
+                throw JcriException.invalidArgument("envs", "value of " + kv.getKey() + " contains a NUL byte");
             }
             env.put(kv.getKey(), value);
         }

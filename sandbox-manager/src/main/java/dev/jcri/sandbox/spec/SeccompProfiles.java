@@ -1,5 +1,6 @@
 package dev.jcri.sandbox.spec;
 
+import dev.jcri.errors.JcriException;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -63,25 +64,25 @@ final class SeccompProfiles {
     }
 
     /** A Localhost profile; errors name the file, since that is what the Pod author got wrong. */
-    static Profile localhost(String path, String field) throws InvalidContainerConfigException {
+    static Profile localhost(String path, String field) throws JcriException {
         if (path.isEmpty() || !path.startsWith("/")) {
-            throw new InvalidContainerConfigException(field, "localhost seccomp profile path must be absolute: \"" + path + "\"");
+            throw JcriException.invalidArgument(field, "localhost seccomp profile path must be absolute: \"" + path + "\"");
         }
         Profile p;
         try {
             p = JSON.readValue(Files.readAllBytes(Path.of(path)), Profile.class);
         } catch (java.nio.file.NoSuchFileException e) {
-            throw new InvalidContainerConfigException(field, "seccomp profile " + path + " not found", e);
+            throw JcriException.invalidArgument(field, "seccomp profile " + path + " not found", e);
         } catch (IOException e) {
-            throw new InvalidContainerConfigException(field, "seccomp profile " + path + " is not valid JSON: " + e.getMessage(), e);
+            throw JcriException.invalidArgument(field, "seccomp profile " + path + " is not valid JSON: " + e.getMessage(), e);
         }
         if (p == null || p.defaultAction() == null || !ACTIONS.contains(p.defaultAction())) {
-            throw new InvalidContainerConfigException(field, "seccomp profile " + path + " has no valid defaultAction");
+            throw JcriException.invalidArgument(field, "seccomp profile " + path + " has no valid defaultAction");
         }
         return p;
     }
 
-    static OciSpec.Seccomp compile(Profile p, Target t, String field) throws InvalidContainerConfigException {
+    static OciSpec.Seccomp compile(Profile p, Target t, String field) throws JcriException {
         List<String> arches = architectures(p, t);
         List<OciSpec.Syscall> syscalls = new ArrayList<>();
         for (Rule r : p.syscalls() == null ? List.<Rule>of() : p.syscalls()) {
@@ -99,12 +100,12 @@ final class SeccompProfiles {
                 continue;
             }
             if (r.action() == null || !ACTIONS.contains(r.action())) {
-                throw new InvalidContainerConfigException(field, "seccomp rule for " + names + " has an invalid action " + r.action());
+                throw JcriException.invalidArgument(field, "seccomp rule for " + names + " has an invalid action " + r.action());
             }
             List<OciSpec.SyscallArg> args = new ArrayList<>();
             for (Arg a : r.args() == null ? List.<Arg>of() : r.args()) {
                 if (a.op() == null || !OPERATORS.contains(a.op()) || a.index() < 0 || a.index() > 5) {
-                    throw new InvalidContainerConfigException(field, "seccomp rule for " + names + " has an invalid argument filter");
+                    throw JcriException.invalidArgument(field, "seccomp rule for " + names + " has an invalid argument filter");
                 }
                 BigInteger two = a.valueTwo() == null || a.valueTwo().signum() == 0 ? null : a.valueTwo();
                 args.add(new OciSpec.SyscallArg(a.index(), a.value() == null ? BigInteger.ZERO : a.value(), two, a.op()));

@@ -1,5 +1,6 @@
 package dev.jcri.sandbox.spec;
 
+import dev.jcri.errors.JcriException;
 import java.util.Collection;
 import java.util.List;
 import runtime.v1.Api;
@@ -28,7 +29,7 @@ final class SecurityOptions {
      * sends the default list explicitly for procMount Default.
      */
     static List<String> maskedPaths(Api.LinuxContainerSecurityContext sc, boolean privileged)
-            throws InvalidContainerConfigException {
+            throws JcriException {
         if (privileged) {
             return List.of();
         }
@@ -36,17 +37,17 @@ final class SecurityOptions {
     }
 
     static List<String> readonlyPaths(Api.LinuxContainerSecurityContext sc, boolean privileged)
-            throws InvalidContainerConfigException {
+            throws JcriException {
         if (privileged) {
             return List.of();
         }
         return sc.getReadonlyPathsCount() > 0 ? absolute(sc.getReadonlyPathsList(), SC + ".readonly_paths") : DEFAULT_READONLY_PATHS;
     }
 
-    private static List<String> absolute(List<String> paths, String field) throws InvalidContainerConfigException {
+    private static List<String> absolute(List<String> paths, String field) throws JcriException {
         for (String p : paths) {
             if (!p.startsWith("/")) {
-                throw new InvalidContainerConfigException(field, "must be absolute: \"" + p + "\"");
+                throw JcriException.invalidArgument(field, "must be absolute: \"" + p + "\"");
             }
         }
         return List.copyOf(paths);
@@ -60,10 +61,10 @@ final class SecurityOptions {
     @SuppressWarnings("deprecation") // seccomp_profile_path: older kubelets and crictl still send it
     static OciSpec.Seccomp seccomp(Api.LinuxContainerSecurityContext sc, boolean privileged,
                                    Collection<String> boundingCaps, HostFeatures host)
-            throws InvalidContainerConfigException {
+            throws JcriException {
         OciSpec.Seccomp filter = seccompFilter(sc, privileged, boundingCaps, host);
         if (filter != null && !host.seccomp()) {
-            throw new InvalidContainerConfigException(sc.hasSeccomp() ? SC + ".seccomp" : SC + ".seccomp_profile_path",
+            throw JcriException.invalidArgument(sc.hasSeccomp() ? SC + ".seccomp" : SC + ".seccomp_profile_path",
                     "the pod's runtime handler cannot apply seccomp filters (its `features` says so)");
         }
         return filter;
@@ -72,7 +73,7 @@ final class SecurityOptions {
     @SuppressWarnings("deprecation")
     private static OciSpec.Seccomp seccompFilter(Api.LinuxContainerSecurityContext sc, boolean privileged,
                                                  Collection<String> boundingCaps, HostFeatures host)
-            throws InvalidContainerConfigException {
+            throws JcriException {
         if (privileged) {
             return null;
         }
@@ -87,7 +88,7 @@ final class SecurityOptions {
                     String ref = sc.getSeccomp().getLocalhostRef();
                     yield SeccompProfiles.compile(SeccompProfiles.localhost(ref, field + ".localhost_ref"), target, field);
                 }
-                default -> throw new InvalidContainerConfigException(field + ".profile_type", "unknown profile type");
+                default -> throw JcriException.invalidArgument(field + ".profile_type", "unknown profile type");
             };
         }
         String path = sc.getSeccompProfilePath();
@@ -102,7 +103,7 @@ final class SecurityOptions {
             String file = path.substring("localhost/".length());
             return SeccompProfiles.compile(SeccompProfiles.localhost(file, field), target, field);
         }
-        throw new InvalidContainerConfigException(field, "unknown seccomp profile \"" + path + "\"");
+        throw JcriException.invalidArgument(field, "unknown seccomp profile \"" + path + "\"");
     }
 
     /**
@@ -116,7 +117,7 @@ final class SecurityOptions {
      */
     @SuppressWarnings("deprecation") // apparmor_profile: older kubelets and crictl still send it
     static String appArmorProfile(Api.LinuxContainerSecurityContext sc, boolean privileged, boolean appArmorEnabled)
-            throws InvalidContainerConfigException {
+            throws JcriException {
         String localhost = null;
         boolean runtimeDefault = false;
         String field;
@@ -126,10 +127,10 @@ final class SecurityOptions {
                 case Localhost -> localhost = sc.getApparmor().getLocalhostRef();
                 case RuntimeDefault -> runtimeDefault = true;
                 case Unconfined -> { }
-                default -> throw new InvalidContainerConfigException(field + ".profile_type", "unknown profile type");
+                default -> throw JcriException.invalidArgument(field + ".profile_type", "unknown profile type");
             }
             if (localhost != null && localhost.isEmpty()) {
-                throw new InvalidContainerConfigException(field + ".localhost_ref", "must name a profile");
+                throw JcriException.invalidArgument(field + ".localhost_ref", "must name a profile");
             }
         } else {
             field = SC + ".apparmor_profile";
@@ -139,18 +140,18 @@ final class SecurityOptions {
             } else if (p.equals("runtime/default")) {
                 runtimeDefault = true;
             } else if (!p.isEmpty() && !p.equals("unconfined")) {
-                throw new InvalidContainerConfigException(field, "unknown AppArmor profile \"" + p + "\"");
+                throw JcriException.invalidArgument(field, "unknown AppArmor profile \"" + p + "\"");
             }
         }
         if (runtimeDefault && appArmorEnabled && !privileged) {
-            throw new InvalidContainerConfigException(field, "AppArmor runs on this node but jcri has no default "
+            throw JcriException.invalidArgument(field, "AppArmor runs on this node but jcri has no default "
                     + "AppArmor profile yet: ask for a Localhost profile loaded on the node, or Unconfined");
         }
         if (localhost == null) {
             return null;
         }
         if (!appArmorEnabled) {
-            throw new InvalidContainerConfigException(field, "AppArmor is not enabled on this node (profile \"" + localhost + "\")");
+            throw JcriException.invalidArgument(field, "AppArmor is not enabled on this node (profile \"" + localhost + "\")");
         }
         return localhost; // explicitly asked for, so kept even for a privileged container
     }
@@ -161,11 +162,11 @@ final class SecurityOptions {
      * ignored, as containerd and CRI-O do.
      */
     static void checkSelinux(Api.LinuxContainerSecurityContext sc, boolean selinuxEnabled)
-            throws InvalidContainerConfigException {
+            throws JcriException {
         Api.SELinuxOption o = sc.getSelinuxOptions();
         boolean asked = !(o.getUser().isEmpty() && o.getRole().isEmpty() && o.getType().isEmpty() && o.getLevel().isEmpty());
         if (asked && selinuxEnabled) {
-            throw new InvalidContainerConfigException(SC + ".selinux_options",
+            throw JcriException.invalidArgument(SC + ".selinux_options",
                     "SELinux runs on this node but jcri does not apply SELinux labels yet");
         }
     }

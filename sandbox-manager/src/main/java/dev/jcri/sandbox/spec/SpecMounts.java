@@ -1,5 +1,6 @@
 package dev.jcri.sandbox.spec;
 
+import dev.jcri.errors.JcriException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ final class SpecMounts {
     private static final String HOST_SHM = "/dev/shm";
 
     static Result of(SpecInput in, boolean privileged, boolean readonlyRootfs, HostFeatures host)
-            throws InvalidContainerConfigException {
+            throws JcriException {
         List<Api.Mount> requested = in.container().getMountsList();
         // Request mounts are validated first so that their (cleaned) destinations decide overrides,
         // and all of them before any host path is created: a refused request changes nothing.
@@ -38,7 +39,7 @@ final class SpecMounts {
         for (int i = 0; i < requested.size(); i++) {
             String destination = validate(requested.get(i), "mounts[" + i + "]", host);
             if (!requestedDestinations.add(destination)) {
-                throw new InvalidContainerConfigException("mounts[" + i + "].container_path",
+                throw JcriException.invalidArgument("mounts[" + i + "].container_path",
                         "duplicate mount destination " + destination);
             }
             cleaned.add(destination);
@@ -115,33 +116,33 @@ final class SpecMounts {
 
     /** Checks a request mount without touching the host; returns its cleaned destination. */
     private static String validate(Api.Mount m, String field, HostFeatures host)
-            throws InvalidContainerConfigException {
+            throws JcriException {
         if (m.hasImage() && !m.getImage().getImage().isEmpty()) {
-            throw new InvalidContainerConfigException(field + ".image", "image volume mounts are not supported");
+            throw JcriException.invalidArgument(field + ".image", "image volume mounts are not supported");
         }
         if (m.getUidMappingsCount() > 0 || m.getGidMappingsCount() > 0) {
-            throw new InvalidContainerConfigException(field + ".uidMappings", "ID-mapped mounts are not supported");
+            throw JcriException.invalidArgument(field + ".uidMappings", "ID-mapped mounts are not supported");
         }
         String destination = cleanAbsolute(m.getContainerPath(), field + ".container_path");
         if (m.getHostPath().isEmpty()) {
-            throw new InvalidContainerConfigException(field + ".host_path", "must not be empty");
+            throw JcriException.invalidArgument(field + ".host_path", "must not be empty");
         }
         Path hostPath = Path.of(m.getHostPath());
         if (!hostPath.isAbsolute()) {
-            throw new InvalidContainerConfigException(field + ".host_path", "must be absolute: " + m.getHostPath());
+            throw JcriException.invalidArgument(field + ".host_path", "must be absolute: " + m.getHostPath());
         }
         if (m.getPropagation() == Api.MountPropagation.UNRECOGNIZED) {
-            throw new InvalidContainerConfigException(field + ".propagation", "unknown propagation");
+            throw JcriException.invalidArgument(field + ".propagation", "unknown propagation");
         }
         if (m.getRecursiveReadOnly()) {
             if (!m.getReadonly()) {
-                throw new InvalidContainerConfigException(field + ".recursive_read_only", "needs readonly to be set");
+                throw JcriException.invalidArgument(field + ".recursive_read_only", "needs readonly to be set");
             }
             if (m.getPropagation() != Api.MountPropagation.PROPAGATION_PRIVATE) {
-                throw new InvalidContainerConfigException(field + ".recursive_read_only", "needs private propagation");
+                throw JcriException.invalidArgument(field + ".recursive_read_only", "needs private propagation");
             }
             if (!host.recursiveReadOnlyMounts()) {
-                throw new InvalidContainerConfigException(field + ".recursive_read_only",
+                throw JcriException.invalidArgument(field + ".recursive_read_only",
                         "the pod's runtime handler cannot make recursive read-only mounts (it needs Linux 5.12+ "
                                 + "and an OCI runtime whose `features` lists the \"rro\" mount option)");
             }
@@ -150,7 +151,7 @@ final class SpecMounts {
     }
 
     /** The mount's host side, created as a directory when missing (containerd's behaviour). */
-    private static String hostSource(Api.Mount m, String field) throws InvalidContainerConfigException {
+    private static String hostSource(Api.Mount m, String field) throws JcriException {
         Path hostPath = Path.of(m.getHostPath());
         Path source;
         try {
@@ -162,7 +163,7 @@ final class SpecMounts {
             }
             source = hostPath.toRealPath();
         } catch (IOException e) {
-            throw new InvalidContainerConfigException(field + ".host_path",
+            throw JcriException.invalidArgument(field + ".host_path",
                     "cannot resolve " + m.getHostPath() + ": " + e.getMessage(), e);
         }
         return source.toString();
@@ -192,14 +193,14 @@ final class SpecMounts {
     }
 
     static List<String> uncoveredVolumes(List<String> volumes, List<OciSpec.Mount> mounts)
-            throws InvalidContainerConfigException {
+            throws JcriException {
         List<String> out = new ArrayList<>();
         for (String v : volumes) {
             if (v.isBlank()) {
                 continue;
             }
             if (v.indexOf('\0') >= 0) {
-                throw new InvalidContainerConfigException("image.config.Volumes", "a volume path contains a NUL byte");
+                throw JcriException.invalidArgument("image.config.Volumes", "a volume path contains a NUL byte");
             }
             Path vp = Path.of(clean("/" + v));
             boolean covered = mounts.stream().map(m -> Path.of(m.destination())).anyMatch(vp::startsWith);
@@ -212,16 +213,16 @@ final class SpecMounts {
     }
 
     /** "/a/./b/../c/" → "/a/c"; relative paths and ".." above the root are errors. */
-    static String cleanAbsolute(String path, String field) throws InvalidContainerConfigException {
+    static String cleanAbsolute(String path, String field) throws JcriException {
         if (path.isEmpty() || !path.startsWith("/")) {
-            throw new InvalidContainerConfigException(field, "must be an absolute path: \"" + path + "\"");
+            throw JcriException.invalidArgument(field, "must be an absolute path: \"" + path + "\"");
         }
         if (path.indexOf('\0') >= 0) {
-            throw new InvalidContainerConfigException(field, "contains a NUL byte");
+            throw JcriException.invalidArgument(field, "contains a NUL byte");
         }
         String cleaned = clean(path);
         if (cleaned.equals("/")) {
-            throw new InvalidContainerConfigException(field, "cannot mount over the container's root");
+            throw JcriException.invalidArgument(field, "cannot mount over the container's root");
         }
         return cleaned;
     }

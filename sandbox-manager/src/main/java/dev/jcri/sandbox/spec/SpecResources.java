@@ -1,5 +1,6 @@
 package dev.jcri.sandbox.spec;
 
+import dev.jcri.errors.JcriException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,13 +19,13 @@ final class SpecResources {
     private static final String FIELD = "linux.resources";
 
     static OciSpec.Resources of(Api.LinuxContainerResources r, List<OciSpec.DeviceRule> deviceRules,
-                                boolean cgroupV2, boolean swapAccounting) throws InvalidContainerConfigException {
+                                boolean cgroupV2, boolean swapAccounting) throws JcriException {
         OciSpec.Cpu cpu = cpu(r);
         OciSpec.Memory memory = memory(r, swapAccounting);
         List<OciSpec.HugepageLimit> hugepages = new ArrayList<>();
         for (Api.HugepageLimit h : r.getHugepageLimitsList()) {
             if (!h.getPageSize().matches("[0-9]+[KMG]B")) {
-                throw new InvalidContainerConfigException(FIELD + ".hugepage_limits", "invalid page size \"" + h.getPageSize() + "\"");
+                throw JcriException.invalidArgument(FIELD + ".hugepage_limits", "invalid page size \"" + h.getPageSize() + "\"");
             }
             hugepages.add(new OciSpec.HugepageLimit(h.getPageSize(), h.getLimit()));
         }
@@ -33,7 +34,7 @@ final class SpecResources {
             for (String key : r.getUnifiedMap().keySet()) {
                 // A key is a file name of the container's cgroup ("memory.high"): no path tricks.
                 if (!key.matches("[a-z0-9_]+\\.[a-z0-9_.]+")) {
-                    throw new InvalidContainerConfigException(FIELD + ".unified", "invalid cgroup file name \"" + key + "\"");
+                    throw JcriException.invalidArgument(FIELD + ".unified", "invalid cgroup file name \"" + key + "\"");
                 }
             }
             unified = new LinkedHashMap<>(new java.util.TreeMap<>(r.getUnifiedMap()));
@@ -41,9 +42,9 @@ final class SpecResources {
         return new OciSpec.Resources(deviceRules, memory, cpu, null, List.copyOf(hugepages), unified);
     }
 
-    private static OciSpec.Cpu cpu(Api.LinuxContainerResources r) throws InvalidContainerConfigException {
+    private static OciSpec.Cpu cpu(Api.LinuxContainerResources r) throws JcriException {
         if (r.getCpuShares() < 0 || r.getCpuPeriod() < 0) {
-            throw new InvalidContainerConfigException(FIELD + (r.getCpuShares() < 0 ? ".cpu_shares" : ".cpu_period"), "must not be negative");
+            throw JcriException.invalidArgument(FIELD + (r.getCpuShares() < 0 ? ".cpu_shares" : ".cpu_period"), "must not be negative");
         }
         // 0 means "not set" in CRI (proto3 has no presence for scalars); quota -1 means unlimited.
         Long shares = r.getCpuShares() != 0 ? r.getCpuShares() : null;
@@ -52,10 +53,10 @@ final class SpecResources {
         String cpus = r.getCpusetCpus().isEmpty() ? null : r.getCpusetCpus();
         String mems = r.getCpusetMems().isEmpty() ? null : r.getCpusetMems();
         if (cpus != null && !cpus.matches("[0-9,\\-]+")) {
-            throw new InvalidContainerConfigException(FIELD + ".cpuset_cpus", "invalid CPU list \"" + cpus + "\"");
+            throw JcriException.invalidArgument(FIELD + ".cpuset_cpus", "invalid CPU list \"" + cpus + "\"");
         }
         if (mems != null && !mems.matches("[0-9,\\-]+")) {
-            throw new InvalidContainerConfigException(FIELD + ".cpuset_mems", "invalid memory node list \"" + mems + "\"");
+            throw JcriException.invalidArgument(FIELD + ".cpuset_mems", "invalid memory node list \"" + mems + "\"");
         }
         if (shares == null && quota == null && period == null && cpus == null && mems == null) {
             return null;
@@ -69,11 +70,11 @@ final class SpecResources {
      * the kernel accounts swap; setting it elsewhere makes the runtime fail.
      */
     private static OciSpec.Memory memory(Api.LinuxContainerResources r, boolean swapAccounting)
-            throws InvalidContainerConfigException {
+            throws JcriException {
         long limit = r.getMemoryLimitInBytes();
         long swap = r.getMemorySwapLimitInBytes();
         if (limit < 0 && limit != -1) {
-            throw new InvalidContainerConfigException(FIELD + ".memory_limit_in_bytes", "must not be negative");
+            throw JcriException.invalidArgument(FIELD + ".memory_limit_in_bytes", "must not be negative");
         }
         if (limit == 0) {
             return null;
@@ -82,7 +83,7 @@ final class SpecResources {
         if (swapAccounting) {
             if (swap != 0) {
                 if (swap != -1 && limit > 0 && swap < limit) {
-                    throw new InvalidContainerConfigException(FIELD + ".memory_swap_limit_in_bytes",
+                    throw JcriException.invalidArgument(FIELD + ".memory_swap_limit_in_bytes",
                             "must be at least memory_limit_in_bytes (it is memory + swap)");
                 }
                 swapValue = swap;

@@ -1,5 +1,6 @@
 package dev.jcri.sandbox.spec;
 
+import dev.jcri.errors.JcriException;
 import java.util.Locale;
 import java.util.Map;
 import runtime.v1.Api;
@@ -26,12 +27,12 @@ public final class StopSignals {
 
     private StopSignals() {}
 
-    static int resolve(Api.Signal requested, String imageStopSignal) throws InvalidContainerConfigException {
+    static int resolve(Api.Signal requested, String imageStopSignal) throws JcriException {
         if (requested != Api.Signal.RUNTIME_DEFAULT && requested != Api.Signal.UNRECOGNIZED) {
             return fromEnum(requested);
         }
         if (requested == Api.Signal.UNRECOGNIZED) {
-            throw new InvalidContainerConfigException("stop_signal", "unknown signal");
+            throw JcriException.invalidArgument("stop_signal", "unknown signal");
         }
         if (imageStopSignal == null || imageStopSignal.isBlank()) {
             return SIGTERM;
@@ -39,7 +40,7 @@ public final class StopSignals {
         try {
             return parse(imageStopSignal);
         } catch (IllegalArgumentException e) {
-            throw new InvalidContainerConfigException("image.config.StopSignal", e.getMessage());
+            throw JcriException.invalidArgument("image.config.StopSignal", e.getMessage());
         }
     }
 

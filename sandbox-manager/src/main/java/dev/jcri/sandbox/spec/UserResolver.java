@@ -1,5 +1,6 @@
 package dev.jcri.sandbox.spec;
 
+import dev.jcri.errors.JcriException;
 import dev.jcri.linux.FileTooLargeException;
 import dev.jcri.linux.RootDirectory;
 import java.io.IOException;
@@ -41,20 +42,20 @@ final class UserResolver {
      * @param strict              supplemental_groups_policy Strict: ignore the rootfs' /etc/group memberships
      */
     static ResolvedUser resolve(Path rootfs, String user, String field, List<Long> requestedGroups, boolean strict)
-            throws InvalidContainerConfigException {
+            throws JcriException {
         List<PasswdEntry> passwd;
         List<GroupEntry> groups;
         try (RootDirectory root = RootDirectory.open(rootfs)) {
             passwd = parsePasswd(read(root, "/etc/passwd"));
             groups = parseGroup(read(root, "/etc/group"));
         } catch (FileTooLargeException e) {
-            throw new InvalidContainerConfigException(field, "the image's " + e.getMessage(), e);
+            throw JcriException.invalidArgument(field, "the image's " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new InvalidContainerConfigException(field, "cannot read the image's /etc/passwd or /etc/group: " + e.getMessage(), e);
+            throw JcriException.invalidArgument(field, "cannot read the image's /etc/passwd or /etc/group: " + e.getMessage(), e);
         }
         String[] parts = user.isEmpty() ? new String[] {"0"} : user.split(":", -1);
         if (parts.length > 2 || parts[0].isEmpty() || (parts.length == 2 && parts[1].isEmpty())) {
-            throw new InvalidContainerConfigException(field, "invalid user \"" + user + "\" (want name, uid, name:group or uid:gid)");
+            throw JcriException.invalidArgument(field, "invalid user \"" + user + "\" (want name, uid, name:group or uid:gid)");
         }
         long uid;
         long gid;
@@ -65,7 +66,7 @@ final class UserResolver {
             entry = passwd.stream().filter(p -> p.uid() == numericUid).findFirst().orElse(null);
         } else {
             entry = passwd.stream().filter(p -> p.name().equals(parts[0])).findFirst()
-                    .orElseThrow(() -> new InvalidContainerConfigException(field,
+                    .orElseThrow(() -> JcriException.invalidArgument(field,
                             "user \"" + parts[0] + "\" not found in the image's /etc/passwd"));
             uid = entry.uid();
         }
@@ -75,7 +76,7 @@ final class UserResolver {
                 gid = numericGid;
             } else {
                 gid = groups.stream().filter(g -> g.name().equals(parts[1])).findFirst()
-                        .orElseThrow(() -> new InvalidContainerConfigException(field,
+                        .orElseThrow(() -> JcriException.invalidArgument(field,
                                 "group \"" + parts[1] + "\" not found in the image's /etc/group"))
                         .gid();
             }
@@ -94,7 +95,7 @@ final class UserResolver {
         }
         for (Long g : requestedGroups) {
             if (g < 0 || g > MAX_ID) {
-                throw new InvalidContainerConfigException("linux.security_context.supplemental_groups", "group ID " + g + " out of range");
+                throw JcriException.invalidArgument("linux.security_context.supplemental_groups", "group ID " + g + " out of range");
             }
             additional.add(g);
         }
@@ -108,7 +109,7 @@ final class UserResolver {
     }
 
     /** The number if {@code s} is all digits, null if it is a name. */
-    private static Long parseId(String s, String field) throws InvalidContainerConfigException {
+    private static Long parseId(String s, String field) throws JcriException {
         if (!s.chars().allMatch(Character::isDigit)) {
             return null;
         }
@@ -120,7 +121,7 @@ final class UserResolver {
         } catch (NumberFormatException ignored) {
             // too long: reported below
         }
-        throw new InvalidContainerConfigException(field, "ID " + s + " out of range");
+        throw JcriException.invalidArgument(field, "ID " + s + " out of range");
     }
 
     static List<PasswdEntry> parsePasswd(String text) {

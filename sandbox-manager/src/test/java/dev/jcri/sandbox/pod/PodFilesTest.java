@@ -1,5 +1,6 @@
 package dev.jcri.sandbox.pod;
 
+import dev.jcri.errors.JcriException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -18,7 +19,7 @@ class PodFilesTest {
 
     @Test
     void lineBreaksInDnsValuesAreRefused() {
-        assertThrows(InvalidPodConfigException.class,
+        assertThrows(JcriException.class,
                 () -> PodFiles.validate(Api.DNSConfig.newBuilder().addServers("1.1.1.1\nnameserver 6.6.6.6").build()));
     }
 }

@@ -1,5 +1,6 @@
 package dev.jcri.sandbox.spec;
 
+import dev.jcri.errors.JcriException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -60,7 +61,7 @@ class CapabilitySetsTest {
 
     @Test
     void unknownNameIsInvalid() {
-        var e = assertThrows(InvalidContainerConfigException.class, () -> caps(Api.Capability.newBuilder().addAddCapabilities("CAP_FLY"), false));
+        var e = assertThrows(JcriException.class, () -> caps(Api.Capability.newBuilder().addAddCapabilities("CAP_FLY"), false));
         assertEquals("linux.security_context.capabilities.add_capabilities", e.field());
     }
 

@@ -1,5 +1,6 @@
 package dev.jcri.sandbox.spec;
 
+import dev.jcri.errors.JcriException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -39,10 +40,10 @@ class DeviceSpecsTest {
     @Test
     void notADeviceOrMissingIsInvalid() throws Exception {
         Path f = Files.writeString(dir.resolve("f"), "");
-        var e = assertThrows(InvalidContainerConfigException.class, () -> DeviceSpecs.of(List.of(device(f.toString(), "/dev/f", "r")), false, Path.of("/dev")));
+        var e = assertThrows(JcriException.class, () -> DeviceSpecs.of(List.of(device(f.toString(), "/dev/f", "r")), false, Path.of("/dev")));
         assertEquals("devices[0].host_path", e.field());
-        assertThrows(InvalidContainerConfigException.class, () -> DeviceSpecs.of(List.of(device("/dev/nope-x", "/dev/x", "r")), false, Path.of("/dev")));
-        var p = assertThrows(InvalidContainerConfigException.class, () -> DeviceSpecs.of(List.of(device("/dev/null", "/dev/x", "rx")), false, Path.of("/dev")));
+        assertThrows(JcriException.class, () -> DeviceSpecs.of(List.of(device("/dev/nope-x", "/dev/x", "r")), false, Path.of("/dev")));
+        var p = assertThrows(JcriException.class, () -> DeviceSpecs.of(List.of(device("/dev/null", "/dev/x", "rx")), false, Path.of("/dev")));
         assertEquals("devices[0].permissions", p.field());
     }
 

@@ -1,5 +1,6 @@
 package dev.jcri.sandbox.spec;
 
+import dev.jcri.errors.JcriException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -22,8 +23,8 @@ class LogPathsTest {
 
     @Test
     void rejectsEscapes() {
-        assertEquals("log_path", assertThrows(InvalidContainerConfigException.class, () -> LogPaths.of("/logs", "../etc/x")).field());
-        assertThrows(InvalidContainerConfigException.class, () -> LogPaths.of("/logs", "a/../../x"));
-        assertEquals("log_directory", assertThrows(InvalidContainerConfigException.class, () -> LogPaths.of("logs", "a.log")).field());
+        assertEquals("log_path", assertThrows(JcriException.class, () -> LogPaths.of("/logs", "../etc/x")).field());
+        assertThrows(JcriException.class, () -> LogPaths.of("/logs", "a/../../x"));
+        assertEquals("log_directory", assertThrows(JcriException.class, () -> LogPaths.of("logs", "a.log")).field());
     }
 }

@@ -1,5 +1,6 @@
 package dev.jcri.sandbox.spec;
 
+import dev.jcri.errors.JcriException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,7 +31,7 @@ class ProcessArgsTest {
 
     @Test
     void nothingAtAllIsInvalid() {
-        var e = assertThrows(InvalidContainerConfigException.class,
+        var e = assertThrows(JcriException.class,
                 () -> ProcessArgs.of(List.of(), List.of(), ImageConfig.empty()));
         assertEquals("command", e.field());
         assertTrue(e.getMessage().contains("no command specified"));

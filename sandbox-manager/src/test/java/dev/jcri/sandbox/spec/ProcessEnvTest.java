@@ -1,5 +1,6 @@
 package dev.jcri.sandbox.spec;
 
+import dev.jcri.errors.JcriException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -27,8 +28,8 @@ class ProcessEnvTest {
 
     @Test
     void invalidNamesAreRejected() {
-        var e = assertThrows(InvalidContainerConfigException.class, () -> ProcessEnv.of("h", List.of(), List.of(kv("A=B", "1"))));
+        var e = assertThrows(JcriException.class, () -> ProcessEnv.of("h", List.of(), List.of(kv("A=B", "1"))));
         assertEquals("envs", e.field());
-        assertThrows(InvalidContainerConfigException.class, () -> ProcessEnv.of("h", List.of(), List.of(kv("", "1"))));
+        assertThrows(JcriException.class, () -> ProcessEnv.of("h", List.of(), List.of(kv("", "1"))));
     }
 }

@@ -1,5 +1,6 @@
 package dev.jcri.sandbox.spec;
 
+import dev.jcri.errors.JcriException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -94,11 +95,11 @@ class SecurityOptionsTest {
     @Test
     void aSeccompRequestToARuntimeThatCannotApplyOneIsRefusedNotDropped() throws Exception {
         HostFeatures noSeccomp = TestInputs.host().narrowedBy(true, false, true);
-        var typed = assertThrows(InvalidContainerConfigException.class, () -> SecurityOptions.seccomp(
+        var typed = assertThrows(JcriException.class, () -> SecurityOptions.seccomp(
                 Api.LinuxContainerSecurityContext.newBuilder().setSeccomp(RUNTIME_DEFAULT).build(), false,
                 CapabilitySets.DEFAULT, noSeccomp));
         assertEquals("linux.security_context.seccomp", typed.field());
-        var path = assertThrows(InvalidContainerConfigException.class, () -> SecurityOptions.seccomp(
+        var path = assertThrows(JcriException.class, () -> SecurityOptions.seccomp(
                 Api.LinuxContainerSecurityContext.newBuilder().setSeccompProfilePath("runtime/default").build(), false,
                 CapabilitySets.DEFAULT, noSeccomp));
         assertEquals("linux.security_context.seccomp_profile_path", path.field());
@@ -115,7 +116,7 @@ class SecurityOptionsTest {
         Path p = Files.writeString(dir.resolve("p.json"), "{\"defaultAction\":\"SCMP_ACT_LOG\"}");
         assertEquals("SCMP_ACT_LOG", seccomp(Api.LinuxContainerSecurityContext.newBuilder().setSeccompProfilePath("localhost/" + p),
                 CapabilitySets.DEFAULT).defaultAction());
-        var e = assertThrows(InvalidContainerConfigException.class,
+        var e = assertThrows(JcriException.class,
                 () -> seccomp(Api.LinuxContainerSecurityContext.newBuilder().setSeccompProfilePath("weird"), CapabilitySets.DEFAULT));
         assertEquals("linux.security_context.seccomp_profile_path", e.field());
     }
@@ -148,15 +149,15 @@ class SecurityOptionsTest {
     void localhostProfileErrorsNameThePath() throws Exception {
         Api.SecurityProfile.Builder missing = Api.SecurityProfile.newBuilder()
                 .setProfileType(Api.SecurityProfile.ProfileType.Localhost).setLocalhostRef(dir.resolve("none.json").toString());
-        var e = assertThrows(InvalidContainerConfigException.class,
+        var e = assertThrows(JcriException.class,
                 () -> seccomp(Api.LinuxContainerSecurityContext.newBuilder().setSeccomp(missing), CapabilitySets.DEFAULT));
         assertEquals("linux.security_context.seccomp.localhost_ref", e.field());
         assertTrue(e.getMessage().contains("none.json"));
         Path bad = Files.writeString(dir.resolve("bad.json"), "{not json");
-        var b = assertThrows(InvalidContainerConfigException.class, () -> seccomp(Api.LinuxContainerSecurityContext.newBuilder()
+        var b = assertThrows(JcriException.class, () -> seccomp(Api.LinuxContainerSecurityContext.newBuilder()
                 .setSeccomp(missing.clone().setLocalhostRef(bad.toString())), CapabilitySets.DEFAULT));
         assertTrue(b.getMessage().contains("bad.json"));
-        assertThrows(InvalidContainerConfigException.class, () -> seccomp(Api.LinuxContainerSecurityContext.newBuilder()
+        assertThrows(JcriException.class, () -> seccomp(Api.LinuxContainerSecurityContext.newBuilder()
                 .setSeccomp(missing.clone().setLocalhostRef("relative.json")), CapabilitySets.DEFAULT));
     }
 
@@ -164,7 +165,7 @@ class SecurityOptionsTest {
     void appArmor() throws Exception {
         var localhost = Api.LinuxContainerSecurityContext.newBuilder().setApparmor(Api.SecurityProfile.newBuilder()
                 .setProfileType(Api.SecurityProfile.ProfileType.Localhost).setLocalhostRef("my-profile")).build();
-        var e = assertThrows(InvalidContainerConfigException.class, () -> SecurityOptions.appArmorProfile(localhost, false, false));
+        var e = assertThrows(JcriException.class, () -> SecurityOptions.appArmorProfile(localhost, false, false));
         assertTrue(e.getMessage().contains("AppArmor is not enabled on this node"));
         assertEquals("my-profile", SecurityOptions.appArmorProfile(localhost, false, true));
         var runtimeDefault = Api.LinuxContainerSecurityContext.newBuilder().setApparmor(Api.SecurityProfile.newBuilder()
@@ -173,7 +174,7 @@ class SecurityOptionsTest {
         assertNull(SecurityOptions.appArmorProfile(Api.LinuxContainerSecurityContext.getDefaultInstance(), false, false));
         var deprecated = Api.LinuxContainerSecurityContext.newBuilder().setApparmorProfile("localhost/p2").build();
         assertEquals("p2", SecurityOptions.appArmorProfile(deprecated, false, true));
-        assertThrows(InvalidContainerConfigException.class, () -> SecurityOptions.appArmorProfile(deprecated, false, false));
+        assertThrows(JcriException.class, () -> SecurityOptions.appArmorProfile(deprecated, false, false));
     }
 
     @Test
@@ -181,11 +182,11 @@ class SecurityOptionsTest {
         // jcri loads no default profile of its own: on an AppArmor node RuntimeDefault cannot be honoured
         var runtimeDefault = Api.LinuxContainerSecurityContext.newBuilder().setApparmor(Api.SecurityProfile.newBuilder()
                 .setProfileType(Api.SecurityProfile.ProfileType.RuntimeDefault)).build();
-        var typed = assertThrows(InvalidContainerConfigException.class,
+        var typed = assertThrows(JcriException.class,
                 () -> SecurityOptions.appArmorProfile(runtimeDefault, false, true));
         assertEquals("linux.security_context.apparmor", typed.field());
         var deprecated = Api.LinuxContainerSecurityContext.newBuilder().setApparmorProfile("runtime/default").build();
-        assertEquals("linux.security_context.apparmor_profile", assertThrows(InvalidContainerConfigException.class,
+        assertEquals("linux.security_context.apparmor_profile", assertThrows(JcriException.class,
                 () -> SecurityOptions.appArmorProfile(deprecated, false, true)).field());
         // privileged means unconfined (as with seccomp); without AppArmor the runtime's default is none
         assertNull(SecurityOptions.appArmorProfile(runtimeDefault, true, true));
@@ -199,7 +200,7 @@ class SecurityOptionsTest {
     void selinuxLabelsWhereSelinuxRunsAreRefusedNotDropped() throws Exception {
         var labelled = Api.LinuxContainerSecurityContext.newBuilder().setSelinuxOptions(Api.SELinuxOption.newBuilder()
                 .setType("container_t").setLevel("s0:c1,c2")).build();
-        var e = assertThrows(InvalidContainerConfigException.class, () -> SecurityOptions.checkSelinux(labelled, true));
+        var e = assertThrows(JcriException.class, () -> SecurityOptions.checkSelinux(labelled, true));
         assertEquals("linux.security_context.selinux_options", e.field());
         SecurityOptions.checkSelinux(labelled, false); // no SELinux on the node: a label means nothing there
         SecurityOptions.checkSelinux(Api.LinuxContainerSecurityContext.newBuilder()

@@ -1,5 +1,6 @@
 package dev.jcri.sandbox.spec;
 
+import dev.jcri.errors.JcriException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -41,7 +42,7 @@ class SpecResourcesTest {
         assertEquals(300L, SpecResources.of(in, DENY, false, true).memory().swap());
         assertNull(SpecResources.of(in, DENY, false, false).memory().swap());
         Api.LinuxContainerResources bad = in.toBuilder().setMemorySwapLimitInBytes(50).build();
-        var e = assertThrows(InvalidContainerConfigException.class, () -> SpecResources.of(bad, DENY, false, true));
+        var e = assertThrows(JcriException.class, () -> SpecResources.of(bad, DENY, false, true));
         assertEquals("linux.resources.memory_swap_limit_in_bytes", e.field());
     }
 
@@ -51,14 +52,14 @@ class SpecResourcesTest {
         assertNull(SpecResources.of(in, DENY, false, true).unified());
         assertEquals(Map.of("memory.high", "1000"), SpecResources.of(in, DENY, true, true).unified());
         Api.LinuxContainerResources bad = Api.LinuxContainerResources.newBuilder().putUnified("../x", "1").build();
-        assertThrows(InvalidContainerConfigException.class, () -> SpecResources.of(bad, DENY, true, true));
+        assertThrows(JcriException.class, () -> SpecResources.of(bad, DENY, true, true));
     }
 
     @Test
     void invalidValues() {
-        assertThrows(InvalidContainerConfigException.class, () -> SpecResources.of(
+        assertThrows(JcriException.class, () -> SpecResources.of(
                 Api.LinuxContainerResources.newBuilder().setCpusetCpus("0-1; rm").build(), DENY, false, true));
-        assertThrows(InvalidContainerConfigException.class, () -> SpecResources.of(
+        assertThrows(JcriException.class, () -> SpecResources.of(
                 Api.LinuxContainerResources.newBuilder().addHugepageLimits(Api.HugepageLimit.newBuilder().setPageSize("huge")).build(),
                 DENY, false, true));
     }

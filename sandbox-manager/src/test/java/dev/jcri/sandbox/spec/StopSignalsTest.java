@@ -1,5 +1,6 @@
 package dev.jcri.sandbox.spec;
 
+import dev.jcri.errors.JcriException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -40,7 +41,7 @@ class StopSignalsTest {
 
     @Test
     void badImageSignalNamesTheField() {
-        var e = assertThrows(InvalidContainerConfigException.class, () -> StopSignals.resolve(Api.Signal.RUNTIME_DEFAULT, "BOGUS"));
+        var e = assertThrows(JcriException.class, () -> StopSignals.resolve(Api.Signal.RUNTIME_DEFAULT, "BOGUS"));
         assertEquals("image.config.StopSignal", e.field());
     }
 }
