@@ -2,6 +2,7 @@ package dev.jcri.sandbox.container;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.jcri.linux.AtomicFiles;
+import dev.jcri.linux.CapturedOutput;
 import dev.jcri.sandbox.CgroupDriver;
 import dev.jcri.sandbox.cgroup.CgroupFs;
 import dev.jcri.sandbox.cgroup.CgroupParents;
@@ -455,8 +456,8 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
 
     // ---------------------------------------------------------------- exec, logs, resources
 
-    /** Output and exit code of a command run in the container. */
-    public record ExecResult(int exitCode, byte[] stdout, byte[] stderr, boolean timedOut) {}
+    /** Output (each stream as captured: held once, up to the caller's limit) and exit code of a command run in the container. */
+    public record ExecResult(int exitCode, CapturedOutput stdout, CapturedOutput stderr, boolean timedOut) {}
 
     /** Runs a command in a running container (ExecSync), capturing at most {@code outputLimit} bytes per stream. */
     public ExecResult execSync(String idOrPrefix, List<String> cmd, Duration timeout, int outputLimit)
@@ -470,7 +471,7 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
         }
         Path pidFile = bundle(record.id()).resolve("exec-" + Ids.newId().substring(0, 12) + ".pid");
         OciRuntime.ExecOutcome o = runtimeOf(record).exec(record.id(), cmd, timeout, outputLimit, pidFile);
-        return new ExecResult(o.result().exitCode(), o.result().stdout(), o.result().stderr(), o.timedOut());
+        return new ExecResult(o.result().exitCode(), o.result().out(), o.result().err(), o.timedOut());
     }
 
     /** Asks conmon to reopen the log file (after kubelet rotated it). */
