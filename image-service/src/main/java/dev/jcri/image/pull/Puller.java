@@ -117,6 +117,7 @@ public final class Puller {
             if (c instanceof InterruptedException ie) {
                 throw ie;
             }
+            LOG.error("a pull worker failed unexpectedly", c); // a bug, never a registry's doing: keep the stack
             throw new ImageStoreException("pull failed: " + c, c);
         }
     }
