@@ -253,6 +253,30 @@ class HostileRegistryTest {
     }
 
     @Test
+    void aLayerOfCountlessDirectoriesFitsTheHeap() throws Exception {
+        // every directory costs the applier some bookkeeping (times to restore, resolved paths,
+        // usage to count): 150 000 of them with long names, 2 MB compressed, must not add up to the heap
+        int count = 150_000;
+        String longName = "a-directory-name-long-enough-to-make-each-one-weigh-".repeat(2);
+        TestLayer dirs = TestLayer.streamed(out -> {
+            TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
+            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            for (int i = 0; i < count; i++) {
+                TarArchiveEntry e = new TarArchiveEntry("d" + (i / 1000) + "/" + longName + i + "/", TarConstants.LF_DIR);
+                e.setMode(0755);
+                tar.putArchiveEntry(e);
+                tar.closeArchiveEntry();
+            }
+            tar.finish();
+        });
+        assertTrue(dirs.size() < 8 << 20, "a small blob: " + dirs.size());
+        TestImage image = TestImage.builder().layer(dirs).build();
+        String ref = registry.push("hostile/dir-bomb:1", image).reference();
+        assertEquals(image.id(), pull(cri, ref));
+        Images.remove(cri, ref);
+    }
+
+    @Test
     void aGzipBombLayerStreamsToDiskNotToTheHeap() throws Exception {
         long size = 512L << 20; // eight times the daemon's heap, ~500 KB compressed
         TestLayer bomb = TestLayer.streamed(out -> {
