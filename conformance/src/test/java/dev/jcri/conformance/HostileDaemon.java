@@ -101,10 +101,24 @@ public final class HostileDaemon implements AutoCloseable {
         return Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
     }
 
+    /**
+     * Stops the daemon and deletes its directory. If it died (the defect a test reported), a fresh
+     * jcri on the same root and state first removes the pods it left (their containers live on
+     * under conmon), so that a failing case leaks nothing either.
+     */
     @Override
     public void close() throws Exception {
         cri.close();
-        jcri.close();
+        if (jcri.process().isAlive()) {
+            jcri.close();
+        } else {
+            try (JcriProcess again = JcriProcess.start(dir, List.of("--config", dir.resolve("jcri.toml").toString()));
+                    CriClient client = new CriClient(again.socket())) {
+                for (Api.PodSandbox pod : client.runtime().listPodSandbox(Api.ListPodSandboxRequest.getDefaultInstance()).getItemsList()) {
+                    Pods.stopAndRemove(client, pod.getId());
+                }
+            }
+        }
         new ProcessBuilder("rm", "-rf", dir.toString()).start().waitFor();
     }
 }

@@ -169,25 +169,26 @@ class HostileRegistryTest {
         return failure(() -> Images.pull(cri, ref, tokens.username(), tokens.password()));
     }
 
-    @Test
-    void aTokenServerThatNeverAnswersFailsThePullInTime() throws Exception {
-        String ref = pushed(tokenRegistry, "token-silent");
-        tokens.behave(Behaviour.SILENT);
+    /** A pull through the token server behaving {@code b} fails UNAVAILABLE, and in time. */
+    private static Status failsInTime(Behaviour b, String what) throws Exception {
+        String ref = pushed(tokenRegistry, what);
+        tokens.behave(b);
         long start = System.nanoTime();
         Status s = pullWithToken(ref);
         assertEquals(Status.Code.UNAVAILABLE, s.getCode(), s.toString());
-        assertTrue(s.getDescription().contains("token"), s.getDescription());
         assertTrue(millisSince(start) < 30_000, "took " + millisSince(start) + " ms");
+        return s;
+    }
+
+    @Test
+    void aTokenServerThatNeverAnswersFailsThePullInTime() throws Exception {
+        Status s = failsInTime(Behaviour.SILENT, "token-silent");
+        assertTrue(s.getDescription().contains("token"), s.getDescription());
     }
 
     @Test
     void aTokenAnswerThatNeverEndsFailsThePullInTime() throws Exception {
-        String ref = pushed(tokenRegistry, "token-trickle");
-        tokens.behave(Behaviour.TRICKLE);
-        long start = System.nanoTime();
-        Status s = pullWithToken(ref);
-        assertEquals(Status.Code.UNAVAILABLE, s.getCode(), s.toString());
-        assertTrue(millisSince(start) < 30_000, "took " + millisSince(start) + " ms");
+        failsInTime(Behaviour.TRICKLE, "token-trickle");
     }
 
     @Test
@@ -269,9 +270,14 @@ class HostileRegistryTest {
             }
             tar.finish();
         });
-        assertTrue(dirs.size() < 8 << 20, "a small blob: " + dirs.size());
-        TestImage image = TestImage.builder().layer(dirs).build();
-        String ref = registry.push("hostile/dir-bomb:1", image).reference();
+        pullsAndGoes("hostile/dir-bomb:1", dirs, 8 << 20);
+    }
+
+    /** A small blob, pulled whole as an image of its own and removed again (with its layer). */
+    private static void pullsAndGoes(String repoTag, TestLayer layer, int maxBlob) throws Exception {
+        assertTrue(layer.size() < maxBlob, "a small blob: " + layer.size());
+        TestImage image = TestImage.builder().layer(layer).build();
+        String ref = registry.push(repoTag, image).reference();
         assertEquals(image.id(), pull(cri, ref));
         Images.remove(cri, ref);
     }
@@ -291,10 +297,6 @@ class HostileRegistryTest {
             tar.closeArchiveEntry();
             tar.finish();
         });
-        assertTrue(bomb.size() < 4 << 20, "a small blob: " + bomb.size());
-        TestImage image = TestImage.builder().layer(bomb).build();
-        String ref = registry.push("hostile/gzip-bomb:1", image).reference();
-        assertEquals(image.id(), pull(cri, ref));
-        Images.remove(cri, ref); // the layer's half GiB goes with it
+        pullsAndGoes("hostile/gzip-bomb:1", bomb, 4 << 20); // the layer's half GiB goes with the image
     }
 }
