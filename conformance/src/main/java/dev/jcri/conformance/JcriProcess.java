@@ -48,8 +48,20 @@ public final class JcriProcess implements AutoCloseable {
      * root and state default to {@code dir}; a flag in {@code extraArgs} replaces the default.
      */
     public static JcriProcess launch(Path dir, List<String> extraArgs) throws IOException {
-        return launch(dir, List.of(java().toString(), "--enable-native-access=ALL-UNNAMED",
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar().toString()), extraArgs);
+        return launch(dir, javaLauncher(List.of()), extraArgs);
+    }
+
+    /**
+     * The command that runs the packaged daemon on this JVM, with extra JVM flags (e.g.
+     * {@code -Xmx64m}, so that a test sees unbounded buffering kill the daemon). As the production
+     * launcher does, the JVM exits on OutOfMemoryError: a heap defect shows as a dead daemon.
+     */
+    public static List<String> javaLauncher(List<String> jvmFlags) {
+        List<String> command = new ArrayList<>(List.of(java().toString(), "--enable-native-access=ALL-UNNAMED",
+                "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        command.addAll(jvmFlags);
+        command.addAll(List.of("-jar", jar().toString()));
+        return command;
     }
 
     /**

@@ -133,6 +133,7 @@ public final class Daemon implements AutoCloseable {
             UnixSocketServer server = UnixSocketServer.start(config.path(Settings.SOCKET),
                     List.of(runtimeService.build(), imageService.build()), new CallObserver(registry),
                     Math.toIntExact(config.get(Settings.GRPC_MAX_MESSAGE_BYTES)));
+            server.onUnexpectedStop(() -> DyingThreads.fatal("the event loop serving the CRI socket stopped", null));
             LOG.info("jcri {} ready (root {}, state {}, cgroup driver {})", BuildInfo.version(),
                     config.get(Settings.ROOT), config.get(Settings.STATE), cgroupDriver.name().toLowerCase());
             return new Daemon(config, server, metrics, images);

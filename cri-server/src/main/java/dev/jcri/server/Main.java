@@ -63,6 +63,7 @@ public final class Main implements Callable<Integer> {
         }
         setLogLevel(config.get(Settings.LOG_LEVEL));
 
+        DyingThreads.install();
         CountDownLatch stop = new CountDownLatch(1);
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         Signal.handle(new Signal("INT"), s -> stop.countDown());
@@ -84,6 +85,7 @@ public final class Main implements Callable<Integer> {
             }
         }
         LoggerFactory.getLogger(Main.class).info("signal received: shutting down");
+        DyingThreads.stopping(true);
         daemon.close();
         return 0;
     }

@@ -54,7 +54,7 @@ public final class ImageService implements AutoCloseable {
     private final RegistryClient registry;
     private final Puller puller;
     private final Path fsMountpoint;
-    private final Map<Digest, ImageConfig> configs = new ConcurrentHashMap<>();
+    private final ConfigCache configs = new ConfigCache();
     private final Map<String, LayerStore.Usage> layerUsage = new ConcurrentHashMap<>();
 
     private ImageService(ContentStore content, ImageStore images, LayerStore layers, RegistryConfig registryConfig,
@@ -320,12 +320,14 @@ public final class ImageService implements AutoCloseable {
     private Image toImage(ImageRecord r) throws ImageException {
         ImageConfig config = configs.get(r.id());
         if (config == null) {
+            byte[] bytes;
             try {
-                config = ImageConfig.parse(content.read(r.id()), r.id().toString());
+                bytes = content.read(r.id());
             } catch (IOException e) {
                 throw LocalIo.failure("reading the config of image " + r.id(), e);
             }
-            configs.put(r.id(), config);
+            config = ImageConfig.parse(bytes, r.id().toString());
+            configs.put(r.id(), config, bytes.length);
         }
         return new Image(r.id().toString(), r.repoTags(), r.repoDigests(), r.size(), config,
                 r.chainIds().stream().map(Digest::toString).toList(), r.manifestDigest().toString(), r.pinned());

@@ -1,6 +1,5 @@
 package dev.jcri.linux;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -32,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  * gone) cannot be found; such daemons are the caller's business.
  *
  * <p>Why the limit: a misbehaving child must not make the daemon buffer gigabytes. Output beyond
- * the limit is read and dropped (the child is never blocked on a full pipe) and the result says so.
+ * the limit is read and dropped (the child is never blocked on a full pipe) and the result says so;
+ * what is kept is held once ({@link CapturedOutput}).
  * Blocking I/O happens on virtual threads.
  */
 public final class ChildProcess {
@@ -141,8 +141,8 @@ public final class ChildProcess {
             }
             out.awaitEof(PIPE_DRAIN_GRACE);
             err.awaitEof(PIPE_DRAIN_GRACE);
-            return new ProcessResult(argv, process.exitValue(), out.bytes(), err.bytes(), out.truncated(),
-                    err.truncated(), timedOut, Duration.ofNanos(System.nanoTime() - started));
+            return new ProcessResult(argv, process.exitValue(), out.output(), err.output(), timedOut,
+                    Duration.ofNanos(System.nanoTime() - started));
         }
     }
 
@@ -191,40 +191,20 @@ public final class ChildProcess {
         }
     }
 
-    /** Reads a stream to EOF on a virtual thread, keeping at most {@code limit} bytes. */
+    /** Reads a stream to EOF on a virtual thread into a {@link CapturedOutput}. */
     private static final class BoundedCapture {
-        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
-        private final int limit;
-        private boolean truncated;
+        private final CapturedOutput output;
         private final Thread reader;
 
         private BoundedCapture(InputStream in, int limit, String name) {
-            this.limit = limit;
-            this.reader = Thread.ofVirtual().name("child-" + name).unstarted(() -> drain(in));
+            this.output = new CapturedOutput(limit);
+            this.reader = Thread.ofVirtual().name("child-" + name).unstarted(() -> output.readFrom(in));
         }
 
         static BoundedCapture start(InputStream in, int limit, String name) {
             BoundedCapture c = new BoundedCapture(in, limit, name);
             c.reader.start();
             return c;
-        }
-
-        private void drain(InputStream in) {
-            byte[] buf = new byte[8192];
-            try (in) {
-                int n;
-                while ((n = in.read(buf)) > 0) {
-                    synchronized (this) {
-                        int room = limit - kept.size();
-                        if (n > room) {
-                            truncated = true;
-                        }
-                        kept.write(buf, 0, Math.max(0, Math.min(n, room)));
-                    }
-                }
-            } catch (IOException ignored) {
-                // The stream was closed under us: what we have is what there is.
-            }
         }
 
         void awaitEof(Duration grace) throws InterruptedIOException {
@@ -236,12 +216,8 @@ public final class ChildProcess {
             }
         }
 
-        synchronized byte[] bytes() {
-            return kept.toByteArray();
-        }
-
-        synchronized boolean truncated() {
-            return truncated;
+        CapturedOutput output() {
+            return output;
         }
     }
 }

@@ -1,25 +1,44 @@
 package dev.jcri.linux;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
 /**
  * How a child process ended and what it printed (each stream capped by the caller's limit).
  *
- * @param exitCode  the exit status; 128+N when killed by signal N (137 after a timeout kill)
- * @param stdoutTruncated whether stdout produced more than the cap (the rest was read and dropped)
- * @param timedOut  whether the timeout expired and the process tree was killed
+ * @param exitCode the exit status; 128+N when killed by signal N (137 after a timeout kill)
+ * @param out      what it wrote on stdout (up to the limit; {@link CapturedOutput#truncated()} says if more came)
+ * @param err      what it wrote on stderr, the same way
+ * @param timedOut whether the timeout expired and the process tree was killed
  */
-public record ProcessResult(List<String> command, int exitCode, byte[] stdout, byte[] stderr,
-                            boolean stdoutTruncated, boolean stderrTruncated, boolean timedOut, Duration elapsed) {
+public record ProcessResult(List<String> command, int exitCode, CapturedOutput out, CapturedOutput err,
+                            boolean timedOut, Duration elapsed) {
+
+    /** A copy of stdout in one array. */
+    public byte[] stdout() {
+        return out.bytes();
+    }
+
+    /** A copy of stderr in one array. */
+    public byte[] stderr() {
+        return err.bytes();
+    }
 
     public String stdoutText() {
-        return new String(stdout, StandardCharsets.UTF_8);
+        return out.text();
     }
 
     public String stderrText() {
-        return new String(stderr, StandardCharsets.UTF_8);
+        return err.text();
+    }
+
+    /** Whether stdout produced more than the cap (the rest was read and dropped). */
+    public boolean stdoutTruncated() {
+        return out.truncated();
+    }
+
+    public boolean stderrTruncated() {
+        return err.truncated();
     }
 
     public boolean succeeded() {

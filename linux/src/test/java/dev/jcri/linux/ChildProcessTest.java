@@ -50,6 +50,30 @@ class ChildProcessTest {
     }
 
     @Test
+    void hugeOutputIsKeptOnceUpToTheLimit() throws IOException {
+        int limit = 8 << 20;
+        ProcessResult r = ChildProcess.command("sh", "-c", "head -c 100000000 /dev/zero; head -c 100000000 /dev/zero >&2")
+                .outputLimit(limit).run();
+        for (CapturedOutput o : java.util.List.of(r.out(), r.err())) {
+            assertEquals(limit, o.size());
+            assertTrue(o.truncated());
+            assertEquals(limit, o.capacity(), "no slack beyond the limit, no doubling copies");
+            assertEquals(limit, o.chunks().stream().mapToInt(java.nio.ByteBuffer::remaining).sum());
+            assertTrue(o.chunks().size() < 20, "a few chunks: " + o.chunks().size());
+            assertTrue(o.chunks().getFirst().isReadOnly());
+        }
+    }
+
+    @Test
+    void smallOutputCostsASmallChunk() throws IOException {
+        ProcessResult r = ChildProcess.command("echo", "hi").outputLimit(16 << 20).run();
+        assertEquals("hi\n", r.stdoutText());
+        assertTrue(r.out().capacity() <= 8 << 10, "capacity " + r.out().capacity());
+        assertEquals(0, r.err().capacity());
+        assertFalse(r.stdoutTruncated());
+    }
+
+    @Test
     void timeoutKillsTheWholeTree() throws IOException {
         Path pidFile = dir.resolve("grandchild.pid");
         // The grandchild even starts its own session, as daemons do; it is still a descendant.

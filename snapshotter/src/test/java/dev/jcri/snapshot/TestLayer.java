@@ -100,19 +100,7 @@ final class TestLayer {
      * re-encoded); applies to the next entry.
      */
     TestLayer rawPax(String key, byte[] value) {
-        byte[] k = key.getBytes(StandardCharsets.UTF_8);
-        int base = 1 + k.length + 1 + value.length + 1; // ' ' key '=' value '\n'
-        int len = base + Integer.toString(base).length();
-        if (Integer.toString(len).length() != Integer.toString(base).length()) {
-            len++;
-        }
-        ByteArrayOutputStream rec = new ByteArrayOutputStream();
-        rec.writeBytes((len + " ").getBytes(StandardCharsets.US_ASCII));
-        rec.writeBytes(k);
-        rec.write('=');
-        rec.writeBytes(value);
-        rec.write('\n');
-        byte[] data = rec.toByteArray();
+        byte[] data = RawTar.paxRecord(key, value);
         TarArchiveEntry e = new TarArchiveEntry("PaxHeaders/next", TarConstants.LF_PAX_EXTENDED_HEADER_LC);
         e.setSize(data.length);
         return put(e, 0644, 0, 0, data);

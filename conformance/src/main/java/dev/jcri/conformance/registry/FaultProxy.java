@@ -17,12 +17,31 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An HTTP proxy on 127.0.0.1 in front of a {@link TestRegistry} that misbehaves on blob downloads
- * ({@code GET /v2/.../blobs/sha256:...}) on request: cuts the connection part-way, serves
- * corrupted bytes, or trickles them slowly. Everything else is passed through unchanged. Pull
- * through {@link #host()} instead of the registry's host.
+ * An HTTP proxy on 127.0.0.1 in front of a {@link TestRegistry} that misbehaves on request. On blob
+ * downloads ({@code GET /v2/.../blobs/sha256:...}): cuts the connection part-way, serves corrupted
+ * bytes, trickles them slowly, or sends more bytes than the blob has, without end. As a hostile
+ * registry, on manifests or blobs ({@link Target}): an error status with a body that never ends,
+ * a redirect loop, a manifest padded past any sane size. Everything else is passed through
+ * unchanged. Pull through {@link #host()} instead of the registry's host.
  */
 public final class FaultProxy implements AutoCloseable {
+
+    /** Which requests a hostile behaviour applies to. */
+    public enum Target {
+        MANIFESTS("/manifests/"), BLOBS("/blobs/sha256:");
+
+        private final String pathPart;
+
+        Target(String pathPart) {
+            this.pathPart = pathPart;
+        }
+
+        boolean matches(HttpExchange ex) {
+            return ex.getRequestMethod().equals("GET") && ex.getRequestURI().getPath().contains(pathPart);
+        }
+    }
+
+    private static final String LOOP = "/jcri-fault-loop/";
 
     private static final Set<String> HOP_HEADERS = Set.of("connection", "content-length", "transfer-encoding", "host",
             "keep-alive", "upgrade", "date");
@@ -36,6 +55,14 @@ public final class FaultProxy implements AutoCloseable {
     private volatile long cutAfterBytes;
     private volatile boolean corrupt;
     private volatile long bytesPerSecond;
+    private volatile Target endlessErrors;
+    private volatile int endlessErrorStatus;
+    private volatile Target redirectLoops;
+    private volatile long manifestPadding;
+    private volatile boolean announcePadding;
+    private volatile boolean endlessBlobs;
+    private final AtomicInteger hostileRequests = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong hostileBytes = new java.util.concurrent.atomic.AtomicLong();
 
     private FaultProxy(String upstreamHost) throws IOException {
         this.upstream = upstreamHost;
@@ -78,8 +105,108 @@ public final class FaultProxy implements AutoCloseable {
         return blobRequests.get();
     }
 
+    /** Requests to {@code target} get {@code status} and a body that never ends (null: off). */
+    public FaultProxy endlessErrorBodies(Target target, int status) {
+        this.endlessErrorStatus = status;
+        this.endlessErrors = target;
+        return this;
+    }
+
+    /** Requests to {@code target} are redirected to a pair of URLs that redirect to each other (null: off). */
+    public FaultProxy redirectLoops(Target target) {
+        this.redirectLoops = target;
+        return this;
+    }
+
+    /**
+     * Manifests are served with whitespace after the JSON up to {@code totalBytes} (valid JSON,
+     * wrong digest, far too big), announced in Content-Length or chunked; 0: off.
+     */
+    public FaultProxy padManifests(long totalBytes, boolean announced) {
+        this.announcePadding = announced;
+        this.manifestPadding = totalBytes;
+        return this;
+    }
+
+    /** Blobs are served whole, then followed by bytes that never end (chunked): longer than any descriptor says. */
+    public FaultProxy endlessBlobs(boolean on) {
+        this.endlessBlobs = on;
+        return this;
+    }
+
+    /** Turns every fault off and zeroes the hostile counters. */
+    public FaultProxy reset() {
+        hostileRequests.set(0);
+        hostileBytes.set(0);
+        cutsLeft.set(0);
+        corrupt = false;
+        bytesPerSecond = 0;
+        endlessErrors = null;
+        redirectLoops = null;
+        manifestPadding = 0;
+        endlessBlobs = false;
+        return this;
+    }
+
+    /** Requests answered with a hostile behaviour, and bytes of hostile bodies the client took. */
+    public int hostileRequests() {
+        return hostileRequests.get();
+    }
+
+    public long hostileBytes() {
+        return hostileBytes.get();
+    }
+
+    /** Writes {@code chunk} until the client hangs up (or 64 GiB, as a safety net for a broken test). */
+    private void endless(OutputStream out, byte[] chunk) throws IOException {
+        for (long sent = 0; sent < (64L << 30); sent += chunk.length) {
+            out.write(chunk);
+            hostileBytes.addAndGet(chunk.length);
+        }
+    }
+
+    private static byte[] spaces(int n) {
+        byte[] b = new byte[n];
+        java.util.Arrays.fill(b, (byte) ' ');
+        return b;
+    }
+
+    /** The hostile answers that need no upstream; true when one was sent. */
+    private boolean hostile(HttpExchange ex) throws IOException {
+        String path = ex.getRequestURI().getPath();
+        if (path.startsWith(LOOP)) {
+            hostileRequests.incrementAndGet();
+            ex.getResponseHeaders().set("Location", LOOP + (path.endsWith("/a") ? "b" : "a"));
+            ex.sendResponseHeaders(302, -1);
+            return true;
+        }
+        Target loop = redirectLoops;
+        if (loop != null && loop.matches(ex)) {
+            hostileRequests.incrementAndGet();
+            ex.getResponseHeaders().set("Location", LOOP + "a");
+            ex.sendResponseHeaders(302, -1);
+            return true;
+        }
+        Target errors = endlessErrors;
+        if (errors != null && errors.matches(ex)) {
+            hostileRequests.incrementAndGet();
+            ex.getResponseHeaders().set("Content-Type", "application/json");
+            ex.sendResponseHeaders(endlessErrorStatus, 0);
+            OutputStream out = ex.getResponseBody();
+            out.write("{\"errors\":[{\"code\":\"UNAVAILABLE\",\"message\":\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] chunk = new byte[16 << 10];
+            java.util.Arrays.fill(chunk, (byte) 'x');
+            endless(out, chunk);
+            return true;
+        }
+        return false;
+    }
+
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
+            if (hostile(ex)) {
+                return;
+            }
             URI target = URI.create("http://" + upstream + ex.getRequestURI());
             HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(Duration.ofMinutes(2))
                     .method(ex.getRequestMethod(), ex.getRequestMethod().equals("GET") || ex.getRequestMethod().equals("HEAD")
@@ -105,6 +232,29 @@ public final class FaultProxy implements AutoCloseable {
             byte[] body = r.body();
             boolean blob = ex.getRequestMethod().equals("GET") && ex.getRequestURI().getPath().contains("/blobs/sha256:")
                     && r.statusCode() / 100 == 2;
+            long padTo = manifestPadding;
+            if (padTo > 0 && Target.MANIFESTS.matches(ex) && r.statusCode() == 200) {
+                hostileRequests.incrementAndGet();
+                ex.sendResponseHeaders(200, announcePadding ? padTo : 0);
+                OutputStream out = ex.getResponseBody();
+                out.write(body);
+                byte[] chunk = spaces(16 << 10);
+                for (long sent = body.length; sent < padTo; sent += chunk.length) {
+                    int n = (int) Math.min(chunk.length, padTo - sent);
+                    out.write(chunk, 0, n);
+                    hostileBytes.addAndGet(n);
+                }
+                return;
+            }
+            if (blob && endlessBlobs) {
+                hostileRequests.incrementAndGet();
+                blobRequests.incrementAndGet();
+                ex.sendResponseHeaders(r.statusCode(), 0);
+                OutputStream out = ex.getResponseBody();
+                out.write(body);
+                endless(out, new byte[16 << 10]);
+                return;
+            }
             if (!blob) {
                 if (ex.getRequestMethod().equals("HEAD")) {
                     ex.sendResponseHeaders(r.statusCode(), -1);

@@ -2,10 +2,12 @@ package dev.jcri.conformance.registry;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -40,22 +42,54 @@ public final class TestLayer {
 
     private static final Instant MTIME = Instant.parse("2024-01-01T00:00:00Z");
 
-    private final byte[] tar;
+    private final byte[] tar; // null for a streamed layer
     private final byte[] blob;
     private final Compression compression;
+    private final String diffId;
 
-    private TestLayer(byte[] tar, byte[] blob, Compression compression) {
+    private TestLayer(byte[] tar, byte[] blob, Compression compression, String diffId) {
         this.tar = tar;
         this.blob = blob;
         this.compression = compression;
+        this.diffId = diffId;
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The uncompressed tar. */
+    /** Writes a whole tar stream (entries and end-of-archive marker). */
+    @FunctionalInterface
+    public interface TarWriter {
+        void write(OutputStream tar) throws IOException;
+    }
+
+    /**
+     * A gzip layer whose tar {@code writer} streams and nobody holds: only the compressed blob is
+     * kept, the diffID is computed on the way. For hostile layers far bigger uncompressed than a
+     * test wants in memory (a gzip bomb, a PAX bomb).
+     */
+    public static TestLayer streamed(TarWriter writer) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            ByteArrayOutputStream blob = new ByteArrayOutputStream();
+            try (GZIPOutputStream gz = new GZIPOutputStream(blob, 64 << 10);
+                    DigestOutputStream tar = new DigestOutputStream(gz, sha)) {
+                writer.write(tar);
+            }
+            return new TestLayer(null, blob.toByteArray(), Compression.GZIP, "sha256:" + HexFormat.of().formatHex(sha.digest()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The uncompressed tar (not kept for a {@link #streamed} layer). */
     public byte[] tar() {
+        if (tar == null) {
+            throw new IllegalStateException("a streamed layer keeps no tar");
+        }
         return tar.clone();
     }
 
@@ -70,7 +104,7 @@ public final class TestLayer {
 
     /** sha256 of the uncompressed tar (the config's rootfs.diff_ids entry). */
     public String diffId() {
-        return sha256(tar);
+        return diffId;
     }
 
     /** sha256 of the blob (the manifest's layer digest). */
@@ -225,7 +259,7 @@ public final class TestLayer {
 
         public TestLayer build() {
             byte[] tar = tar();
-            return new TestLayer(tar, compress(tar, compression), compression);
+            return new TestLayer(tar, compress(tar, compression), compression, sha256(tar));
         }
 
         private byte[] tar() {

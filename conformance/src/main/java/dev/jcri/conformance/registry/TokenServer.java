@@ -36,6 +36,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class TokenServer implements AutoCloseable {
 
+    /** How the token endpoint answers: well, or as a hostile token server would. */
+    public enum Behaviour {
+        /** Tokens for good credentials, 401 for others. */
+        NORMAL,
+        /** Accepts the request and never answers. */
+        SILENT,
+        /** 200, then a JSON body that never ends. */
+        ENDLESS_BODY,
+        /** 401, then a body that never ends. */
+        ENDLESS_REFUSAL,
+        /** 200, then one byte every 200 ms, forever. */
+        TRICKLE
+    }
+
     public static final String SERVICE = "jcri-test-registry";
     public static final String ISSUER = "jcri-test-token-server";
 
@@ -50,6 +64,9 @@ public final class TokenServer implements AutoCloseable {
     private final String password;
     private final long lifetimeSeconds;
     private final AtomicInteger issued = new AtomicInteger();
+    private final AtomicInteger hostileRequests = new AtomicInteger();
+    private final java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1);
+    private volatile Behaviour behaviour = Behaviour.NORMAL;
 
     private TokenServer(Path dir, String username, String password, long lifetimeSeconds) throws IOException {
         this.dir = dir;
@@ -104,8 +121,65 @@ public final class TokenServer implements AutoCloseable {
         return issued.get();
     }
 
+    /** From now on the token endpoint answers pulls this way. */
+    public TokenServer behave(Behaviour b) {
+        this.behaviour = b;
+        return this;
+    }
+
+    /** Requests answered with a hostile behaviour. */
+    public int hostileRequests() {
+        return hostileRequests.get();
+    }
+
+    /**
+     * Answers as a hostile token server would; false when the behaviour is NORMAL. Requests for a
+     * push scope (the test's own pushes) are always served normally: only pullers meet the hostility.
+     */
+    private boolean hostile(HttpExchange ex) throws IOException {
+        Behaviour b = behaviour;
+        String scope = query(ex.getRequestURI().getRawQuery()).getOrDefault("scope", "");
+        if (b == Behaviour.NORMAL || scope.contains("push")) {
+            return false;
+        }
+        hostileRequests.incrementAndGet();
+        try {
+            switch (b) {
+                case SILENT -> closing.await();
+                case ENDLESS_BODY, ENDLESS_REFUSAL -> {
+                    ex.getResponseHeaders().set("Content-Type", "application/json");
+                    ex.sendResponseHeaders(b == Behaviour.ENDLESS_BODY ? 200 : 401, 0);
+                    OutputStream out = ex.getResponseBody();
+                    out.write("{\"token\":\"".getBytes(StandardCharsets.US_ASCII));
+                    byte[] chunk = new byte[16 << 10];
+                    java.util.Arrays.fill(chunk, (byte) 'a');
+                    for (long sent = 0; sent < (64L << 30) && closing.getCount() > 0; sent += chunk.length) {
+                        out.write(chunk);
+                    }
+                }
+                case TRICKLE -> {
+                    ex.getResponseHeaders().set("Content-Type", "application/json");
+                    ex.sendResponseHeaders(200, 0);
+                    OutputStream out = ex.getResponseBody();
+                    out.write('{');
+                    while (!closing.await(200, TimeUnit.MILLISECONDS)) {
+                        out.write(' ');
+                        out.flush();
+                    }
+                }
+                default -> throw new IllegalStateException(b.toString());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return true;
+    }
+
     private void token(HttpExchange ex) throws IOException {
         try (ex) {
+            if (hostile(ex)) {
+                return;
+            }
             String auth = ex.getRequestHeaders().getFirst("Authorization");
             String expected = "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
             if (!expected.equals(auth)) {
@@ -203,6 +277,7 @@ public final class TokenServer implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        closing.countDown();
         server.stop(0);
         TestRegistry.deleteTree(dir);
     }

@@ -47,6 +47,7 @@ public final class UnixSocketServer implements AutoCloseable {
     private final ExecutorService handlerThreads;
     private final FileChannel lockChannel;
     private final FileLock lock;
+    private volatile boolean stopping;
 
     private UnixSocketServer(Path socket, Server server, EventLoopGroup eventLoops, ExecutorService handlerThreads,
             FileChannel lockChannel, FileLock lock) {
@@ -172,10 +173,23 @@ public final class UnixSocketServer implements AutoCloseable {
     }
 
     /**
+     * Runs {@code action} if the event loop that serves the socket ends other than by
+     * {@link #shutdown}: no call would be served again, and a daemon in that state must not linger.
+     */
+    public void onUnexpectedStop(Runnable action) {
+        eventLoops.terminationFuture().addListener(f -> {
+            if (!stopping) {
+                action.run();
+            }
+        });
+    }
+
+    /**
      * Stops accepting calls, lets in-flight ones finish for up to {@code grace}, then cancels the
      * rest, and removes the socket. Containers are not touched: they belong to their monitors.
      */
     public void shutdown(Duration grace) {
+        stopping = true;
         server.shutdown();
         try {
             if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {

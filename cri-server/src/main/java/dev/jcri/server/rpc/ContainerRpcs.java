@@ -3,6 +3,8 @@ package dev.jcri.server.rpc;
 import dev.jcri.errors.JcriException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import dev.jcri.linux.CapturedOutput;
 import dev.jcri.sandbox.container.ContainerImage;
 import dev.jcri.sandbox.container.ContainerManager;
 import dev.jcri.sandbox.container.ContainerRecord;
@@ -10,8 +12,11 @@ import dev.jcri.sandbox.container.ContainerState;
 import dev.jcri.server.grpc.ServiceBinder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import runtime.v1.Api;
 import runtime.v1.RuntimeServiceGrpc;
@@ -22,8 +27,12 @@ import runtime.v1.RuntimeServiceGrpc;
  */
 public final class ContainerRpcs {
 
-    /** kubelet's cap on ExecSync output (each stream), so a probe cannot flood it. */
-    private static final int EXEC_OUTPUT_LIMIT = 16 * 1024 * 1024;
+    /**
+     * ExecSync output kept per stream: both streams together, with the message's few bytes of
+     * framing, must fit the 16 MiB kubelet accepts for one gRPC message (its CRI client's limit),
+     * or kubelet would get an error instead of the output. The rest of the output is dropped.
+     */
+    static final int EXEC_OUTPUT_LIMIT = 8 * 1024 * 1024 - 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Finds the image a container is created from; NOT_FOUND when it is not pulled. */
@@ -179,10 +188,19 @@ public final class ContainerRpcs {
                     + request.getTimeout() + " s").asRuntimeException();
         }
         return Api.ExecSyncResponse.newBuilder()
-                .setStdout(ByteString.copyFrom(result.stdout()))
-                .setStderr(ByteString.copyFrom(result.stderr()))
+                .setStdout(wrap(result.stdout()))
+                .setStderr(wrap(result.stderr()))
                 .setExitCode(result.exitCode())
                 .build();
+    }
+
+    /** The output as a ByteString over the capture's own chunks: no copy, so the output is held once. */
+    static ByteString wrap(CapturedOutput output) {
+        List<ByteString> parts = new ArrayList<>();
+        for (ByteBuffer chunk : output.chunks()) {
+            parts.add(UnsafeByteOperations.unsafeWrap(chunk)); // read-only views; the capture is never written again
+        }
+        return ByteString.copyFrom(parts); // concatenates the pieces into a rope, copying no bytes
     }
 
     private static Api.ContainerState criState(ContainerState state) {

@@ -1,7 +1,6 @@
 package dev.jcri.image.manifest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jcri.image.error.UnsupportedImageException;
 import dev.jcri.image.ref.Digest;
 import java.io.IOException;
@@ -24,14 +23,12 @@ public record ImageConfig(String os, String architecture, String variant, String
         List<String> entrypoint, List<String> cmd, String workingDir, List<String> volumes, String stopSignal,
         List<String> exposedPorts, Map<String, String> labels, List<Digest> diffIds, JsonNode raw) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     public static ImageConfig parse(byte[] bytes, String what) throws UnsupportedImageException {
         JsonNode root;
         try {
-            root = JSON.readTree(bytes);
+            root = BoundedJson.readTree(bytes, BoundedJson.MAX_CONFIG_TOKENS);
         } catch (IOException e) {
-            throw new UnsupportedImageException("config of " + what + " is not valid JSON: " + e.getMessage());
+            throw new UnsupportedImageException("config of " + what + " cannot be read as JSON: " + e.getMessage());
         }
         if (root == null || !root.isObject()) {
             throw new UnsupportedImageException("config of " + what + " is not a JSON object");

@@ -1,7 +1,6 @@
 package dev.jcri.image.manifest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jcri.image.error.UnsupportedImageException;
 import dev.jcri.image.ref.Digest;
 import java.io.IOException;
@@ -17,17 +16,15 @@ import java.util.Map;
  */
 public final class ManifestParser {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private ManifestParser() {}
 
     /** @param what names the manifest in messages (the reference) */
     public static ManifestDocument parse(byte[] bytes, String contentType, String what) throws UnsupportedImageException {
         JsonNode root;
         try {
-            root = JSON.readTree(bytes);
+            root = BoundedJson.readTree(bytes, BoundedJson.MAX_MANIFEST_TOKENS);
         } catch (IOException e) {
-            throw new UnsupportedImageException("manifest of " + what + " is not valid JSON: " + e.getMessage());
+            throw new UnsupportedImageException("manifest of " + what + " cannot be read as JSON: " + e.getMessage());
         }
         if (root == null || !root.isObject()) {
             throw new UnsupportedImageException("manifest of " + what + " is not a JSON object");

@@ -8,6 +8,8 @@ import dev.jcri.image.manifest.MediaTypes.Compression;
 import dev.jcri.image.ref.Digest;
 import dev.jcri.image.ref.DigestVerifyingInputStream;
 import dev.jcri.snapshot.LayerStore;
+import dev.jcri.snapshot.layer.LayerApplyException;
+import dev.jcri.snapshot.tar.TarFormatException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -58,6 +60,11 @@ final class LayerUnpacker {
             }
             if (c instanceof ZipException || c instanceof com.github.luben.zstd.ZstdIOException) {
                 return new UnsupportedImageException(what + " cannot be decompressed: " + c.getMessage());
+            }
+            if (!LocalIo.isDiskFull(e)
+                    && (c instanceof TarFormatException || c instanceof LayerApplyException && c.getCause() == null)) {
+                // the layer itself is malformed or over a limit (a PAX bomb): the image's fault, not the node's
+                return new UnsupportedImageException(what + " is not a usable layer: " + c.getMessage());
             }
         }
         return LocalIo.failure("unpacking " + what, e);

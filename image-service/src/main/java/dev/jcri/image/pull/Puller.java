@@ -59,7 +59,8 @@ import org.slf4j.LoggerFactory;
 public final class Puller {
 
     private static final Logger LOG = LoggerFactory.getLogger(Puller.class);
-    private static final long MAX_CONFIG_BYTES = 32L << 20;
+    /** Image configs are a few KiB; CRI-O refuses more than 4 MiB too. */
+    private static final long MAX_CONFIG_BYTES = 4L << 20;
 
     private final RegistryClient registry;
     private final ContentStore content;
@@ -116,6 +117,7 @@ public final class Puller {
             if (c instanceof InterruptedException ie) {
                 throw ie;
             }
+            LOG.error("a pull worker failed unexpectedly", c); // a bug, never a registry's doing: keep the stack
             throw new ImageStoreException("pull failed: " + c, c);
         }
     }

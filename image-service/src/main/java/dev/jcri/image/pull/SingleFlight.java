@@ -7,7 +7,7 @@ import java.util.function.Supplier;
 
 /**
  * Runs one task per key at a time: callers asking for a key already in flight share its result.
- * The key is forgotten when the task ends, so a later call runs it again.
+ * The key is forgotten when the task ends (or fails to start), so a later call runs it again.
  */
 final class SingleFlight<K, V> {
 
@@ -22,7 +22,16 @@ final class SingleFlight<K, V> {
         if (existing != null) {
             return new Flight<>(existing, false);
         }
-        start.get().whenComplete((v, t) -> {
+        CompletableFuture<V> started;
+        try {
+            started = start.get();
+        } catch (Throwable t) {
+            // not started (no thread, say): forget the key, or every later caller would wait forever
+            inFlight.remove(key, mine);
+            mine.completeExceptionally(t);
+            throw t;
+        }
+        started.whenComplete((v, t) -> {
             inFlight.remove(key, mine);
             if (t != null) {
                 mine.completeExceptionally(t);

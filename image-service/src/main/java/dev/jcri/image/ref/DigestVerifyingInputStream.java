@@ -9,7 +9,9 @@ import java.util.HexFormat;
 /**
  * Hashes every byte that passes through and, at end of stream, checks the digest (and the size,
  * when known). A mismatch is thrown from {@code read()} as {@link MismatchException}, so a consumer
- * that commits only after reading to the end never commits bad content.
+ * that commits only after reading to the end never commits bad content. With a known size, no more
+ * than one byte past it is ever read from the source: a blob longer than its descriptor says
+ * costs the size plus one byte, then fails.
  */
 public final class DigestVerifyingInputStream extends FilterInputStream {
 
@@ -48,6 +50,10 @@ public final class DigestVerifyingInputStream extends FilterInputStream {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
+        if (expectedSize >= 0 && len > 0) {
+            // never ask for more than one byte past the announced size: a longer blob is cut there
+            len = (int) Math.min(len, expectedSize - count + 1);
+        }
         int n = in.read(b, off, len);
         if (n > 0) {
             hasher.update(b, off, n);

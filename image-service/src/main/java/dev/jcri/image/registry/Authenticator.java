@@ -1,10 +1,11 @@
 package dev.jcri.image.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jcri.image.error.ImageException;
 import dev.jcri.image.error.RegistryAuthException;
 import dev.jcri.image.error.RegistryUnavailableException;
+import dev.jcri.image.manifest.BoundedJson;
+import dev.jcri.image.ref.ImageReference;
 import dev.jcri.image.registry.WwwAuthenticate.Challenge;
 import java.io.IOException;
 import java.net.URI;
@@ -22,13 +23,22 @@ import java.util.Map;
  * Basic with username/password, or Bearer with a token from the registry's token server
  * (Docker's token protocol: GET realm?service=..&scope=.. with Basic credentials or anonymously;
  * an identity token is exchanged by an OAuth2 refresh_token POST). Tokens are cached until they
- * expire; {@code refresh} forces a new one after a 401.
+ * expire, keyed by a digest of realm, service, scope and credentials; {@code refresh} forces a new
+ * one after a 401.
+ *
+ * <p>The realm comes from the registry's answer, so it is not trusted with secrets: a password or
+ * identity token goes only to an HTTPS realm or one on a loopback address, never over plain HTTP
+ * across the network (where anyone on the path could read it). The answer is read within
+ * {@link #MAX_TOKEN_RESPONSE_BYTES} and the timeout.
  */
 final class Authenticator {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** The spec's default when a token response names no lifetime. */
     private static final long DEFAULT_TOKEN_SECONDS = 60;
+    /** A token answer is a small JSON object; a bigger one is refused (CRI-O allows the same 1 MiB). */
+    static final int MAX_TOKEN_RESPONSE_BYTES = 1 << 20;
+    /** JSON tokens of a token answer: token, access_token, expires_in, issued_at and a few more. */
+    private static final long MAX_TOKEN_RESPONSE_JSON_TOKENS = 1000;
 
     private final HttpTransport http;
     private final TokenCache tokens;
@@ -53,7 +63,7 @@ final class Authenticator {
             }
             String wantedScope = bearer.param("scope") != null && !bearer.param("scope").isBlank() && refresh
                     ? bearer.param("scope") : scope;
-            String key = bearer.param("realm") + "|" + bearer.param("service") + "|" + wantedScope + "|" + creds.cacheKey();
+            String key = tokenKey(bearer.param("realm"), bearer.param("service"), wantedScope, creds);
             if (refresh) {
                 tokens.invalidate(key);
             } else {
@@ -68,6 +78,16 @@ final class Authenticator {
             return creds.basicHeader();
         }
         return null;
+    }
+
+    /** The token cache key: a digest, so that no realm, service or scope a registry sends can forge another's key. */
+    static String tokenKey(String realm, String service, String scope, RegistryCredentials creds) {
+        return RegistryCredentials.fingerprint(realm, service, scope, creds.cacheKey());
+    }
+
+    /** Whether secrets may be sent to this realm: over TLS, or to this machine itself. */
+    static boolean maySendSecretsTo(URI realm) {
+        return "https".equalsIgnoreCase(realm.getScheme()) || ImageReference.isLoopbackHost(realm.getHost());
     }
 
     private static Challenge find(List<Challenge> challenges, String scheme) {
@@ -92,6 +112,11 @@ final class Authenticator {
             }
         } catch (IllegalArgumentException e) {
             throw new RegistryAuthException(endpoint + " sent an unusable token realm \"" + realm + "\"");
+        }
+        boolean secret = !creds.identityToken().isEmpty() || creds.hasPassword();
+        if (secret && !maySendSecretsTo(realmUri)) {
+            throw new RegistryAuthException(endpoint + " asks for a token from " + realm + ": refusing to send "
+                    + creds + " there over plain HTTP (a token realm must use HTTPS unless it is on a loopback address)");
         }
         HttpTransport.Response r;
         try {
@@ -124,7 +149,8 @@ final class Authenticator {
         }
         JsonNode body;
         try {
-            body = JSON.readTree(r.body().readAllCapped(1 << 20));
+            byte[] bytes = r.body().readAllCapped(MAX_TOKEN_RESPONSE_BYTES, "token response from " + realmUri.getHost(), timeout);
+            body = BoundedJson.readTree(bytes, MAX_TOKEN_RESPONSE_JSON_TOKENS);
         } catch (IOException e) {
             throw new RegistryUnavailableException("unreadable token response from " + realm + ": " + e.getMessage(), e);
         }

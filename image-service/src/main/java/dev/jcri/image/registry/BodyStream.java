@@ -15,12 +15,23 @@ import java.util.concurrent.TimeUnit;
  * An HTTP response body as an InputStream that notices stalls: each read waits at most the stall
  * timeout for the next chunk, then cancels the exchange and throws {@link StalledException}. Chunks
  * are requested one at a time, so at most a couple of network buffers are held in memory.
+ *
+ * <p>Documents read whole (manifests, token answers, error bodies) are bounded twice: in bytes,
+ * checked before a byte beyond the limit is kept, and in time, a deadline for the whole body, so
+ * that a server trickling one byte per stall timeout cannot hold a pull forever.
  */
 final class BodyStream extends InputStream implements Flow.Subscriber<List<ByteBuffer>> {
 
-    /** No byte arrived for the stall timeout. */
+    /** No byte arrived for the stall timeout, or a document did not arrive whole by its deadline. */
     static final class StalledException extends IOException {
         StalledException(String message) {
+            super(message);
+        }
+    }
+
+    /** A document is larger than the limit for its kind; the exchange was cancelled at the limit. */
+    static final class TooLargeException extends IOException {
+        TooLargeException(String message) {
             super(message);
         }
     }
@@ -34,6 +45,9 @@ final class BodyStream extends InputStream implements Flow.Subscriber<List<ByteB
     private Iterator<ByteBuffer> chunks = List.<ByteBuffer>of().iterator();
     private ByteBuffer current;
     private boolean done;
+    /** System.nanoTime() by which the whole body must have arrived; Long.MAX_VALUE: none. */
+    private long deadline = Long.MAX_VALUE;
+    private Duration deadlineLength;
 
     BodyStream(Duration stallTimeout, String what) {
         this.stallTimeout = stallTimeout;
@@ -81,9 +95,18 @@ final class BodyStream extends InputStream implements Flow.Subscriber<List<ByteB
             if (done) {
                 return -1;
             }
+            long wait = stallTimeout.toNanos();
+            boolean deadlineFirst = false;
+            if (deadline != Long.MAX_VALUE) {
+                long left = deadline - System.nanoTime();
+                if (left < wait) {
+                    wait = Math.max(0, left);
+                    deadlineFirst = true;
+                }
+            }
             Object item;
             try {
-                item = queue.poll(stallTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                item = queue.poll(wait, TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 close();
@@ -91,7 +114,9 @@ final class BodyStream extends InputStream implements Flow.Subscriber<List<ByteB
             }
             if (item == null) {
                 close();
-                throw new StalledException("no data for " + stallTimeout.toSeconds() + " s from " + what);
+                throw new StalledException(deadlineFirst
+                        ? what + " did not arrive whole within " + seconds(deadlineLength)
+                        : "no data for " + seconds(stallTimeout) + " from " + what);
             }
             if (item == END) {
                 done = true;
@@ -114,19 +139,56 @@ final class BodyStream extends InputStream implements Flow.Subscriber<List<ByteB
         return n;
     }
 
-    /** Reads everything, failing when more than {@code limit} bytes come. */
-    byte[] readAllCapped(long limit) throws IOException {
+    /**
+     * Reads the whole body, which must be at most {@code limit} bytes and arrive within
+     * {@code deadline}: a byte beyond the limit is never kept (the exchange is cancelled there).
+     *
+     * @param name the document in messages ("manifest docker.io/library/busybox:latest")
+     * @throws TooLargeException over the limit
+     * @throws StalledException past the deadline or the stall timeout
+     */
+    byte[] readAllCapped(long limit, String name, Duration deadline) throws IOException {
+        startDeadline(deadline);
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         byte[] buf = new byte[16 * 1024];
         int n;
         while ((n = read(buf, 0, buf.length)) >= 0) {
-            out.write(buf, 0, n);
-            if (out.size() > limit) {
+            if (out.size() + (long) n > limit) {
                 close();
-                throw new IOException(what + " is larger than " + limit + " bytes");
+                throw new TooLargeException(name + " is larger than the limit of " + limit + " bytes");
             }
+            out.write(buf, 0, n);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * Reads at most {@code max} bytes within {@code deadline}, then cancels the exchange: for error
+     * bodies, which only ever feed a message. Never fails: a body cut short is what there is.
+     */
+    byte[] readPrefix(int max, Duration deadline) {
+        startDeadline(deadline);
+        byte[] buf = new byte[max];
+        int have = 0;
+        try {
+            int n;
+            while (have < max && (n = read(buf, have, max - have)) >= 0) {
+                have += n;
+            }
+        } catch (IOException e) {
+            // stalled, past the deadline or cut: keep what came
+        }
+        close();
+        return have == max ? buf : java.util.Arrays.copyOf(buf, have);
+    }
+
+    private void startDeadline(Duration length) {
+        deadlineLength = length;
+        deadline = System.nanoTime() + length.toNanos();
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
     @Override

@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * Sends GETs for one repository to one endpoint: probes it, adds authorization, re-authenticates
  * once on a 401 with the challenge the registry sent, retries transient failures (network errors,
- * 5xx, 429) with backoff, and turns error statuses into {@link ImageException}s.
+ * 5xx, 429) with backoff, and turns error statuses into {@link ImageException}s. A broken answer
+ * ({@link RegistryProtocolException}: a redirect loop, ...) is not retried.
  */
 final class EndpointCaller {
 
@@ -96,6 +97,8 @@ final class EndpointCaller {
                 throw new RegistryUnavailableException(endpoint + " answered HTTP " + s + " for " + what + " " + r.errorText());
             } catch (BodyStream.StalledException e) {
                 throw new PullStalledException(what + ": " + e.getMessage() + " (" + endpoint + ")");
+            } catch (RegistryProtocolException e) {
+                throw new RegistryUnavailableException(endpoint + " broke the protocol: " + e.getMessage(), e);
             } catch (IOException e) {
                 last = e;
                 ping.forget(endpoint);

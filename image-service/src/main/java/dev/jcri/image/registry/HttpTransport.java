@@ -16,8 +16,10 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,15 +34,32 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * goes only to the scheme, host and port it was meant for (a blob redirect to a CDN or object store
  * must not carry registry credentials). One HTTP client per TLS setting (system trust, extra CA
  * file, unverified for insecure hosts); plain HTTP uses HTTP/1.1.
+ *
+ * <p>Nothing a server sends is buffered without a bound: every body is a {@link BodyStream} (2xx
+ * bodies are handed to the caller, which reads them within its own limits); an error body is read
+ * up to {@link #MAX_ERROR_BODY_BYTES} within the timeout and the rest dropped with the exchange; a
+ * Location header is at most {@link #MAX_LOCATION_CHARS} and names an http(s) URL; redirects stop
+ * at {@link #MAX_REDIRECTS} or at the first URL seen twice. (The JDK itself refuses response headers
+ * over 384 KiB.) Such violations are {@link RegistryProtocolException}s: retrying would not help.
  */
 final class HttpTransport implements AutoCloseable {
 
-    private static final int MAX_REDIRECTS = 10;
+    /** Redirects followed for one request (Docker's and Go's clients stop at 10 too). */
+    static final int MAX_REDIRECTS = 10;
+    /** A Location header longer than this is refused (signed CDN URLs are a few KiB). */
+    static final int MAX_LOCATION_CHARS = 16 << 10;
+    /** Bytes of an error body kept for the message (only the first 512 characters are shown). */
+    static final int MAX_ERROR_BODY_BYTES = 16 << 10;
 
-    /** A response: the body is streamed for 2xx, read into {@code errorBody} otherwise. */
+    /** A response: the body is streamed for 2xx (GET, POST), read into {@code errorBody} (at most {@link #MAX_ERROR_BODY_BYTES}) otherwise. */
     record Response(int status, HttpHeaders headers, URI uri, BodyStream body, byte[] errorBody) {
         String header(String name) {
             return headers.firstValue(name).orElse(null);
+        }
+
+        /** The announced Content-Length, or -1 when there is none (chunked) or it is unreadable. */
+        long contentLength() {
+            return headers.firstValueAsLong("Content-Length").orElse(-1);
         }
 
         void discard() {
@@ -70,12 +89,15 @@ final class HttpTransport implements AutoCloseable {
      * Sends a request, following redirects.
      *
      * @param authorization the Authorization value for the endpoint's own host, or null
-     * @param timeout how long to wait for response headers, and then between body chunks
+     * @param timeout how long to wait for response headers, and then between body chunks; an error
+     *                body must arrive whole within it
      */
     Response send(Endpoint endpoint, String method, URI uri, Map<String, String> headers, String authorization,
             Duration timeout, String what) throws IOException, InterruptedException {
         URI origin = uri;
         URI target = uri;
+        Set<URI> visited = new HashSet<>();
+        visited.add(uri.normalize());
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
             boolean sameOrigin = sameOrigin(origin, target);
             HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(timeout)
@@ -85,58 +107,84 @@ final class HttpTransport implements AutoCloseable {
                 b.header("Authorization", authorization);
             }
             HttpClient client = sameOrigin ? clientFor(endpoint, target) : clientFor(null, target);
-            HttpResponse<Object> r;
-            try {
-                r = client.send(b.build(), info -> {
-                    int s = info.statusCode();
-                    if (s >= 200 && s < 300 && !"HEAD".equals(method)) {
-                        return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofPublisher(), publisher -> {
-                            BodyStream body = new BodyStream(timeout, what);
-                            publisher.subscribe(body);
-                            return (Object) body;
-                        });
-                    }
-                    return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofByteArray(), bytes -> (Object) bytes);
-                });
-            } catch (java.net.http.HttpTimeoutException e) {
-                throw new BodyStream.StalledException("no response for " + timeout.toSeconds() + " s from " + target.getHost()
-                        + " (" + what + ")");
-            }
+            HttpResponse<BodyStream> r = exchange(client, b.build(), timeout, what, target);
             int status = r.statusCode();
-            if (r.body() instanceof BodyStream body) {
-                return new Response(status, r.headers(), target, body, null);
+            if (status >= 200 && status < 300 && !"HEAD".equals(method)) {
+                return new Response(status, r.headers(), target, r.body(), null);
             }
-            byte[] error = r.body() instanceof byte[] bytes ? bytes : new byte[0];
-            if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
-                String location = r.headers().firstValue("Location").orElse(null);
-                if (location == null) {
-                    return new Response(status, r.headers(), target, null, error);
+            if (isRedirect(status) && r.headers().firstValue("Location").isPresent()) {
+                r.body().close(); // a redirect's body is never needed
+                URI next = redirectTarget(target, r.headers().firstValue("Location").get(), what);
+                if (!visited.add(next.normalize())) {
+                    throw new RegistryProtocolException("redirect loop fetching " + what + ": " + target.getHost()
+                            + " sent it back to " + shorten(next) + ", already visited");
                 }
-                target = target.resolve(location);
+                target = next;
                 continue;
             }
-            return new Response(status, r.headers(), target, null, error);
+            return new Response(status, r.headers(), target, null, r.body().readPrefix(MAX_ERROR_BODY_BYTES, timeout));
         }
-        throw new IOException("too many redirects fetching " + what + " from " + uri.getHost());
+        throw new RegistryProtocolException("more than " + MAX_REDIRECTS + " redirects fetching " + what + " from "
+                + uri.getHost() + " (the limit)");
     }
 
-    /** POSTs a form (OAuth2 token requests); no redirects, the body is read as an error body or streamed. */
+    private static boolean isRedirect(int status) {
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+
+    /** The URL a Location header points to, refused when too long, malformed or not http(s). */
+    static URI redirectTarget(URI from, String location, String what) throws RegistryProtocolException {
+        if (location.length() > MAX_LOCATION_CHARS) {
+            throw new RegistryProtocolException(from.getHost() + " redirected " + what + " with a Location header of "
+                    + location.length() + " characters, over the limit of " + MAX_LOCATION_CHARS);
+        }
+        URI next;
+        try {
+            next = from.resolve(location.strip());
+        } catch (IllegalArgumentException e) {
+            throw new RegistryProtocolException(from.getHost() + " redirected " + what + " to an invalid Location \""
+                    + shorten(location) + "\"");
+        }
+        String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https")) || next.getHost() == null) {
+            throw new RegistryProtocolException(from.getHost() + " redirected " + what + " to \"" + shorten(location)
+                    + "\": only http and https URLs with a host are followed");
+        }
+        return next;
+    }
+
+    private static String shorten(Object o) {
+        String s = String.valueOf(o);
+        return s.length() <= 200 ? s : s.substring(0, 200) + "...";
+    }
+
+    /** One exchange; the body, whatever the status, is a stream nothing has read yet. */
+    private static HttpResponse<BodyStream> exchange(HttpClient client, HttpRequest request, Duration timeout, String what,
+            URI target) throws IOException, InterruptedException {
+        try {
+            return client.send(request, info -> HttpResponse.BodySubscribers.mapping(
+                    HttpResponse.BodySubscribers.ofPublisher(), publisher -> {
+                        BodyStream body = new BodyStream(timeout, what);
+                        publisher.subscribe(body);
+                        return body;
+                    }));
+        } catch (java.net.http.HttpTimeoutException e) {
+            throw new BodyStream.StalledException("no response for " + timeout.toSeconds() + " s from " + target.getHost()
+                    + " (" + what + ")");
+        }
+    }
+
+    /** POSTs a form (OAuth2 token requests); no redirects; a 200 body is streamed, any other is read as an error body. */
     Response post(Endpoint endpoint, URI uri, String form, String what, Duration timeout)
             throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build();
-        HttpResponse<byte[]> r = clientFor(endpoint, uri).send(request, HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<BodyStream> r = exchange(clientFor(endpoint, uri), request, timeout, what, uri);
         if (r.statusCode() == 200) {
-            BodyStream body = new BodyStream(timeout, what);
-            java.util.concurrent.SubmissionPublisher<java.util.List<java.nio.ByteBuffer>> pub =
-                    new java.util.concurrent.SubmissionPublisher<>(Runnable::run, 1);
-            pub.subscribe(body);
-            pub.submit(java.util.List.of(java.nio.ByteBuffer.wrap(r.body())));
-            pub.close();
-            return new Response(200, r.headers(), uri, body, null);
+            return new Response(200, r.headers(), uri, r.body(), null);
         }
-        return new Response(r.statusCode(), r.headers(), uri, null, r.body());
+        return new Response(r.statusCode(), r.headers(), uri, null, r.body().readPrefix(MAX_ERROR_BODY_BYTES, timeout));
     }
 
     static boolean sameOrigin(URI a, URI b) {

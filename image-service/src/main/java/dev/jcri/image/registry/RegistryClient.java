@@ -41,7 +41,7 @@ public final class RegistryClient implements AutoCloseable {
         for (Endpoint e : resolver.endpoints(ref, credentials)) {
             callers.add(new EndpointCaller(http, ping, auth, e, ref.repository(), config.stallTimeout(), config.maxAttempts()));
         }
-        return new RepositorySession(ref, callers, config.maxAttempts());
+        return new RepositorySession(ref, callers, config.maxAttempts(), config.stallTimeout());
     }
 
     @Override

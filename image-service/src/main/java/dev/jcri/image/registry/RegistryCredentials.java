@@ -63,9 +63,28 @@ public record RegistryCredentials(String username, String password, String ident
         return "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Identifies these credentials in cache keys without holding the secret itself. */
+    /**
+     * Identifies these credentials in cache keys (bearer tokens, shared pulls) without holding the
+     * secrets: a SHA-256 over every field. A hash code would not do: "Aa" and "BB" share one, and
+     * a colliding key hands one user's token or pull to another.
+     */
     public String cacheKey() {
-        return isEmpty() ? "anonymous" : username + "#" + Integer.toHexString((password + identityToken + registryToken).hashCode());
+        return isEmpty() ? "anonymous" : fingerprint(username, password, identityToken, registryToken);
+    }
+
+    /** SHA-256 (hex) of the strings, each length-prefixed so that no two different lists give the same input. */
+    static String fingerprint(String... parts) {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            for (String p : parts) {
+                byte[] b = (p == null ? "" : p).getBytes(StandardCharsets.UTF_8);
+                sha.update(java.nio.ByteBuffer.allocate(4).putInt(b.length).array());
+                sha.update(b);
+            }
+            return java.util.HexFormat.of().formatHex(sha.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     @Override

@@ -4,7 +4,9 @@ import dev.jcri.image.error.DigestMismatchException;
 import dev.jcri.image.error.ImageException;
 import dev.jcri.image.error.ImageNotFoundException;
 import dev.jcri.image.error.InvalidReferenceException;
+import dev.jcri.image.error.PullStalledException;
 import dev.jcri.image.error.RegistryUnavailableException;
+import dev.jcri.image.error.UnsupportedImageException;
 import dev.jcri.image.manifest.Descriptor;
 import dev.jcri.image.manifest.MediaTypes;
 import dev.jcri.image.ref.Digest;
@@ -12,6 +14,7 @@ import dev.jcri.image.ref.DigestVerifyingInputStream;
 import dev.jcri.image.ref.ImageReference;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,18 +29,27 @@ import org.slf4j.LoggerFactory;
 public final class RepositorySession {
 
     private static final Logger LOG = LoggerFactory.getLogger(RepositorySession.class);
-    /** Manifests and indexes are small; anything bigger is refused. */
+    /**
+     * Manifests and indexes are small (a hundred layers are 20 KiB); anything bigger is refused
+     * before it is read, as the distribution registry and CRI-O refuse them.
+     */
     public static final long MAX_MANIFEST_BYTES = 4L << 20;
 
     private final ImageReference ref;
     private final List<EndpointCaller> callers;
     private final int maxAttempts;
+    private final Duration documentDeadline;
     private volatile int preferred;
 
-    RepositorySession(ImageReference ref, List<EndpointCaller> callers, int maxAttempts) {
+    /**
+     * @param documentDeadline how long one manifest or small blob may take to arrive whole (a server
+     *                         trickling bytes must not hold a pull forever)
+     */
+    RepositorySession(ImageReference ref, List<EndpointCaller> callers, int maxAttempts, Duration documentDeadline) {
         this.ref = ref;
         this.callers = List.copyOf(callers);
         this.maxAttempts = maxAttempts;
+        this.documentDeadline = documentDeadline;
     }
 
     public ImageReference reference() {
@@ -85,9 +97,16 @@ public final class RepositorySession {
                     Map.of("Accept", String.join(", ", MediaTypes.ACCEPTED_MANIFESTS)), what);
             byte[] bytes;
             try {
-                bytes = r.body().readAllCapped(MAX_MANIFEST_BYTES);
+                if (r.contentLength() > MAX_MANIFEST_BYTES) {
+                    r.discard();
+                    throw new BodyStream.TooLargeException(what + " is announced as " + r.contentLength()
+                            + " bytes, over the limit of " + MAX_MANIFEST_BYTES + " bytes for manifests and indexes");
+                }
+                bytes = r.body().readAllCapped(MAX_MANIFEST_BYTES, what, documentDeadline);
+            } catch (BodyStream.TooLargeException e) {
+                throw new UnsupportedImageException(e.getMessage() + " (from " + c.endpoint() + ")");
             } catch (BodyStream.StalledException e) {
-                throw new dev.jcri.image.error.PullStalledException(what + ": " + e.getMessage());
+                throw new PullStalledException(what + ": " + e.getMessage());
             } catch (IOException e) {
                 throw new RegistryUnavailableException("reading " + what + " from " + c.endpoint() + " failed: " + e.getMessage(), e);
             }
@@ -107,14 +126,33 @@ public final class RepositorySession {
         });
     }
 
-    /** Fetches a small blob (a config) whole, verified. */
+    /**
+     * Fetches a small blob (a config) whole, verified: at most its descriptor's size, which must be
+     * at most {@code maxBytes}, held in one array of that size, within the document deadline.
+     */
     public byte[] fetchBlob(Descriptor d, long maxBytes, String what) throws ImageException, InterruptedException {
         if (d.size() > maxBytes) {
-            throw new dev.jcri.image.error.UnsupportedImageException(what + " is " + d.size() + " bytes, more than the "
-                    + maxBytes + " jcri accepts");
+            throw new UnsupportedImageException(what + " is " + d.size() + " bytes, over the limit of " + maxBytes
+                    + " bytes jcri accepts");
         }
+        long deadline = System.nanoTime() + documentDeadline.toNanos();
         try (InputStream in = openBlob(d, what)) {
-            return in.readAllBytes();
+            byte[] bytes = new byte[(int) d.size()];
+            int have = 0;
+            while (true) {
+                if (System.nanoTime() > deadline) {
+                    throw new PullStalledException(what + " did not arrive whole within " + documentDeadline.toSeconds() + " s");
+                }
+                // the stream refuses a byte past the descriptor's size, and checks the digest at its end
+                int n = have < bytes.length ? in.read(bytes, have, bytes.length - have) : in.read();
+                if (n < 0) {
+                    return bytes;
+                }
+                if (have == bytes.length) {
+                    throw new IllegalStateException("the verifying stream let a byte past the size through");
+                }
+                have += n;
+            }
         } catch (BlobReadException e) {
             throw e.error();
         } catch (DigestVerifyingInputStream.MismatchException e) {

@@ -3,6 +3,7 @@ package dev.jcri.sandbox.container;
 import dev.jcri.errors.JcriException;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.jcri.linux.AtomicFiles;
+import dev.jcri.linux.CapturedOutput;
 import dev.jcri.linux.Openat2UnavailableException;
 import dev.jcri.linux.PrivateFiles;
 import dev.jcri.sandbox.cgroup.Cgroups;
@@ -396,7 +397,8 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
             try {
                 store.save(record.exited(code, finished, reason, ""));
             } catch (IOException e) {
-                LOG.error("cannot record the exit of container {}: {}", id, e.getMessage());
+                // thrown, not dropped: the exit watcher retries the exit until it is recorded
+                throw new java.io.UncheckedIOException("cannot record the exit of container " + id, e);
             }
             LOG.info("container {} exited with {} ({})", Ids.shortId(id), code, reason);
         }
@@ -474,8 +476,8 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
 
     // ---------------------------------------------------------------- exec, logs, resources
 
-    /** Output and exit code of a command run in the container. */
-    public record ExecResult(int exitCode, byte[] stdout, byte[] stderr, boolean timedOut) {}
+    /** Output (each stream as captured: held once, up to the caller's limit) and exit code of a command run in the container. */
+    public record ExecResult(int exitCode, CapturedOutput stdout, CapturedOutput stderr, boolean timedOut) {}
 
     /** Runs a command in a running container (ExecSync), capturing at most {@code outputLimit} bytes per stream. */
     public ExecResult execSync(String idOrPrefix, List<String> cmd, Duration timeout, int outputLimit)
@@ -492,7 +494,7 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
         Path processFile = ExecProcess.write(bundle(record.id()), execName + ".json", cmd);
         try {
             OciRuntime.ExecOutcome o = runtimeOf(record).exec(record.id(), processFile, timeout, outputLimit, pidFile);
-            return new ExecResult(o.result().exitCode(), o.result().stdout(), o.result().stderr(), o.timedOut());
+            return new ExecResult(o.result().exitCode(), o.result().out(), o.result().err(), o.timedOut());
         } finally {
             Files.deleteIfExists(processFile);
         }

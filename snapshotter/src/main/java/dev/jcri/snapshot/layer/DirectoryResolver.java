@@ -10,12 +10,10 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Map;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Turns the parent part of a member name into a real directory inside the layer, never outside.
@@ -32,31 +30,57 @@ import java.util.Set;
  * that replaces a whiteout of this layer is made opaque, or the deleted lower content would reappear.
  *
  * <p>Resolved directories are cached (most entries share a parent with the previous one); removing
- * a directory must call {@link #forget}.
+ * a directory must call {@link #forget}. The cache keeps the {@link #MAX_KNOWN} most recently used:
+ * a layer of a million directories must not cost a million entries of heap, and a directory that
+ * fell out is simply resolved again (an lstat per component).
  */
 final class DirectoryResolver {
     private static final int MAX_SYMLINK_HOPS = 40; // Linux's own limit (ELOOP)
+    /** Resolved directories remembered at most (a few MB of heap). */
+    static final int MAX_KNOWN = 16_384;
+
+    /** A resolved directory: the Path handed out for it, and whether it is setgid with a non-root group. */
+    private record Known(Path path, boolean setsGroup) {}
 
     private final Path root;
     private final LowerLayers lowers;
     private final DirectoryTimes times;
     private final UsageTally usage;
-    /** Resolved directories by cleaned relative path ("" is the root), with the Path handed out for them. */
-    private final Map<String, Path> knownDirectories = new HashMap<>();
-    /** Known directories that are setgid with a non-root group: what is created in them inherits that group. */
-    private final Set<String> groupSetting = new HashSet<>();
+    /** Resolved directories below the root by cleaned relative path, least recently used first. */
+    private final Map<String, Known> knownDirectories;
+    private boolean rootSetsGroup;
+    /** Whether any directory met so far is setgid with a non-root group: if none, nothing inherits a group. */
+    private boolean anySetsGroup;
 
     DirectoryResolver(Path root, LowerLayers lowers, DirectoryTimes times, UsageTally usage) {
+        this(root, lowers, times, usage, MAX_KNOWN);
+    }
+
+    DirectoryResolver(Path root, LowerLayers lowers, DirectoryTimes times, UsageTally usage, int maxKnown) {
         this.root = root;
         this.lowers = lowers;
         this.times = times;
         this.usage = usage;
-        knownDirectories.put("", root);
+        this.knownDirectories = new LinkedHashMap<>(256, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Known> eldest) {
+                return size() > maxKnown;
+            }
+        };
+    }
+
+    /** The known directory at a cleaned relative path, or null. */
+    private Path known(String rel) {
+        if (rel.isEmpty()) {
+            return root;
+        }
+        Known k = knownDirectories.get(rel);
+        return k == null ? null : k.path();
     }
 
     /** A real directory in the layer for these cleaned components, created as needed. */
     Path resolve(List<String> parts, String entryName) throws IOException {
-        Path known = knownDirectories.get(LayerPaths.join(parts));
+        Path known = known(LayerPaths.join(parts));
         if (known != null) {
             return known; // the common case: handing out the same Path lets callers compare by identity
         }
@@ -76,7 +100,7 @@ final class DirectoryResolver {
             }
             done.add(c);
             String rel = LayerPaths.join(done);
-            if (knownDirectories.containsKey(rel)) {
+            if (known(rel) != null) {
                 continue;
             }
             Path p = root.resolve(rel);
@@ -114,7 +138,7 @@ final class DirectoryResolver {
             }
         }
         String resolved = LayerPaths.join(done);
-        Path dir = knownDirectories.get(resolved); // every component was remembered on the way
+        Path dir = known(resolved); // every component was remembered on the way
         return dir != null ? dir : root.resolve(resolved);
     }
 
@@ -141,26 +165,46 @@ final class DirectoryResolver {
     /** Records a directory the applier created or found at a cleaned, symlink-free path, with its final metadata. */
     void remember(Path dir, int permissions, long gid) {
         String rel = relative(dir);
-        knownDirectories.put(rel, dir);
-        if ((permissions & 02000) != 0 && gid != 0) {
-            groupSetting.add(rel);
+        boolean setsGroup = setsGroup(permissions, gid);
+        anySetsGroup |= setsGroup;
+        if (rel.isEmpty()) {
+            rootSetsGroup = setsGroup;
         } else {
-            groupSetting.remove(rel);
+            knownDirectories.put(rel, new Known(dir, setsGroup));
         }
     }
 
+    private static boolean setsGroup(int permissions, long gid) {
+        return (permissions & 02000) != 0 && gid != 0;
+    }
+
     /** Whether entries created in {@code dir} (a resolved directory) inherit a non-root group. */
-    boolean setsGroup(Path dir) {
-        return !groupSetting.isEmpty() && groupSetting.contains(relative(dir));
+    boolean setsGroup(Path dir) throws IOException {
+        if (!anySetsGroup) {
+            return false; // the common case, without a lookup
+        }
+        String rel = relative(dir);
+        if (rel.isEmpty()) {
+            return rootSetsGroup;
+        }
+        Known k = knownDirectories.get(rel);
+        if (k != null) {
+            return k.setsGroup();
+        }
+        FileStatus st = PosixFiles.lstat(dir); // fell out of the cache: its metadata is final on disk
+        return setsGroup(st.permissions(), st.gid());
+    }
+
+    /** Directories remembered now (for tests: never more than the limit). */
+    int knownCount() {
+        return knownDirectories.size();
     }
 
     /** Must be called before a path is removed: it and everything below stop being known directories. */
     void forget(Path removed) {
         String rel = relative(removed);
         String prefix = rel + "/";
-        knownDirectories.keySet().removeIf(k -> k.equals(rel) || k.startsWith(prefix));
-        groupSetting.removeIf(k -> k.equals(rel) || k.startsWith(prefix));
-        knownDirectories.put("", root);
+        knownDirectories.keySet().removeIf(k -> rel.isEmpty() || k.equals(rel) || k.startsWith(prefix));
     }
 
     private String relative(Path p) {

@@ -18,13 +18,27 @@ import java.util.Optional;
  *
  * <p>Removing anything breaks the count (what was removed may have been counted, or may be a
  * whole tree): then {@link #result()} is empty and the caller walks the tree instead. That is
- * the rare case: a layer that overwrites its own entries.
+ * the rare case: a layer that overwrites its own entries. So is a layer of more than
+ * {@link #MAX_DIRECTORIES} directories: remembering each until the end would cost heap without
+ * bound, so the count gives up and the walk measures it.
  */
 final class UsageTally {
+    /** Directories remembered for measuring at the end; beyond, the tree is walked instead. */
+    static final int MAX_DIRECTORIES = 32_768;
+
     private final List<Path> directories = new ArrayList<>();
+    private final int maxDirectories;
     private long blocks;
     private long inodes;
     private boolean exact = true;
+
+    UsageTally() {
+        this(MAX_DIRECTORIES);
+    }
+
+    UsageTally(int maxDirectories) {
+        this.maxDirectories = maxDirectories;
+    }
 
     /** A regular file written by this layer, with its st_blocks. */
     void file(long allocatedBlocks) {
@@ -40,6 +54,13 @@ final class UsageTally {
 
     /** A directory this layer created (the root included), measured at {@link #result()}. */
     void directory(Path path) {
+        if (!exact) {
+            return;
+        }
+        if (directories.size() >= maxDirectories) {
+            invalidate(); // too many to remember: the caller walks the tree
+            return;
+        }
         directories.add(path);
     }
 

@@ -22,13 +22,27 @@ import java.util.Map;
  * checksums. GNU sparse files are reported as {@link TarEntry.Type#UNSUPPORTED}: OCI layers
  * produced by Go's archive/tar never contain them.
  *
+ * <p>Bounded: the metadata that comes before one entry (its PAX records, the global PAX records
+ * still in force, GNU long name and link) is at most {@link #MAX_ENTRY_METADATA_BYTES} in total and
+ * {@link #MAX_PAX_RECORDS} records; a header that would pass either limit is refused before it is
+ * read. One PAX header compresses to almost nothing, so without a total a small layer could hold
+ * hundreds of them in front of a single entry and fill the daemon's heap (a "PAX bomb"). Go's
+ * archive/tar keeps only the last 'x' header; we merge them, so the total is what must be bounded.
+ *
  * <p>Use: {@code while ((e = reader.next()) != null) { if (e.size() > 0) reader.copyContent(out); }};
  * content not read is skipped by the next {@link #next()}. After the end-of-archive marker the rest
  * of the stream is drained, so a digest computed by a wrapping stream covers every byte.
  */
 public final class TarReader {
     private static final int BLOCK = 512;
-    private static final int MAX_META_SIZE = 1 << 20; // long names, PAX headers: anything bigger is abuse
+    /**
+     * Metadata bytes one entry may carry: its PAX headers, the global PAX headers in force and GNU
+     * long name and link together (Go's archive/tar allows 1 MiB for one such header). A real entry
+     * needs a few KiB: a path, a link, xattrs of at most 64 KiB each.
+     */
+    public static final int MAX_ENTRY_METADATA_BYTES = 1 << 20;
+    /** PAX records one entry may carry (each becomes a map entry, maybe an xattr to set). */
+    public static final int MAX_PAX_RECORDS = 4096;
 
     private final InputStream in;
     private final byte[] buf;
@@ -37,6 +51,8 @@ public final class TarReader {
     private long remainingContent; // bytes of the current entry's content not yet consumed
     private long remainingPadding; // zero bytes after the content up to the next 512-byte boundary
     private final Map<String, byte[]> globalPax = new HashMap<>();
+    /** Bytes of the global PAX headers read so far: they weigh on every later entry. */
+    private long globalPaxBytes;
     private boolean finished;
     private long entryCount;
 
@@ -61,6 +77,7 @@ public final class TarReader {
         String longName = null;
         String longLink = null;
         Map<String, byte[]> pax = new HashMap<>(globalPax);
+        long metadataBytes = globalPaxBytes; // what this entry's metadata has cost so far
         while (true) {
             if (!fill(BLOCK)) {
                 if (limit - pos == 0) { // EOF exactly at a block boundary: accept as the end (some writers omit the marker)
@@ -80,24 +97,37 @@ public final class TarReader {
             pos += BLOCK;
             char flag = (char) (buf[h + 156] & 0xff);
             long size = parseNumber(h + 124, 12, "size");
-            switch (flag) {
-                case 'x' -> parsePax(readMeta(size, "PAX header"), pax);
-                case 'g' -> {
-                    Map<String, byte[]> global = new HashMap<>();
-                    parsePax(readMeta(size, "PAX global header"), global);
-                    globalPax.putAll(global);
-                    pax.putAll(global);
+            if (flag == 'x' || flag == 'g' || flag == 'L' || flag == 'K') {
+                String what = switch (flag) {
+                    case 'x' -> "PAX header";
+                    case 'g' -> "PAX global header";
+                    case 'L' -> "GNU long name";
+                    default -> "GNU long link";
+                };
+                metadataBytes = checkMetadataBudget(metadataBytes, size, what);
+                byte[] data = readMeta(size, what);
+                switch (flag) {
+                    case 'x' -> parsePax(data, pax);
+                    case 'g' -> {
+                        Map<String, byte[]> global = new HashMap<>();
+                        parsePax(data, global);
+                        globalPax.putAll(global);
+                        globalPaxBytes += size;
+                        pax.putAll(global);
+                    }
+                    case 'L' -> longName = cString(data);
+                    default -> longLink = cString(data);
                 }
-                case 'L' -> longName = cString(readMeta(size, "GNU long name"));
-                case 'K' -> longLink = cString(readMeta(size, "GNU long link"));
-                default -> {
-                    TarEntry entry = buildEntry(h, flag, size, longName, longLink, pax);
-                    remainingContent = entry.size();
-                    remainingPadding = padding(entry.size());
-                    entryCount++;
-                    return entry;
+                if (pax.size() > MAX_PAX_RECORDS) {
+                    throw tooManyRecords();
                 }
+                continue;
             }
+            TarEntry entry = buildEntry(h, flag, size, longName, longLink, pax);
+            remainingContent = entry.size();
+            remainingPadding = padding(entry.size());
+            entryCount++;
+            return entry;
         }
     }
 
@@ -264,8 +294,16 @@ public final class TarReader {
         return value;
     }
 
-    /** PAX records: "LEN key=value\n", LEN counting the whole record in bytes; values are raw bytes. */
-    private static void parsePax(byte[] data, Map<String, byte[]> into) throws TarFormatException {
+    private TarFormatException tooManyRecords() {
+        return new TarFormatException("more than " + MAX_PAX_RECORDS + " PAX records for entry " + (entryCount + 1)
+                + " (the limit of records per entry)");
+    }
+
+    /**
+     * PAX records: "LEN key=value\n", LEN counting the whole record in bytes; values are raw bytes.
+     * Stops at {@link #MAX_PAX_RECORDS} records: tiny records would cost far more heap than bytes.
+     */
+    private void parsePax(byte[] data, Map<String, byte[]> into) throws TarFormatException {
         int i = 0;
         while (i < data.length) {
             if (data[i] == 0) {
@@ -275,7 +313,7 @@ public final class TarReader {
             int len = 0;
             while (space < data.length && data[space] != ' ') {
                 byte b = data[space];
-                if (b < '0' || b > '9' || len > MAX_META_SIZE) {
+                if (b < '0' || b > '9' || len > MAX_ENTRY_METADATA_BYTES) {
                     throw new TarFormatException("malformed PAX record length");
                 }
                 len = len * 10 + (b - '0');
@@ -297,6 +335,9 @@ public final class TarReader {
             into.put(key, value); // an empty value deletes in PAX terms; treated as "unset" by the parsers above
             if (value.length == 0) {
                 into.remove(key);
+            }
+            if (into.size() > MAX_PAX_RECORDS) {
+                throw tooManyRecords();
             }
             i = end;
         }
@@ -331,10 +372,20 @@ public final class TarReader {
         }
     }
 
-    private byte[] readMeta(long size, String what) throws IOException {
-        if (size < 0 || size > MAX_META_SIZE) {
-            throw new TarFormatException(what + " of " + size + " bytes is too large");
+    /**
+     * Refuses a metadata header before reading it when it would take the entry's metadata past
+     * {@link #MAX_ENTRY_METADATA_BYTES}; returns the new total.
+     */
+    private long checkMetadataBudget(long sofar, long size, String what) throws TarFormatException {
+        if (size < 0 || size > MAX_ENTRY_METADATA_BYTES - sofar) {
+            throw new TarFormatException(what + " of " + size + " bytes for entry " + (entryCount + 1) + " takes its"
+                    + " metadata (PAX headers, global PAX headers, GNU long name and link) past the limit of "
+                    + MAX_ENTRY_METADATA_BYTES + " bytes (" + sofar + " bytes before it)");
         }
+        return sofar + size;
+    }
+
+    private byte[] readMeta(long size, String what) throws IOException {
         byte[] data = new byte[(int) size];
         int done = 0;
         while (done < size) {
