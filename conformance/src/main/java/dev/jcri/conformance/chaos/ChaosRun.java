@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -185,38 +186,49 @@ public final class ChaosRun {
 
     // ---------------------------------------------------------------- the end
 
-    /** Removes every container and pod through the CRI (a few tries each); what resists is a finding. */
+    /**
+     * Removes every container and pod through the CRI, as kubelet would; what resists is a
+     * finding. A second round retries what failed if the first made progress. A pod whose
+     * container resisted is not tried (its stop would stall on the same container).
+     */
     private void removeEverything(CriClient cri) {
         Map<String, String> failures = new LinkedHashMap<>();
-        for (int attempt = 1; attempt <= 2; attempt++) {
+        for (int round = 1; round <= 2; round++) {
             failures.clear();
+            int removed = 0;
             try {
+                Set<String> stuckPods = new HashSet<>();
                 for (Api.Container c : cri.runtime().listContainers(Api.ListContainersRequest.getDefaultInstance()).getContainersList()) {
                     try {
                         cri.runtime().removeContainer(Api.RemoveContainerRequest.newBuilder().setContainerId(c.getId()).build());
+                        removed++;
                     } catch (StatusRuntimeException e) {
                         failures.put("container " + c.getMetadata().getName(), "RemoveContainer " + e.getStatus());
+                        stuckPods.add(c.getPodSandboxId());
                     }
                 }
                 for (Api.PodSandbox p : cri.runtime().listPodSandbox(Api.ListPodSandboxRequest.getDefaultInstance()).getItemsList()) {
+                    if (stuckPods.contains(p.getId())) {
+                        failures.put("pod " + p.getMetadata().getName(), "not tried: a container of it could not be removed");
+                        continue;
+                    }
                     try {
                         cri.runtime().stopPodSandbox(Api.StopPodSandboxRequest.newBuilder().setPodSandboxId(p.getId()).build());
                         cri.runtime().removePodSandbox(Api.RemovePodSandboxRequest.newBuilder().setPodSandboxId(p.getId()).build());
+                        removed++;
                     } catch (StatusRuntimeException e) {
                         failures.put("pod " + p.getMetadata().getName(), "Stop/RemovePodSandbox " + e.getStatus());
                     }
                 }
-                if (failures.isEmpty()
-                        && cri.runtime().listContainers(Api.ListContainersRequest.getDefaultInstance()).getContainersCount() == 0
-                        && cri.runtime().listPodSandbox(Api.ListPodSandboxRequest.getDefaultInstance()).getItemsCount() == 0) {
-                    return;
-                }
             } catch (StatusRuntimeException e) {
                 failures.put("lists", "List failed: " + e.getStatus());
             }
+            if (failures.isEmpty() || removed == 0) {
+                break;
+            }
         }
         failures.forEach((what, error) -> findings.add(Kind.WRONG, "cannot remove " + what,
-                what + " cannot be removed through the CRI (2 tries): " + error, phase));
+                what + " cannot be removed through the CRI: " + error, phase));
     }
 
     /** With everything removed and the daemon stopped, anything of the run on the host that was not there before leaked. */

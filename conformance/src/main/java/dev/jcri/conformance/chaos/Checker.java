@@ -44,6 +44,8 @@ final class Checker {
     private final Map<String, ContainerView> containersById;
     private final Map<String, ContainerView> containersByName;
     private final Map<String, HostFacts.RuntimeContainer> runtime;
+    /** The cgroup parents (last element) of listed pods. */
+    private final Set<String> podCgroups = new HashSet<>();
     /** Network namespace ("net:[INODE]") of each listed ready pod, by pod ID. */
     private final Map<String, String> readyNamespaces = new HashMap<>();
 
@@ -101,9 +103,10 @@ final class Checker {
             }
             return;
         }
+        podCgroups.add(Path.of(p.config.getLinux().getCgroupParent()).getFileName().toString());
         boolean ready = v.state() == Api.PodSandboxState.SANDBOX_READY;
         String label = p.label() + (p.id == null ? " [" + Ledger.shortId(v.id()) + "]" : "");
-        if (p.create == Fate.CUT && !ready && p.stop == Fate.NONE && p.remove == Fate.NONE) {
+        if (p.createCut && !ready && p.stop == Fate.NONE && p.remove == Fate.NONE) {
             add(Kind.WRONG, "half pod " + p.name, "RunPodSandbox of " + label + " was cut by the kill and the pod is listed"
                     + " NOTREADY: half made (a cut create must leave a ready pod or nothing)");
         } else if (p.stop == Fate.DONE && ready) {
@@ -179,7 +182,7 @@ final class Checker {
             case CONTAINER_EXITED -> {
                 boolean askedToEnd = c.stop != Fate.NONE || c.remove != Fate.NONE || c.pod.stop != Fate.NONE
                         || c.pod.remove != Fate.NONE;
-                if ((v.exitCode() == 255 || v.reason().equals("Unknown")) && c.create == Fate.CUT) {
+                if ((v.exitCode() == 255 || v.reason().equals("Unknown")) && c.createCut && c.start == Fate.NONE) {
                     add(Kind.WRONG, "half container " + c.name, "CreateContainer of " + label + " was cut by the kill, and the"
                             + " container is listed EXITED (" + v.exitCode() + ", " + v.reason() + ") instead of being there"
                             + " fully (CREATED) or not at all");
@@ -356,7 +359,7 @@ final class Checker {
     private void cgroups() {
         host.cgroupsByPath().forEach((path, hierarchies) -> {
             String[] parts = path.replaceAll("^/+", "").split("/");
-            boolean owned = podsByName.containsKey(parts[0]) && (parts.length == 1 || containersById.containsKey(parts[1]));
+            boolean owned = podCgroups.contains(parts[0]) && (parts.length == 1 || containersById.containsKey(parts[1]));
             if (!owned) {
                 add(Kind.LEAKED, "cgroup " + path, "cgroup <parent>" + path + " (in " + String.join(",", hierarchies)
                         + "): no listed object owns it");

@@ -20,14 +20,17 @@ import runtime.v1.Api;
  * pod deletion races a worker's calls). Every choice comes from a {@link Random} seeded from the
  * run's seed; every answer goes into the {@link Ledger}.
  *
- * <p>Pods use the pod network (CNI), their own cgroup under the run's parent, a quarter of them a
- * host port (portmap's iptables rules) and a third a shared PID namespace (an infra process).
+ * <p>Pods use the pod network (CNI) and a cgroup parent under the run's: their own, or for a fifth
+ * of them one they share (as pods of a client that names one parent for all). A quarter have a
+ * host port (portmap's iptables rules), a third a shared PID namespace (an infra process).
  * Containers run busybox: three in four sleep until killed, one in four exits 7 at once.
  */
 final class Churn {
 
     private static final int WORKERS = 2;
     private static final int FIRST_HOST_PORT = 40000;
+    /** The cgroup parent a fifth of the pods share (the others have one each, as kubelet gives them). */
+    static final String SHARED_CGROUP = "shared";
 
     private final Ledger ledger;
     private final Calls calls;
@@ -185,11 +188,12 @@ final class Churn {
         String name = "w" + worker + "-p" + seq;
         boolean infra = random.nextInt(3) == 0;
         boolean hostPort = random.nextInt(4) == 0;
+        boolean sharedCgroup = random.nextInt(5) == 0;
         UUID uid = new UUID(random.nextLong(), random.nextLong());
         Api.PodSandboxConfig.Builder config = Pods.config(name, true, infra ? Api.NamespaceMode.POD : Api.NamespaceMode.CONTAINER);
         config.setMetadata(config.getMetadata().toBuilder().setName(name).setNamespace("chaos").setUid(uid.toString()))
                 .setLogDirectory(site.logs().resolve(name).toString());
-        config.getLinuxBuilder().setCgroupParent(site.cgroupBase() + "/" + name);
+        config.getLinuxBuilder().setCgroupParent(site.cgroupBase() + "/" + (sharedCgroup ? SHARED_CGROUP : name));
         if (hostPort) {
             config.addPortMappings(Api.PortMapping.newBuilder().setProtocol(Api.Protocol.TCP).setContainerPort(80)
                     .setHostPort(FIRST_HOST_PORT + seq % 20000));
@@ -204,7 +208,10 @@ final class Churn {
                     pod.id = r.value();
                     pod.create = Fate.DONE;
                 }
-                case CUT -> pod.create = Fate.CUT;
+                case CUT -> {
+                    pod.create = Fate.CUT;
+                    pod.createCut = true;
+                }
                 default -> pod.gone = true;
             }
         }
@@ -238,7 +245,10 @@ final class Churn {
                                 phase.get());
                     }
                 }
-                case CUT -> c.create = Fate.CUT;
+                case CUT -> {
+                    c.create = Fate.CUT;
+                    c.createCut = true;
+                }
                 default -> c.gone = true;
             }
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jcri.conformance.bench.HostProcesses;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -51,7 +52,8 @@ final class HostProbe {
 
     /**
      * Processes of the run: in a cgroup under its parent, or with its directory on the command
-     * line or as working directory (conmon, runc, the infra launcher, CNI plugins). This JVM,
+     * line, as working directory or in the environment (conmon, runc, the infra process and its
+     * launcher, CNI plugins). This JVM,
      * its ancestors and the daemon itself are not counted.
      */
     List<HostProcess> processes(long daemonPid) {
@@ -72,7 +74,8 @@ final class HostProbe {
             String cwd = link(proc.resolve("cwd"));
             boolean ours = p.cmdline().contains(workPrefix) || (p.cmdline() + " ").contains(site.work() + " ")
                     || cwd.startsWith(workPrefix) || cwd.equals(site.work().toString())
-                    || cgroups.stream().anyMatch(c -> c.equals(site.cgroupBase()) || c.startsWith(cgroupPrefix));
+                    || cgroups.stream().anyMatch(c -> c.equals(site.cgroupBase()) || c.startsWith(cgroupPrefix))
+                    || environ(proc).contains(workPrefix);
             if (ours) {
                 found.add(new HostProcess(p.pid(), p.ppid(), p.comm(), p.cmdline(), cwd, cgroups,
                         link(proc.resolve("ns").resolve("net")), p.zombie()));
@@ -94,6 +97,15 @@ final class HostProbe {
             // gone meanwhile
         }
         return paths;
+    }
+
+    /** The process's environment (the infra launcher passes the pod's pin paths there), or "". */
+    private static String environ(Path proc) {
+        try {
+            return new String(Files.readAllBytes(proc.resolve("environ")), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     private static String link(Path path) {

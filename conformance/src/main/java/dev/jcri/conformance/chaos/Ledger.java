@@ -37,6 +37,8 @@ final class Ledger {
         final Api.PodSandboxConfig config;
         String id;
         Fate create = Fate.NONE;
+        /** Its create was cut by a kill (stays true after {@link #resolve} adopts it). */
+        boolean createCut;
         Fate stop = Fate.NONE;
         Fate remove = Fate.NONE;
         /** Known not to exist: refused, removed, or cut and then not listed. */
@@ -77,6 +79,8 @@ final class Ledger {
         final Api.ContainerConfig config;
         String id;
         Fate create = Fate.NONE;
+        /** Its create was cut by a kill (stays true after {@link #resolve} adopts it). */
+        boolean createCut;
         Fate start = Fate.NONE;
         Fate stop = Fate.NONE;
         Fate remove = Fate.NONE;
