@@ -71,8 +71,16 @@ final class Checker {
         Checker c = new Checker(cri, host);
         cri.problems().forEach(p -> c.add(Kind.WRONG, "cri " + Calls.normalize(p), p));
         synchronized (ledger) {
-            ledger.pods().forEach(c::pod);
-            ledger.containers().forEach(c::container);
+            for (Pod p : ledger.pods()) {
+                int from = c.issues.size();
+                c.pod(p);
+                c.rekeyWrongs(from, p.createCut, "half pod " + p.name);
+            }
+            for (Container k : ledger.containers()) {
+                int from = c.issues.size();
+                c.container(k);
+                c.rekeyWrongs(from, k.createCut, "half container " + k.name);
+            }
         }
         c.halfObjects();
         return c.issues;
@@ -80,6 +88,19 @@ final class Checker {
 
     private void add(Kind kind, String key, String detail) {
         issues.add(new Issue(kind, key, detail));
+    }
+
+    /**
+     * Whatever is wrong with an object whose create was cut by a kill is one finding, however it
+     * shows over the restarts (no monitor first, then a lost exit...): the cut create is the cause.
+     */
+    private void rekeyWrongs(int from, boolean createCut, String key) {
+        for (int i = from; createCut && i < issues.size(); i++) {
+            Issue issue = issues.get(i);
+            if (issue.kind() == Kind.WRONG) {
+                issues.set(i, new Issue(Kind.WRONG, key, issue.detail()));
+            }
+        }
     }
 
     // ---------------------------------------------------------------- ledger → lists → host

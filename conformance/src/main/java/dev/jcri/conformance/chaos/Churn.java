@@ -1,6 +1,7 @@
 package dev.jcri.conformance.chaos;
 
 import dev.jcri.conformance.Containers;
+import dev.jcri.conformance.CriClient;
 import dev.jcri.conformance.Pods;
 import dev.jcri.conformance.chaos.Ledger.Container;
 import dev.jcri.conformance.chaos.Ledger.Fate;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import runtime.v1.Api;
 
@@ -199,8 +201,7 @@ final class Churn {
                     .setHostPort(FIRST_HOST_PORT + seq % 20000));
         }
         Pod pod = ledger.addPod(new Pod(worker, name, uid.toString(), infra, config.build()));
-        gate.doing("RunPodSandbox " + name);
-        Calls.Result<String> r = calls.call("RunPodSandbox", cri -> cri.runtime().runPodSandbox(Api.RunPodSandboxRequest.newBuilder()
+        Calls.Result<String> r = call("RunPodSandbox", name, cri -> cri.runtime().runPodSandbox(Api.RunPodSandboxRequest.newBuilder()
                 .setConfig(pod.config).setRuntimeHandler(site.handler()).build()).getPodSandboxId());
         synchronized (ledger) {
             switch (r.kind()) {
@@ -230,9 +231,8 @@ final class Churn {
         synchronized (ledger) {
             podId = pod.id;
         }
-        gate.doing("CreateContainer " + name);
         long calledAt = System.nanoTime();
-        Calls.Result<String> r = calls.call("CreateContainer", cri -> cri.runtime().createContainer(Api.CreateContainerRequest.newBuilder()
+        Calls.Result<String> r = call("CreateContainer", name, cri -> cri.runtime().createContainer(Api.CreateContainerRequest.newBuilder()
                 .setPodSandboxId(podId).setConfig(c.config).setSandboxConfig(pod.config).build()).getContainerId());
         synchronized (ledger) {
             switch (r.kind()) {
@@ -255,69 +255,65 @@ final class Churn {
     }
 
     private void startContainer(Container c) {
-        String id = idOf(c);
-        gate.doing("StartContainer " + c.name);
-        Calls.Result<Object> r = calls.call("StartContainer", cri -> cri.runtime().startContainer(
-                Api.StartContainerRequest.newBuilder().setContainerId(id).build()));
+        Calls.Result<Object> r = call("StartContainer", c.name, cri -> cri.runtime().startContainer(
+                Api.StartContainerRequest.newBuilder().setContainerId(idOf(c)).build()));
         synchronized (ledger) {
-            c.start = r.ok() ? Fate.DONE : r.kind() == Calls.Kind.CUT && c.start != Fate.DONE ? Fate.CUT : c.start;
+            c.start = after(r, c.start);
         }
     }
 
     private void stopContainer(Container c) {
-        String id = idOf(c);
-        gate.doing("StopContainer " + c.name);
-        Calls.Result<Object> r = calls.call("StopContainer", cri -> cri.runtime().stopContainer(
-                Api.StopContainerRequest.newBuilder().setContainerId(id).setTimeout(0).build()));
+        Calls.Result<Object> r = call("StopContainer", c.name, cri -> cri.runtime().stopContainer(
+                Api.StopContainerRequest.newBuilder().setContainerId(idOf(c)).setTimeout(0).build()));
         synchronized (ledger) {
-            c.stop = r.ok() ? Fate.DONE : r.kind() == Calls.Kind.CUT && c.stop != Fate.DONE ? Fate.CUT : c.stop;
+            c.stop = after(r, c.stop);
         }
     }
 
     private void removeContainer(Container c) {
-        String id = idOf(c);
-        gate.doing("RemoveContainer " + c.name);
-        Calls.Result<Object> r = calls.call("RemoveContainer", cri -> cri.runtime().removeContainer(
-                Api.RemoveContainerRequest.newBuilder().setContainerId(id).build()));
+        Calls.Result<Object> r = call("RemoveContainer", c.name, cri -> cri.runtime().removeContainer(
+                Api.RemoveContainerRequest.newBuilder().setContainerId(idOf(c)).build()));
         synchronized (ledger) {
-            if (r.ok()) {
-                c.remove = Fate.DONE;
-                c.gone = true;
-            } else if (r.kind() == Calls.Kind.CUT && c.remove != Fate.DONE) {
-                c.remove = Fate.CUT;
-            }
+            c.remove = after(r, c.remove);
+            c.gone |= r.ok();
         }
     }
 
     private void stopPod(Pod pod) {
-        String id = idOf(pod);
-        gate.doing("StopPodSandbox " + pod.name);
-        Calls.Result<Object> r = calls.call("StopPodSandbox", cri -> cri.runtime().stopPodSandbox(
-                Api.StopPodSandboxRequest.newBuilder().setPodSandboxId(id).build()));
+        Calls.Result<Object> r = call("StopPodSandbox", pod.name, cri -> cri.runtime().stopPodSandbox(
+                Api.StopPodSandboxRequest.newBuilder().setPodSandboxId(idOf(pod)).build()));
         synchronized (ledger) {
+            pod.stop = after(r, pod.stop);
             if (r.ok()) {
-                pod.stop = Fate.DONE;
                 pod.stoppedAt = Math.min(pod.stoppedAt, System.nanoTime());
-            } else if (r.kind() == Calls.Kind.CUT && pod.stop != Fate.DONE) {
-                pod.stop = Fate.CUT;
             }
         }
     }
 
     private void removePod(Pod pod) {
-        String id = idOf(pod);
-        gate.doing("RemovePodSandbox " + pod.name);
-        Calls.Result<Object> r = calls.call("RemovePodSandbox", cri -> cri.runtime().removePodSandbox(
-                Api.RemovePodSandboxRequest.newBuilder().setPodSandboxId(id).build()));
+        Calls.Result<Object> r = call("RemovePodSandbox", pod.name, cri -> cri.runtime().removePodSandbox(
+                Api.RemovePodSandboxRequest.newBuilder().setPodSandboxId(idOf(pod)).build()));
         synchronized (ledger) {
+            pod.remove = after(r, pod.remove);
             if (r.ok()) {
-                pod.remove = Fate.DONE;
                 pod.gone = true;
                 pod.stoppedAt = Math.min(pod.stoppedAt, System.nanoTime());
-            } else if (r.kind() == Calls.Kind.CUT && pod.remove != Fate.DONE) {
-                pod.remove = Fate.CUT;
             }
         }
+    }
+
+    /** One call on a known object, named for the kill's report. */
+    private <T> Calls.Result<T> call(String rpc, String object, Function<CriClient, T> call) {
+        gate.doing(rpc + " " + object);
+        return calls.call(rpc, call);
+    }
+
+    /** What a verb's fate is after a call: done if answered OK, cut if cut (unless done before), else unchanged. */
+    private static Fate after(Calls.Result<?> r, Fate before) {
+        if (r.ok()) {
+            return Fate.DONE;
+        }
+        return r.kind() == Calls.Kind.CUT && before != Fate.DONE ? Fate.CUT : before;
     }
 
     private String idOf(Pod pod) {

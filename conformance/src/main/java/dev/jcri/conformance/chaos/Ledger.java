@@ -150,11 +150,13 @@ final class Ledger {
             }
             p.id = seen.id();
             p.create = Fate.DONE;
+            boolean notReady = seen.state() == Api.PodSandboxState.SANDBOX_NOTREADY;
             if (p.remove == Fate.CUT) {
-                p.remove = Fate.NONE;
+                p.remove = Fate.NONE; // it did not finish; it may have stopped the pod first
+                p.stop = notReady ? Fate.DONE : p.stop;
             }
             if (p.stop == Fate.CUT) {
-                p.stop = seen.state() == Api.PodSandboxState.SANDBOX_NOTREADY ? Fate.DONE : Fate.NONE;
+                p.stop = notReady ? Fate.DONE : Fate.NONE;
             }
             if (p.stop == Fate.DONE && p.stoppedAt == Long.MAX_VALUE) {
                 p.stoppedAt = System.nanoTime();
@@ -171,10 +173,11 @@ final class Ledger {
             }
             c.id = seen.id();
             c.create = Fate.DONE;
-            if (c.remove == Fate.CUT) {
-                c.remove = Fate.NONE;
-            }
             Api.ContainerState state = seen.state();
+            if (c.remove == Fate.CUT) {
+                c.remove = Fate.NONE; // it did not finish; it may have killed the container first
+                c.stop = state == Api.ContainerState.CONTAINER_EXITED ? Fate.DONE : c.stop;
+            }
             if (c.start == Fate.CUT) {
                 c.start = state == Api.ContainerState.CONTAINER_CREATED ? Fate.NONE : Fate.DONE;
             }
