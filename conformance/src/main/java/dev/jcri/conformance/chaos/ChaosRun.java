@@ -321,6 +321,11 @@ public final class ChaosRun {
             t.append("chaos: failed churn calls (by call, code and message; not counted below):\n");
             errors.forEach((error, n) -> t.append("  ").append(n).append(" x ").append(error).append('\n'));
         }
+        t.append("chaos: findings by kind:\n");
+        for (Kind kind : Kind.values()) {
+            findings.digest(kind).forEach((shape, n) -> t.append("  ").append(kind).append(' ').append(n).append(" x ")
+                    .append(shape).append('\n'));
+        }
         for (Kind kind : Kind.values()) {
             List<Findings.Finding> found = findings.of(kind);
             t.append(kind).append(" (").append(found.size()).append(")").append(found.isEmpty() ? "\n" : ":\n");

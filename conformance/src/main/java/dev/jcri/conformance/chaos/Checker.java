@@ -125,6 +125,10 @@ final class Checker {
             return;
         }
         podCgroups.add(Path.of(p.config.getLinux().getCgroupParent()).getFileName().toString());
+        if (p.createError != null) {
+            add(Kind.WRONG, "half pod " + p.name, "RunPodSandbox of " + p.label() + " failed (" + p.createError
+                    + "), yet the pod is listed (" + v.state() + ")");
+        }
         boolean ready = v.state() == Api.PodSandboxState.SANDBOX_READY;
         String label = p.label() + (p.id == null ? " [" + Ledger.shortId(v.id()) + "]" : "");
         if (p.createCut && !ready && p.stop == Fate.NONE && p.remove == Fate.NONE) {
@@ -186,6 +190,10 @@ final class Checker {
             return;
         }
         String label = c.label() + (c.id == null ? " [" + Ledger.shortId(v.id()) + "]" : "");
+        if (c.createError != null) {
+            add(Kind.WRONG, "half container " + c.name, "CreateContainer of " + label + " failed (" + c.createError
+                    + "), yet the container is listed (" + v.state() + ")");
+        }
         if (podRemoved) {
             add(Kind.WRONG, "orphan " + c.name, label + " is still listed (" + v.state()
                     + ") after RemovePodSandbox of its pod answered OK");

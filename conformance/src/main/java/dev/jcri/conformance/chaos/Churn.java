@@ -209,9 +209,10 @@ final class Churn {
                     pod.id = r.value();
                     pod.create = Fate.DONE;
                 }
-                case CUT -> {
-                    pod.create = Fate.CUT;
+                case CUT, FAILED -> {
+                    pod.create = Fate.CUT; // a failed create may have left something: as uncertain as a cut one
                     pod.createCut = true;
+                    pod.createError = r.kind() == Calls.Kind.FAILED ? r.error() : null;
                 }
                 default -> pod.gone = true;
             }
@@ -245,9 +246,10 @@ final class Churn {
                                 phase.get());
                     }
                 }
-                case CUT -> {
+                case CUT, FAILED -> {
                     c.create = Fate.CUT;
                     c.createCut = true;
+                    c.createError = r.kind() == Calls.Kind.FAILED ? r.error() : null;
                 }
                 default -> c.gone = true;
             }
@@ -308,12 +310,16 @@ final class Churn {
         return calls.call(rpc, call);
     }
 
-    /** What a verb's fate is after a call: done if answered OK, cut if cut (unless done before), else unchanged. */
+    /**
+     * What a verb's fate is after a call: done if answered OK; uncertain if cut, or if it failed
+     * (a failed RemovePodSandbox may have removed some containers first); unchanged if refused.
+     */
     private static Fate after(Calls.Result<?> r, Fate before) {
-        if (r.ok()) {
-            return Fate.DONE;
-        }
-        return r.kind() == Calls.Kind.CUT && before != Fate.DONE ? Fate.CUT : before;
+        return switch (r.kind()) {
+            case OK -> Fate.DONE;
+            case CUT, FAILED -> before == Fate.DONE ? before : Fate.CUT;
+            case REFUSED -> before;
+        };
     }
 
     private String idOf(Pod pod) {

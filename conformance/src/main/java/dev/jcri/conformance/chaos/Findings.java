@@ -41,4 +41,22 @@ final class Findings {
     synchronized List<Finding> all() {
         return new ArrayList<>(byKey.values());
     }
+
+    /**
+     * The findings of one kind grouped by what they say once IDs, names and numbers are taken
+     * out (one line per kind of problem, most frequent first): what a reader looks at first.
+     */
+    synchronized Map<String, Integer> digest(Kind kind) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (Finding f : of(kind)) {
+            String shape = f.detail().replaceAll("[0-9a-f]{12,}", "ID").replaceAll("\\bw\\d+-[pc]\\d+\\b", "NAME")
+                    .replaceAll("\\d+", "N");
+            counts.merge(shape.length() > 160 ? shape.substring(0, 160) + "..." : shape, 1, Integer::sum);
+        }
+        List<Map.Entry<String, Integer>> sorted = new ArrayList<>(counts.entrySet());
+        sorted.sort(Map.Entry.<String, Integer>comparingByValue().reversed());
+        Map<String, Integer> digest = new LinkedHashMap<>();
+        sorted.forEach(e -> digest.put(e.getKey(), e.getValue()));
+        return digest;
+    }
 }

@@ -22,7 +22,7 @@ final class Ledger {
     enum Fate {
         /** Not asked, or refused. */
         NONE,
-        /** In flight when the daemon was killed: it may or may not have happened. */
+        /** In flight when the daemon was killed, or failed: it may or may not have happened (in part). */
         CUT,
         /** Answered OK. */
         DONE
@@ -37,8 +37,10 @@ final class Ledger {
         final Api.PodSandboxConfig config;
         String id;
         Fate create = Fate.NONE;
-        /** Its create was cut by a kill (stays true after {@link #resolve} adopts it). */
+        /** Its create was cut by a kill or failed (stays true after {@link #resolve} adopts it). */
         boolean createCut;
+        /** The error its create failed with, or null. */
+        String createError;
         Fate stop = Fate.NONE;
         Fate remove = Fate.NONE;
         /** Known not to exist: refused, removed, or cut and then not listed. */
@@ -79,8 +81,10 @@ final class Ledger {
         final Api.ContainerConfig config;
         String id;
         Fate create = Fate.NONE;
-        /** Its create was cut by a kill (stays true after {@link #resolve} adopts it). */
+        /** Its create was cut by a kill or failed (stays true after {@link #resolve} adopts it). */
         boolean createCut;
+        /** The error its create failed with, or null. */
+        String createError;
         Fate start = Fate.NONE;
         Fate stop = Fate.NONE;
         Fate remove = Fate.NONE;

@@ -1,10 +1,12 @@
 package dev.jcri.conformance.chaos;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -45,6 +47,22 @@ class ChaosPartsTest {
         assertEquals(List.of("CNI-HOSTPORT-DNAT", "-p", "tcp", "-m", "comment", "--comment",
                         "dnat name: \"net\" id: \"abc\"", "-j", "CNI-DN-1"),
                 IptablesCleanup.words("CNI-HOSTPORT-DNAT -p tcp -m comment --comment \"dnat name: \\\"net\\\" id: \\\"abc\\\"\" -j CNI-DN-1"));
+    }
+
+    @Test
+    void findingsAreCountedOnceAndDigestedByShape() {
+        Findings f = new Findings();
+        String a = "state/attach/" + "a".repeat(64);
+        String b = "state/attach/" + "b".repeat(64);
+        assertTrue(f.add(Findings.Kind.LEAKED, a, a + ": no listed container", "after kill 1"));
+        assertTrue(f.add(Findings.Kind.LEAKED, b, b + ": no listed container", "after kill 2"));
+        assertFalse(f.add(Findings.Kind.LEAKED, a, "seen again", "at the end"));
+        assertTrue(f.add(Findings.Kind.WRONG, "half container w1-c3", "container w1-c3 is EXITED with 255", "after kill 3"));
+        assertEquals(2, f.count(Findings.Kind.LEAKED));
+        assertEquals(1, f.count(Findings.Kind.WRONG));
+        assertEquals(0, f.count(Findings.Kind.LOST));
+        assertEquals(Map.of("state/attach/ID: no listed container", 2), f.digest(Findings.Kind.LEAKED));
+        assertEquals(Map.of("container NAME is EXITED with N", 1), f.digest(Findings.Kind.WRONG));
     }
 
     @Test
