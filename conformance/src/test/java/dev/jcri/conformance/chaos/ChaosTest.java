@@ -27,15 +27,17 @@ class ChaosTest {
     }
 
     @Test
-    @Disabled("issue 12: a CreateContainer cut by the kill leaves a container no conmon monitors (Stop/Remove then fail"
-            + " forever), containers listed EXITED 255 instead of gone, containers that outlive RemovePodSandbox,"
-            + " and attach/ files and unified-hierarchy pod cgroups leak")
+    @Disabled("issue 12: fails on today's code: attach/ links and hybrid-unified pod cgroups leak; a cut CreateContainer"
+            + " leaves a container listed EXITED 255 or CREATED with no conmon (Stop/Remove then fail forever); a cut"
+            + " RemoveContainer fails forever on its missing snapshot; a cut Stop/RemovePodSandbox leaves a READY pod"
+            + " without its IP; a shared cgroup parent makes RemovePodSandbox fail (EBUSY)")
     void tenKillsAmidChurnLoseNothingLeakNothingAndEveryStateIsTrue() throws Exception {
         long seed = Long.getLong("chaos.seed", new Random().nextLong());
         ChaosOptions options = ChaosOptions.defaults(Integer.getInteger("chaos.kills", 10), seed)
                 .withWorkDir(dir.resolve("chaos"), false);
         ChaosReport report = new ChaosRun(options, System.err).run();
         System.out.print(report.text());
-        assertEquals(ChaosReport.lastLine(report.kills(), 0, 0, 0), report.lastLine(), "seed " + seed + ":\n" + report.text());
+        assertEquals(ChaosReport.lastLine(report.kills(), 0, 0, 0), report.lastLine(),
+                "seed " + seed + " (-Dchaos.seed to run the same plan again); the findings are in the output above");
     }
 }
