@@ -1,8 +1,10 @@
 package dev.jcri.conformance.chaos;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import runtime.v1.Api;
@@ -143,6 +145,13 @@ final class Ledger {
                 .collect(Collectors.toMap(CriView.PodView::name, Function.identity(), (a, b) -> a));
         Map<String, CriView.ContainerView> containersByName = view.containers().stream()
                 .collect(Collectors.toMap(CriView.ContainerView::name, Function.identity(), (a, b) -> a));
+        // a cut StopPodSandbox or RemovePodSandbox may have killed the pod's containers before it was cut
+        Set<Pod> cutEnds = new HashSet<>();
+        for (Pod p : pods) {
+            if (p.stop == Fate.CUT || p.remove == Fate.CUT) {
+                cutEnds.add(p);
+            }
+        }
         for (Pod p : pods) {
             if (p.gone || p.create == Fate.NONE) {
                 continue;
@@ -178,6 +187,9 @@ final class Ledger {
             c.id = seen.id();
             c.create = Fate.DONE;
             Api.ContainerState state = seen.state();
+            if (cutEnds.contains(c.pod) && state == Api.ContainerState.CONTAINER_EXITED) {
+                c.stop = Fate.DONE;
+            }
             if (c.remove == Fate.CUT) {
                 c.remove = Fate.NONE; // it did not finish; it may have killed the container first
                 c.stop = state == Api.ContainerState.CONTAINER_EXITED ? Fate.DONE : c.stop;
