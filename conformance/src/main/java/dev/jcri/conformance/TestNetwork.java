@@ -12,12 +12,16 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class TestNetwork implements AutoCloseable {
 
+    private static final String DEFAULT_NAME = "jcri-test";
+
+    private final String name;
     private final Path confDir;
     private final Path ipamDir;
     private final String bridge;
     private final String subnetPrefix;
 
-    private TestNetwork(Path confDir, Path ipamDir, String bridge, String subnetPrefix) {
+    private TestNetwork(String name, Path confDir, Path ipamDir, String bridge, String subnetPrefix) {
+        this.name = name;
         this.confDir = confDir;
         this.ipamDir = ipamDir;
         this.bridge = bridge;
@@ -26,6 +30,14 @@ public final class TestNetwork implements AutoCloseable {
 
     /** Writes the network config under {@code dir}; {@code extraPlugins} (JSON objects) are chained after portmap. */
     public static TestNetwork create(Path dir, String... extraPlugins) throws IOException {
+        return createNamed(dir, DEFAULT_NAME, extraPlugins);
+    }
+
+    /**
+     * As {@link #create}, with the network named {@code name}: CNI writes the name into its
+     * iptables comments and host-local's directory, so a test can find what is its own.
+     */
+    public static TestNetwork createNamed(Path dir, String name, String... extraPlugins) throws IOException {
         String bridge = "jcrie" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
         String prefix = freeSubnetPrefix();
         Path confDir = Files.createDirectories(dir.resolve("net.d"));
@@ -39,11 +51,11 @@ public final class TestNetwork implements AutoCloseable {
             plugins.append(",\n").append(extra);
         }
         Files.writeString(confDir.resolve("10-jcri-test.conflist"), """
-                {"cniVersion": "1.0.0", "name": "jcri-test", "plugins": [
+                {"cniVersion": "1.0.0", "name": "%s", "plugins": [
                 %s
                 ]}
-                """.formatted(plugins));
-        return new TestNetwork(confDir, ipamDir, bridge, prefix);
+                """.formatted(name, plugins));
+        return new TestNetwork(name, confDir, ipamDir, bridge, prefix);
     }
 
     private static String freeSubnetPrefix() throws IOException {
@@ -61,6 +73,19 @@ public final class TestNetwork implements AutoCloseable {
         return confDir;
     }
 
+    public String name() {
+        return name;
+    }
+
+    public String bridge() {
+        return bridge;
+    }
+
+    /** host-local's data directory: one sub-directory per network name, one file per address. */
+    public Path ipamDir() {
+        return ipamDir;
+    }
+
     /** "10.234.X." — pod IPs start with it. */
     public String subnetPrefix() {
         return subnetPrefix;
@@ -68,7 +93,7 @@ public final class TestNetwork implements AutoCloseable {
 
     /** Addresses host-local still holds (files named by IP in its data dir). */
     public long allocatedAddresses() throws IOException {
-        Path net = ipamDir.resolve("jcri-test");
+        Path net = ipamDir.resolve(name);
         if (!Files.isDirectory(net)) {
             return 0;
         }

@@ -49,6 +49,23 @@ public final class HostState {
         }
     }
 
+    /**
+     * PIDs of processes named {@code name} whose environment mentions {@code dir}: the test's own
+     * (jcri's infra launcher passes the pod's pin paths, under its state dir, in the environment),
+     * never those of tests running beside it on the same host.
+     */
+    public static List<Long> processesOf(String name, Path dir) {
+        String marker = dir.toAbsolutePath().normalize() + "/";
+        return processes(name).stream().filter(pid -> {
+            try {
+                return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ")),
+                        java.nio.charset.StandardCharsets.UTF_8).contains(marker);
+            } catch (IOException e) {
+                return false;
+            }
+        }).toList();
+    }
+
     /** PIDs of processes whose command name (comm) is {@code name}. */
     public static List<Long> processes(String name) {
         return ProcessHandle.allProcesses()

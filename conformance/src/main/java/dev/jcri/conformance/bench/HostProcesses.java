@@ -18,8 +18,15 @@ import java.util.stream.Stream;
  */
 public final class HostProcesses {
 
-    /** One process: {@code cmdline} has its NUL separators replaced by spaces. */
-    public record Proc(long pid, long ppid, String comm, String cmdline) {}
+    /**
+     * One process: {@code cmdline} has its NUL separators replaced by spaces; {@code state} is the
+     * state letter of /proc/PID/stat (R, S, D, Z, ...).
+     */
+    public record Proc(long pid, long ppid, String comm, String cmdline, char state) {
+        public boolean zombie() {
+            return state == 'Z' || state == 'X';
+        }
+    }
 
     private HostProcesses() {}
 
@@ -35,7 +42,7 @@ public final class HostProcesses {
                     String[] rest = stat.substring(close + 2).split(" ");
                     byte[] cmd = Files.readAllBytes(dir.resolve("cmdline"));
                     procs.add(new Proc(Long.parseLong(dir.getFileName().toString()), Long.parseLong(rest[1]), comm,
-                            new String(cmd, StandardCharsets.UTF_8).replace('\0', ' ').strip()));
+                            new String(cmd, StandardCharsets.UTF_8).replace('\0', ' ').strip(), rest[0].charAt(0)));
                 } catch (IOException | RuntimeException e) {
                     // gone meanwhile
                 }
@@ -200,11 +207,26 @@ public final class HostProcesses {
 
     /** The first line of a command's output, or "" (for version strings). */
     public static String firstLine(String... command) {
+        return output(true, command).lines().findFirst().orElse("").strip();
+    }
+
+    /** A command's standard output (its stderr discarded), or "" when it cannot run. */
+    public static String output(String... command) {
+        return output(false, command);
+    }
+
+    private static String output(boolean withStderr, String... command) {
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            ProcessBuilder builder = new ProcessBuilder(command);
+            if (withStderr) {
+                builder.redirectErrorStream(true);
+            } else {
+                builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+            }
+            Process p = builder.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             p.waitFor();
-            return out.lines().findFirst().orElse("").strip();
+            return out;
         } catch (IOException e) {
             return "";
         } catch (InterruptedException e) {

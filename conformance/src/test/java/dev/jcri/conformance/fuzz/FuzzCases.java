@@ -133,7 +133,7 @@ final class FuzzCases {
                         .knownBroken(KnownIssues.ECHO),
                 c("CreateContainer: unknown pod", createContainerRequest(r -> r.setPodSandboxId(UNKNOWN_ID)), notFound(UNKNOWN_ID)),
                 c("StartContainer: unknown id", rpc(getStartContainerMethod(), f -> start(UNKNOWN_ID)), notFound(UNKNOWN_ID)),
-                c("StopContainer: unknown id", rpc(getStopContainerMethod(), f -> stop(UNKNOWN_ID, 0)), ok()).knownBroken(KnownIssues.STOP_UNKNOWN),
+                c("StopContainer: unknown id", rpc(getStopContainerMethod(), f -> stop(UNKNOWN_ID, 0)), ok()),
                 c("RemoveContainer: unknown id", rpc(getRemoveContainerMethod(), f -> remove(UNKNOWN_ID)), ok()),
                 c("ContainerStatus: unknown id", rpc(getContainerStatusMethod(), f -> status(UNKNOWN_ID)), notFound(UNKNOWN_ID)),
                 c("UpdateContainerResources: unknown id", rpc(getUpdateContainerResourcesMethod(),
@@ -158,8 +158,7 @@ final class FuzzCases {
                         f -> podStatus(f.pod().substring(0, 13))), ok()),
                 c("PodSandboxStatus: ambiguous prefix", rpc(getPodSandboxStatusMethod(), f -> podStatus(f.podsSharingAPrefix())), invalid(TARGET)),
                 c("StopPodSandbox: ambiguous prefix", rpc(getStopPodSandboxMethod(), f -> stopPod(f.podsSharingAPrefix())), invalid(TARGET)),
-                c("RemovePodSandbox: ambiguous prefix", rpc(getRemovePodSandboxMethod(), f -> removePod(f.podsSharingAPrefix())), invalid(TARGET))
-                        .knownBroken(KnownIssues.REMOVE_AMBIGUOUS),
+                c("RemovePodSandbox: ambiguous prefix", rpc(getRemovePodSandboxMethod(), f -> removePod(f.podsSharingAPrefix())), invalid(TARGET)),
                 c("CreateContainer: ambiguous pod prefix", createIn(Fixture::podsSharingAPrefix), invalid(TARGET)),
                 c("ContainerStatus: ambiguous prefix", rpc(getContainerStatusMethod(), f -> status(f.containersSharingAPrefix())), invalid(TARGET)),
                 c("StartContainer: ambiguous prefix", rpc(getStartContainerMethod(), f -> start(f.containersSharingAPrefix())), invalid(TARGET)),

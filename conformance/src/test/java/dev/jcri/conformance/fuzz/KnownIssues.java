@@ -17,10 +17,6 @@ final class KnownIssues {
 
     static final String ECHO = "issue 12: the answer's description echoes 1 MiB of input; a client refuses "
             + "trailers that big (grpc-java: 8 KiB; it reports INTERNAL 'http2 exception'); RpcErrors bounds nothing";
-    static final String STOP_UNKNOWN = "issue 12: ContainerRpcs.stop maps ContainerManager.stop's NotFound to "
-            + "NOT_FOUND; the CRI makes StopContainer idempotent (as RemoveContainer already is)";
-    static final String REMOVE_AMBIGUOUS = "issue 12: PodSandboxManager.remove swallows every PodException of "
-            + "find(), the ambiguous prefix too: it answers OK and removes nothing";
     static final String OVERFLOW = "issue 12: Duration.ofSeconds(timeout) overflows later "
             + "(ContainerManager.await toMillis, OciRuntime.exec timeout.plus): ArithmeticException -> INTERNAL";
     static final String RESOURCES = "issue 12: SpecResources checks signs only (shares 2..262144, quota -1 or "

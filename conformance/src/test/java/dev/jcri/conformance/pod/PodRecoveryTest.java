@@ -59,17 +59,15 @@ class PodRecoveryTest {
 
     @Test
     void infraProcessKilledWhileJcriWasDownMarksThePodNotReady() throws Exception {
-        List<Long> before = HostState.processes("catatonit");
         String id;
         JcriProcess first = JcriProcess.start(dir, List.of());
         try (CriClient cri = new CriClient(first.socket())) {
             id = Pods.run(cri, Pods.config("orphan", false, Api.NamespaceMode.POD).build());
         }
         first.kill();
-        for (long pid : HostState.processes("catatonit")) {
-            if (!before.contains(pid)) {
-                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-            }
+        // only this test's infra process: other tests on the host run pods of their own
+        for (long pid : HostState.processesOf("catatonit", dir)) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         }
         try (JcriProcess second = JcriProcess.start(dir, List.of());
                 CriClient cri = new CriClient(second.socket())) {
