@@ -110,11 +110,6 @@ final class KnownIssues {
     record KnownLeak(Pattern line, String reason) {}
 
     static final List<KnownLeak> KNOWN_LEAKS = List.of(
-            new KnownLeak(Pattern.compile("^file state/attach/[0-9a-f]{64}$"), "issue 12: conmon's attach socket "
-                    + "STATE/attach/ID outlives the container (ContainerManager.remove deletes the bundle and the exit file only)"),
-            new KnownLeak(Pattern.compile("^cgroup unified:"), "issue 12: on a hybrid host runc also makes the pod's "
-                    + "cgroup_parent in the empty v2 tree (/sys/fs/cgroup/unified); RemovePodSandbox removes only the v1 "
-                    + "directories jcri created (CgroupFs.detect skips cgroup2 mounts)"),
             new KnownLeak(Pattern.compile("^file work/logs/[^/]+/fuzzctr-[0-9]+\\.log$"), "issue 12: a CreateContainer that "
                     + "fails in the runtime leaves the log file conmon opened (ContainerManager.create's undo has no step for it)"));
 }

@@ -34,8 +34,12 @@ import java.util.concurrent.TimeoutException;
 public final class Conmon {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** $0 = the sync FIFO; then conmon's argv. */
-    private static final String WRAPPER = "exec \"$@\" 3>\"$0\"";
+    /**
+     * $0 = the sync FIFO; then conmon's argv. Opened read-write: the open never blocks (a jcri
+     * that died before opening its end cannot leave the shell waiting), and conmon never gets
+     * EPIPE for its report when jcri died meanwhile (it would exit and orphan the created container).
+     */
+    private static final String WRAPPER = "exec \"$@\" 3<>\"$0\"";
 
     private final Path binary;
 

@@ -137,6 +137,7 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
                 Path bundle = bundle(id);
                 PrivateFiles.createDirectories(bundle);
                 undo.add(() -> Trees.deleteUnlessMounted(bundle));
+                undo.add(() -> Files.deleteIfExists(attachLink(id)));
 
                 snapshots.prepare(id, image.topChainId(), Map.of("jcri.container", id));
                 undo.add(() -> snapshots.remove(id));
@@ -434,10 +435,14 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
                 return;
             }
             runtimeOf(record).delete(record.id());
-            snapshots.unmount(record.id(), rootfs(record.id()));
-            snapshots.remove(record.id());
+            // a remove cut after the snapshot went (crash, I/O error) must be able to finish later
+            if (snapshots.stat(record.id()).isPresent()) {
+                snapshots.unmount(record.id(), rootfs(record.id()));
+                snapshots.remove(record.id());
+            }
             Trees.deleteUnlessMounted(bundle(record.id()));
             Files.deleteIfExists(exits.fileOf(record.id()));
+            Files.deleteIfExists(attachLink(record.id()));
             store.delete(record.id());
             names.remove(record.reservationKey(), record.id());
             exitSignals.remove(record.id());
@@ -648,9 +653,23 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
                         snapshots.remove(id);
                     }
                     Trees.deleteUnlessMounted(b);
+                    Files.deleteIfExists(attachLink(id));
                 }
             }
         }
+        // conmon's attach links of containers whose bundle is already gone
+        try (Stream<Path> links = Files.list(attachDir())) {
+            for (Path link : links.toList()) {
+                if (store.get(link.getFileName().toString()).isEmpty()) {
+                    Files.deleteIfExists(link);
+                }
+            }
+        }
+    }
+
+    /** The link conmon makes in the attach directory ({@code --socket-dir-path}) to the container's bundle. */
+    private Path attachLink(String id) {
+        return attachDir().resolve(id);
     }
 
     // ---------------------------------------------------------------- helpers
