@@ -28,7 +28,47 @@ public final class InfraProcess {
             exec ${JCRI_NSENTER_ARGS:+nsenter $JCRI_NSENTER_ARGS} unshare --pid --fork --kill-child "$JCRI_CATATONIT" -P
             """;
 
+    /** The environment variable naming the pod in every process of its infra chain (sh, nsenter, unshare, catatonit). */
+    static final String POD_MARKER = "JCRI_INFRA_POD";
+
     private InfraProcess() {}
+
+    /**
+     * Kills every infra process of {@code podId} found by its environment marker, recorded or not
+     * (a RunPodSandbox cut between starting it and saving its handle). Idempotent.
+     */
+    public static void killUnrecorded(String podId) throws IOException {
+        byte[] marker = (POD_MARKER + "=" + podId + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        List<ProcessHandle> found = ProcessHandle.allProcesses()
+                .filter(p -> p.pid() != ProcessHandle.current().pid() && environContains(p.pid(), marker))
+                .toList();
+        for (ProcessHandle p : found) {
+            Signals.killIfAlive(p.pid(), 9);
+        }
+    }
+
+    /** Whether /proc/PID/environ holds {@code entry} as a whole entry (read bounded: at most 64 KiB). */
+    private static boolean environContains(long pid, byte[] entry) {
+        byte[] env;
+        try (var in = Files.newInputStream(Path.of("/proc", Long.toString(pid), "environ"))) {
+            env = in.readNBytes(64 * 1024);
+        } catch (IOException e) {
+            return false;
+        }
+        outer:
+        for (int i = 0; i + entry.length <= env.length; i++) {
+            if (i > 0 && env[i - 1] != 0) {
+                continue;
+            }
+            for (int j = 0; j < entry.length; j++) {
+                if (env[i + j] != entry[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
 
     /** Identity of a running infra process: pid plus its start time, so a reused pid is never mistaken for it. */
     public record Handle(long pid, long startTicks) {
@@ -43,8 +83,11 @@ public final class InfraProcess {
      * @param nsPins     kind ("net", "ipc", "uts") → pin file, for the namespaces the pod owns
      * @param cgroupProcs the pod cgroup's cgroup.procs files (one per hierarchy), may be empty
      * @param log         where its stderr goes (a file, never a pipe: the process outlives jcri)
+     * @param podId       marks the processes in their environment ({@value #POD_MARKER}), so that a
+     *                    process whose start was cut by a crash before its handle was recorded can be found
      */
-    public static Handle start(java.util.Map<String, Path> nsPins, List<Path> cgroupProcs, Path log) throws IOException {
+    public static Handle start(java.util.Map<String, Path> nsPins, List<Path> cgroupProcs, Path log, String podId)
+            throws IOException {
         Path catatonit = RuntimeBinaries.find("catatonit")
                 .orElseThrow(() -> new IOException("catatonit not found on PATH: it is the infra process of pods sharing a PID namespace (Debian package catatonit)"));
         StringBuilder nsenterArgs = new StringBuilder();
@@ -58,6 +101,7 @@ public final class InfraProcess {
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("JCRI_NSENTER_ARGS", nsenterArgs.toString().strip());
         builder.environment().put("JCRI_CATATONIT", catatonit.toString());
+        builder.environment().put(POD_MARKER, podId);
         Process launcher = builder.start();
         long deadline = System.nanoTime() + 10_000_000_000L;
         long pauseMillis = 1;

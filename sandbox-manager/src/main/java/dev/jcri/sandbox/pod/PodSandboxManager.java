@@ -208,7 +208,7 @@ public final class PodSandboxManager {
                     Map<String, Path> pins = new LinkedHashMap<>();
                     owned.forEach(kind -> pins.put(kind, paths.namespacePin(kind)));
                     List<Path> procs = cgroup.map(PodCgroup::procsFiles).orElse(List.of());
-                    InfraProcess.Handle infra = InfraProcess.start(pins, procs, paths.stateDir().resolve("infra.log"));
+                    InfraProcess.Handle infra = InfraProcess.start(pins, procs, paths.stateDir().resolve("infra.log"), id);
                     undo.add(() -> InfraProcess.kill(infra));
                     record = record.withInfra(infra);
                     store.save(record);
@@ -394,21 +394,39 @@ public final class PodSandboxManager {
         }
     }
 
+    /**
+     * Undoes a RunPodSandbox a crash cut. Every step runs even when an earlier one fails (each is
+     * idempotent, so the next start retries what failed); the record goes last, only when all
+     * steps succeeded, so nothing is forgotten while something is left.
+     */
     private void undoHalfMade(PodRecord record) {
         PodPaths paths = paths(record.id());
-        try {
-            if (record.infra() != null) {
-                InfraProcess.kill(record.infra());
+        List<Undo.Step> steps = new ArrayList<>();
+        if (record.infra() != null) {
+            steps.add(() -> InfraProcess.kill(record.infra()));
+        }
+        steps.add(() -> InfraProcess.killUnrecorded(record.id())); // started, but cut before its handle was saved
+        if (record.sharedNamespaces().contains("net")) {
+            steps.add(() -> network.detach(record.id(), paths.namespacePin("net"), config(record)));
+        }
+        steps.add(() -> unmountShm(paths));
+        steps.add(() -> releaseNamespaces(paths));
+        steps.add(() -> cgroups.release(record.id()));
+        boolean clean = true;
+        for (Undo.Step step : steps) {
+            try {
+                step.undo();
+            } catch (Exception e) {
+                clean = false;
+                LOG.error("could not undo a step of half-made pod sandbox {}: {}", record.id(), e.getMessage());
             }
-            if (record.sharedNamespaces().contains("net")) {
-                network.detach(record.id(), paths.namespacePin("net"), config(record));
+        }
+        if (clean) {
+            try {
+                deleteRecordAndDirs(record.id());
+            } catch (IOException e) {
+                LOG.error("could not delete half-made pod sandbox {}: {}", record.id(), e.getMessage());
             }
-            unmountShm(paths);
-            releaseNamespaces(paths);
-            cgroups.release(record.id());
-            deleteRecordAndDirs(record.id());
-        } catch (IOException e) {
-            LOG.error("could not undo half-made pod sandbox {}: {}", record.id(), e.getMessage());
         }
     }
 
