@@ -53,8 +53,11 @@ public final class RecordStore<T> {
         List<T> loaded = new ArrayList<>();
         try (Stream<Path> entries = Files.list(dir)) {
             for (Path objectDir : entries.toList()) {
+                deleteTempFiles(objectDir);
                 Path file = objectDir.resolve(fileName);
                 if (!Files.isRegularFile(file)) {
+                    // a record whose atomic write was cut before its rename: nothing was ever saved
+                    deleteIfEmpty(objectDir);
                     continue;
                 }
                 PrivateFiles.restrict(objectDir, PrivateFiles.DIRECTORY_MODE);
@@ -69,6 +72,28 @@ public final class RecordStore<T> {
             }
         }
         return loaded;
+    }
+
+    /** Temp files of atomic writes a crash cut ({@link AtomicFiles#TEMP_PREFIX}): never a record. */
+    private static void deleteTempFiles(Path objectDir) throws IOException {
+        if (!Files.isDirectory(objectDir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(objectDir)) {
+            for (Path f : files.toList()) {
+                if (f.getFileName().toString().startsWith(AtomicFiles.TEMP_PREFIX)) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
+    }
+
+    private static void deleteIfEmpty(Path dir) throws IOException {
+        try {
+            Files.deleteIfExists(dir);
+        } catch (java.nio.file.DirectoryNotEmptyException | java.nio.file.NotDirectoryException e) {
+            // its owner keeps more there
+        }
     }
 
     /** The directory holding one object's record (and whatever else its owner keeps there). */
@@ -87,11 +112,7 @@ public final class RecordStore<T> {
     public void delete(String id) throws IOException {
         Files.deleteIfExists(dirOf(id).resolve(fileName));
         byId.remove(id);
-        try {
-            Files.deleteIfExists(dirOf(id));
-        } catch (java.nio.file.DirectoryNotEmptyException e) {
-            // the owner keeps more there and deletes it itself
-        }
+        deleteIfEmpty(dirOf(id));
     }
 
     public Optional<T> get(String id) {
