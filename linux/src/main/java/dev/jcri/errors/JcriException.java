@@ -14,7 +14,7 @@ import java.util.Optional;
  * {@code IOException} to treat "the host failed" must let a {@code JcriException} pass
  * ({@code catch (JcriException e) { throw e; }} first) unless it means to handle it.
  */
-public class JcriException extends IOException {
+public class JcriException extends IOException implements Classified {
 
     /** What went wrong, from the caller's side (the CRI client's). Mirrors gRPC's codes that jcri uses. */
     public enum Kind {
@@ -118,6 +118,7 @@ public class JcriException extends IOException {
         return new JcriException(Kind.INTERNAL, message, cause);
     }
 
+    @Override
     public Kind kind() {
         return kind;
     }
@@ -128,12 +129,12 @@ public class JcriException extends IOException {
     }
 
     /**
-     * The domain error behind {@code t}: {@code t} itself, or the first {@code JcriException} in
+     * The domain error behind {@code t}: {@code t} itself, or the first {@link Classified} error in
      * its cause chain (a future's ExecutionException, a wrapper); empty when there is none.
      */
-    public static Optional<JcriException> find(Throwable t) {
+    public static Optional<Classified> find(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof JcriException e) {
+            if (c instanceof Classified e) {
                 return Optional.of(e);
             }
             if (c.getCause() == c) {

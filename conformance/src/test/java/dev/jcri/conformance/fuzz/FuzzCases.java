@@ -440,8 +440,7 @@ final class FuzzCases {
                         .setImage(Calls.image("UPPER/Case")).build()), invalid("image")),
                 c("ListImages: filter that is no reference", rpc(getListImagesMethod(), f -> Api.ListImagesRequest.newBuilder()
                         .setFilter(Api.ImageFilter.newBuilder().setImage(Calls.image("UPPER/Case"))).build()), ok()),
-                c("CreateContainer: image reference upper-case", createContainer(c -> c.setImage(Calls.image("UPPER/Case:1"))), invalid("image"))
-                        .knownBroken(KnownIssues.IMAGE_ERRORS),
+                c("CreateContainer: image reference upper-case", createContainer(c -> c.setImage(Calls.image("UPPER/Case:1"))), invalid("image")),
                 c("CreateContainer: image reference of 1 MiB", createContainer(c -> c.setImage(Calls.image(MIB))), invalid("image"))
                         .knownBroken(KnownIssues.IMAGE_ERRORS),
                 c("CreateContainer: image not pulled", createContainer(c -> c.setImage(Calls.image("127.0.0.1:1/never/pulled:1"))),

@@ -25,8 +25,37 @@ public final class RpcErrors {
         return Status.FAILED_PRECONDITION.withDescription(message).asRuntimeException();
     }
 
-    /** Maps a handler's exception to a status; unexpected ones are logged with their stack. */
+    /**
+     * Largest error description sent, as it travels (grpc-message is percent-encoded: a byte
+     * outside printable ASCII costs three). A description echoing a huge request field would not
+     * fit in the trailers a client accepts (grpc-java: 8 KiB of headers), and the client would see
+     * a transport error instead of the answer.
+     */
+    static final int MAX_DESCRIPTION_ENCODED = 4096;
+
+    /** Maps a handler's exception to a status with a bounded description. */
     public static Status toStatus(String method, Throwable t) {
+        Status status = unbounded(method, t);
+        String d = status.getDescription();
+        return d == null ? status : status.withDescription(bounded(d));
+    }
+
+    static String bounded(String description) {
+        int cost = 0;
+        int i = 0;
+        while (i < description.length()) {
+            int cp = description.codePointAt(i);
+            cost += cp >= 0x20 && cp < 0x7f && cp != '%' ? 1 : 3 * new String(Character.toChars(cp)).getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8).length;
+            if (cost > MAX_DESCRIPTION_ENCODED) {
+                return description.substring(0, i) + "... (cut: " + (description.length() - i) + " more characters)";
+            }
+            i += Character.charCount(cp);
+        }
+        return description;
+    }
+
+    private static Status unbounded(String method, Throwable t) {
         if (t instanceof StatusRuntimeException e) {
             return e.getStatus();
         }
@@ -35,11 +64,12 @@ public final class RpcErrors {
         }
         var domain = dev.jcri.errors.JcriException.find(t);
         if (domain.isPresent()) {
-            dev.jcri.errors.JcriException e = domain.get();
+            dev.jcri.errors.Classified e = domain.get();
+            Throwable error = (Throwable) e;
             if (e.kind() == dev.jcri.errors.JcriException.Kind.INTERNAL) {
-                LOG.warn("{} failed", method, e);
+                LOG.warn("{} failed", method, error);
             }
-            return codeOf(e.kind()).toStatus().withDescription(e.getMessage()).withCause(e);
+            return codeOf(e.kind()).toStatus().withDescription(error.getMessage()).withCause(error);
         }
         if (t instanceof InterruptedException) {
             Thread.currentThread().interrupt();

@@ -47,7 +47,7 @@ public final class ImageRpcs {
                 .unary(ImageServiceGrpc.getImageFsInfoMethod(), this::imageFsInfo);
     }
 
-    Api.PullImageResponse pullImage(Api.PullImageRequest request) throws InterruptedException {
+    Api.PullImageResponse pullImage(Api.PullImageRequest request) throws Exception {
         String ref = requireImage(request.getImage(), "PullImage");
         Api.AuthConfig a = request.getAuth();
         RegistryCredentials credentials;
@@ -57,21 +57,13 @@ public final class ImageRpcs {
         } catch (IllegalArgumentException e) {
             throw RpcErrors.invalidArgument("PullImage " + ref + ": auth." + e.getMessage());
         }
-        try {
-            return Api.PullImageResponse.newBuilder().setImageRef(images.pull(ref, credentials)).build();
-        } catch (ImageException e) {
-            throw toStatus(e);
-        }
+        return Api.PullImageResponse.newBuilder().setImageRef(images.pull(ref, credentials)).build();
     }
 
     Api.ImageStatusResponse imageStatus(Api.ImageStatusRequest request) throws Exception {
         String ref = requireImage(request.getImage(), "ImageStatus");
         Optional<Image> found;
-        try {
-            found = images.find(ref);
-        } catch (ImageException e) {
-            throw toStatus(e);
-        }
+        found = images.find(ref);
         Api.ImageStatusResponse.Builder response = Api.ImageStatusResponse.newBuilder();
         if (found.isEmpty()) {
             return response.build(); // CRI: an unknown image is an empty response, not an error
@@ -88,7 +80,7 @@ public final class ImageRpcs {
         return response.build();
     }
 
-    Api.ListImagesResponse listImages(Api.ListImagesRequest request) {
+    Api.ListImagesResponse listImages(Api.ListImagesRequest request) throws Exception {
         String filter = request.hasFilter() ? request.getFilter().getImage().getImage() : "";
         try {
             List<Image> list = images.list(filter);
@@ -97,28 +89,18 @@ public final class ImageRpcs {
             return response.build();
         } catch (InvalidReferenceException e) {
             return Api.ListImagesResponse.getDefaultInstance(); // a filter that names nothing matches nothing
-        } catch (ImageException e) {
-            throw toStatus(e);
         }
     }
 
-    Api.RemoveImageResponse removeImage(Api.RemoveImageRequest request) {
+    Api.RemoveImageResponse removeImage(Api.RemoveImageRequest request) throws Exception {
         String ref = requireImage(request.getImage(), "RemoveImage");
-        try {
-            images.remove(ref);
-        } catch (ImageException e) {
-            throw toStatus(e);
-        }
+        images.remove(ref);
         return Api.RemoveImageResponse.getDefaultInstance();
     }
 
-    Api.ImageFsInfoResponse imageFsInfo(Api.ImageFsInfoRequest request) {
+    Api.ImageFsInfoResponse imageFsInfo(Api.ImageFsInfoRequest request) throws Exception {
         FsUsage u;
-        try {
-            u = images.fsUsage();
-        } catch (ImageException e) {
-            throw toStatus(e);
-        }
+        u = images.fsUsage();
         long nanos = u.timestamp().getEpochSecond() * 1_000_000_000L + u.timestamp().getNano();
         Api.FilesystemUsage usage = Api.FilesystemUsage.newBuilder()
                 .setTimestamp(nanos)
@@ -155,20 +137,4 @@ public final class ImageRpcs {
         return b.build();
     }
 
-    /** The one mapping from image-service errors to gRPC codes. */
-    static StatusRuntimeException toStatus(ImageException e) {
-        Status status = switch (e) {
-            case InvalidReferenceException x -> Status.INVALID_ARGUMENT;
-            case ImageNotFoundException x -> Status.NOT_FOUND;
-            case NoMatchingPlatformException x -> Status.NOT_FOUND;
-            case RegistryAuthException x -> Status.UNAUTHENTICATED;
-            case AccessDeniedException x -> Status.PERMISSION_DENIED;
-            case RegistryUnavailableException x -> Status.UNAVAILABLE;
-            case DigestMismatchException x -> Status.DATA_LOSS;
-            case UnsupportedImageException x -> Status.FAILED_PRECONDITION;
-            case StorageFullException x -> Status.RESOURCE_EXHAUSTED;
-            default -> Status.INTERNAL;
-        };
-        return status.withDescription(e.getMessage()).asRuntimeException();
-    }
 }

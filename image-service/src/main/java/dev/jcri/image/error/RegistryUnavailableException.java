@@ -1,13 +1,14 @@
 package dev.jcri.image.error;
 
+import dev.jcri.errors.JcriException;
 /** The registry could not be reached or kept failing (network errors, 5xx, 429) after retries. */
 public class RegistryUnavailableException extends ImageException {
     public RegistryUnavailableException(String message) {
-        super(message);
+        super(JcriException.Kind.UNAVAILABLE, message);
     }
 
     public RegistryUnavailableException(String message, Throwable cause) {
-        super(message, cause);
+        super(JcriException.Kind.UNAVAILABLE, message, cause);
     }
 
     @Override
