@@ -129,8 +129,7 @@ final class FuzzCases {
                 c("RemovePodSandbox: unknown id", rpc(getRemovePodSandboxMethod(), f -> removePod(UNKNOWN_ID)), ok()),
                 c("RemovePodSandbox: id '../..'", rpc(getRemovePodSandboxMethod(), f -> removePod("../..")), ok()),
                 c("PodSandboxStatus: unknown id", rpc(getPodSandboxStatusMethod(), f -> podStatus(UNKNOWN_ID)), notFound(UNKNOWN_ID)),
-                c("PodSandboxStatus: id of 1 MiB", rpc(getPodSandboxStatusMethod(), f -> podStatus(MIB)), notFound("xxxxxxxxxxxxx"))
-                        .knownBroken(KnownIssues.ECHO),
+                c("PodSandboxStatus: id of 1 MiB", rpc(getPodSandboxStatusMethod(), f -> podStatus(MIB)), notFound("xxxxxxxxxxxxx")),
                 c("CreateContainer: unknown pod", createContainerRequest(r -> r.setPodSandboxId(UNKNOWN_ID)), notFound(UNKNOWN_ID)),
                 c("StartContainer: unknown id", rpc(getStartContainerMethod(), f -> start(UNKNOWN_ID)), notFound(UNKNOWN_ID)),
                 c("StopContainer: unknown id", rpc(getStopContainerMethod(), f -> stop(UNKNOWN_ID, 0)), ok()),
@@ -321,8 +320,7 @@ final class FuzzCases {
                         .knownBroken(KnownIssues.LENGTHS),
                 c("RunPodSandbox: metadata.uid of 1 MiB", runPod(p -> p.getMetadataBuilder().setUid(MIB)), invalid("metadata.uid"))
                         .knownBroken(KnownIssues.LENGTHS),
-                c("RunPodSandbox: empty metadata.name", runPod(p -> p.getMetadataBuilder().setName("")), invalid("metadata.name"))
-                        .knownBroken(KnownIssues.WORDING),
+                c("RunPodSandbox: empty metadata.name", runPod(p -> p.getMetadataBuilder().setName("")), invalid("metadata.name")),
                 c("RunPodSandbox: blank metadata.name", runPod(p -> p.getMetadataBuilder().setName(" ")), invalid("metadata.name"))
                         .knownBroken(KnownIssues.NAMES),
                 c("RunPodSandbox: metadata.name with a line break", runPod(p -> p.getMetadataBuilder().setName("a\nb")), invalid("metadata.name"))
@@ -424,7 +422,7 @@ final class FuzzCases {
         return List.of(
                 c("PullImage: upper-case repository", rpc(getPullImageMethod(), f -> pull("UPPER/Case:1")), invalid("image")),
                 c("PullImage: reference with a space", rpc(getPullImageMethod(), f -> pull("busy box")), invalid("image")),
-                c("PullImage: reference of 1 MiB", rpc(getPullImageMethod(), f -> pull(MIB)), invalid("image")).knownBroken(KnownIssues.ECHO),
+                c("PullImage: reference of 1 MiB", rpc(getPullImageMethod(), f -> pull(MIB)), invalid("image")),
                 c("PullImage: short digest", rpc(getPullImageMethod(), f -> pull("busybox@sha256:abc")), invalid("image")),
                 c("PullImage: reference with NUL", rpc(getPullImageMethod(), f -> pull("busybox\0:1")), invalid("image")),
                 c("PullImage: unknown repository", rpc(getPullImageMethod(), f -> pull(registryRef(f, "never/pushed:1"))), notFound("never/pushed")),
@@ -435,14 +433,13 @@ final class FuzzCases {
                 c("ImageStatus: upper-case repository", rpc(getImageStatusMethod(), f -> Api.ImageStatusRequest.newBuilder()
                         .setImage(Calls.image("UPPER/Case")).build()), invalid("image")),
                 c("ImageStatus: reference of 1 MiB", rpc(getImageStatusMethod(), f -> Api.ImageStatusRequest.newBuilder()
-                        .setImage(Calls.image(MIB)).build()), invalid("image")).knownBroken(KnownIssues.ECHO),
+                        .setImage(Calls.image(MIB)).build()), invalid("image")),
                 c("RemoveImage: upper-case repository", rpc(getRemoveImageMethod(), f -> Api.RemoveImageRequest.newBuilder()
                         .setImage(Calls.image("UPPER/Case")).build()), invalid("image")),
                 c("ListImages: filter that is no reference", rpc(getListImagesMethod(), f -> Api.ListImagesRequest.newBuilder()
                         .setFilter(Api.ImageFilter.newBuilder().setImage(Calls.image("UPPER/Case"))).build()), ok()),
                 c("CreateContainer: image reference upper-case", createContainer(c -> c.setImage(Calls.image("UPPER/Case:1"))), invalid("image")),
-                c("CreateContainer: image reference of 1 MiB", createContainer(c -> c.setImage(Calls.image(MIB))), invalid("image"))
-                        .knownBroken(KnownIssues.IMAGE_ERRORS),
+                c("CreateContainer: image reference of 1 MiB", createContainer(c -> c.setImage(Calls.image(MIB))), invalid("image")),
                 c("CreateContainer: image not pulled", createContainer(c -> c.setImage(Calls.image("127.0.0.1:1/never/pulled:1"))),
                         notFound("never/pulled")),
                 c("CreateContainer: image ID prefix of nothing", createContainer(c -> c.setImage(Calls.image("0bad0bad"))), notFound("0bad0bad")),
@@ -453,10 +450,8 @@ final class FuzzCases {
 
     static List<FuzzCase> handlersMountsNamespaces() {
         return List.of(
-                c("RunPodSandbox: unknown runtime_handler", runPodRequest(r -> r.setRuntimeHandler("no-such-runtime")), invalid("runtime_handler"))
-                        .knownBroken(KnownIssues.WORDING),
-                c("RunPodSandbox: runtime_handler of 1 MiB", runPodRequest(r -> r.setRuntimeHandler(MIB)), invalid("runtime_handler"))
-                        .knownBroken(KnownIssues.ECHO),
+                c("RunPodSandbox: unknown runtime_handler", runPodRequest(r -> r.setRuntimeHandler("no-such-runtime")), invalid("runtime_handler")),
+                c("RunPodSandbox: runtime_handler of 1 MiB", runPodRequest(r -> r.setRuntimeHandler(MIB)), invalid("runtime_handler")),
                 c("RunPodSandbox: runtime_handler crun", runPodRequest(r -> r.setRuntimeHandler("crun")), ok()),
                 c("CreateContainer: mount container_path relative", mounts(mount("data", "/tmp")), invalid("container_path")),
                 c("CreateContainer: mount container_path empty", mounts(mount("", "/tmp")), invalid("container_path")),
@@ -496,7 +491,7 @@ final class FuzzCases {
                 c("RunPodSandbox: network mode 9", runPod(p -> p.getLinuxBuilder().getSecurityContextBuilder().getNamespaceOptionsBuilder()
                         .setNetworkValue(9)), invalid("network")).knownBroken(KnownIssues.POD_NAMESPACES),
                 c("RunPodSandbox: pid TARGET", runPod(p -> p.getLinuxBuilder().getSecurityContextBuilder().getNamespaceOptionsBuilder()
-                        .setPid(Api.NamespaceMode.TARGET)), invalid("pid")).knownBroken(KnownIssues.WORDING));
+                        .setPid(Api.NamespaceMode.TARGET)), invalid("pid")));
     }
 
     static List<FuzzCase> containerConfig() {

@@ -15,8 +15,6 @@ final class KnownIssues {
 
     // ---------------------------------------------------------------- reasons of table cases
 
-    static final String ECHO = "issue 12: the answer's description echoes 1 MiB of input; a client refuses "
-            + "trailers that big (grpc-java: 8 KiB; it reports INTERNAL 'http2 exception'); RpcErrors bounds nothing";
     static final String OVERFLOW = "issue 12: Duration.ofSeconds(timeout) overflows later "
             + "(ContainerManager.await toMillis, OciRuntime.exec timeout.plus): ArithmeticException -> INTERNAL";
     static final String RESOURCES = "issue 12: SpecResources checks signs only (shares 2..262144, quota -1 or "
@@ -54,11 +52,7 @@ final class KnownIssues {
             + "spec.LogPaths (no NUL, trailing '/' or length check); Path.of throws unchecked, conmon's argv E2BIG";
     static final String LOG_DIRECTORY = "issue 12: RunPodSandbox does not validate log_directory; "
             + "ContainerManager.create's Files.createDirectories fails on a file -> INTERNAL";
-    static final String IMAGE_ERRORS = "issue 12: ContainerImages.resolve throws ImageException "
-            + "(InvalidReferenceException), which ContainerRpcs.create does not map -> INTERNAL";
     static final String POD_CIDR = "issue 12: RuntimeInfoRpcs.updateRuntimeConfig stores pod_cidr unparsed";
-    static final String WORDING = "issue 12: right code, but the message does not name the CRI field "
-            + "(\"runtime handler\", \"config.metadata needs name\", \"namespace mode TARGET\")";
     static final String HOST_PATH_NUL = "issue 12: SpecMounts.fromRequest calls Path.of(host_path) before any "
             + "check: InvalidPathException (unchecked) -> INTERNAL";
     static final String HOST_PATH_MADE = "issue 12: SpecMounts.fromRequest creates a missing host_path while the "
@@ -91,7 +85,6 @@ final class KnownIssues {
                     + "|memory_swap_limit_in_bytes|hugepage_limits\\[\\]\\.\\w+|unified\\{\\})="), RESOURCES),
             new KnownField(Pattern.compile("cpuset_(cpus|mems)="), CPUSET),
             new KnownField(Pattern.compile("sysctls\\{\\}="), SYSCTL),
-            new KnownField(Pattern.compile("config\\.image\\.image="), IMAGE_ERRORS),
             new KnownField(Pattern.compile("port_mappings\\[\\]\\.\\w+="), PORTS),
             new KnownField(Pattern.compile("config\\.hostname="), HOSTNAME),
             new KnownField(Pattern.compile("config\\.(log_directory|log_path)="), LOG_PATH + " / " + LOG_DIRECTORY),

@@ -139,19 +139,25 @@ public final class PodSandboxManager {
             throw JcriException.invalid("config.metadata is required");
         }
         Api.PodSandboxMetadata md = config.getMetadata();
-        if (md.getName().isEmpty() || md.getNamespace().isEmpty() || md.getUid().isEmpty()) {
-            throw JcriException.invalid("config.metadata needs name, namespace and uid (got name='"
-                    + md.getName() + "', namespace='" + md.getNamespace() + "', uid='" + md.getUid() + "')");
+        for (var required : List.of(Map.entry("name", md.getName()), Map.entry("namespace", md.getNamespace()),
+                Map.entry("uid", md.getUid()))) {
+            if (required.getValue().isEmpty()) {
+                throw JcriException.invalidArgument("config.metadata." + required.getKey(), "is required");
+            }
         }
         if (!runtimeHandler.isEmpty() && !runtimeHandlers.contains(runtimeHandler)) {
-            throw JcriException.invalid("runtime handler '" + runtimeHandler + "' is not configured; known handlers: "
+            throw JcriException.invalidArgument("runtime_handler", "'" + runtimeHandler + "' is not configured; known handlers: "
                     + String.join(", ", runtimeHandlers.stream().sorted().toList()));
         }
         PodFiles.validate(config.getDnsConfig());
         Api.NamespaceOption ns = config.getLinux().getSecurityContext().getNamespaceOptions();
-        if (ns.getPid() == Api.NamespaceMode.TARGET || ns.getNetwork() == Api.NamespaceMode.TARGET
-                || ns.getIpc() == Api.NamespaceMode.TARGET) {
-            throw JcriException.invalid("namespace mode TARGET is only valid for containers, not for a pod sandbox");
+        String nsField = "config.linux.security_context.namespace_options.";
+        for (var mode : List.of(Map.entry("pid", ns.getPid()), Map.entry("network", ns.getNetwork()),
+                Map.entry("ipc", ns.getIpc()))) {
+            if (mode.getValue() == Api.NamespaceMode.TARGET) {
+                throw JcriException.invalidArgument(nsField + mode.getKey(),
+                        "mode TARGET is only valid for containers, not for a pod sandbox");
+            }
         }
         if (ns.hasUsernsOptions() && ns.getUsernsOptions().getMode() != Api.NamespaceMode.NODE) {
             throw JcriException.unimplemented("user namespaces for pods are not supported by jcri yet");
