@@ -547,25 +547,11 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
      * container succeed); an empty or ambiguous ID is still the caller's error.
      */
     public Optional<ContainerRecord> findIfExists(String idOrPrefix) throws JcriException {
-        try {
-            return Optional.of(find(idOrPrefix));
-        } catch (JcriException e) {
-            if (e.kind() == JcriException.Kind.NOT_FOUND) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        return store.findIfExists(idOrPrefix, "container");
     }
 
     public ContainerRecord find(String idOrPrefix) throws JcriException {
-        if (idOrPrefix.isEmpty()) {
-            throw JcriException.invalid("container ID is empty");
-        }
-        try {
-            return store.findByIdOrPrefix(idOrPrefix).orElseThrow(() -> JcriException.notFound("container", idOrPrefix));
-        } catch (RecordStore.AmbiguousIdException e) {
-            throw JcriException.invalid(e.getMessage());
-        }
+        return store.find(idOrPrefix, "container");
     }
 
     public List<ContainerRecord> list() {

@@ -310,26 +310,12 @@ public final class PodSandboxManager {
      * unknown pod succeed); an empty or ambiguous ID is still the caller's error.
      */
     public Optional<PodRecord> findIfExists(String idOrPrefix) throws JcriException {
-        try {
-            return Optional.of(find(idOrPrefix));
-        } catch (JcriException e) {
-            if (e.kind() == JcriException.Kind.NOT_FOUND) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        return store.findIfExists(idOrPrefix, "pod sandbox");
     }
 
     /** A pod by full ID or unique ID prefix (crictl accepts prefixes). */
     public PodRecord find(String idOrPrefix) throws JcriException {
-        if (idOrPrefix.isEmpty()) {
-            throw JcriException.invalid("pod sandbox ID is empty");
-        }
-        try {
-            return store.findByIdOrPrefix(idOrPrefix).orElseThrow(() -> JcriException.notFound("pod sandbox", idOrPrefix));
-        } catch (RecordStore.AmbiguousIdException e) {
-            throw JcriException.invalid(e.getMessage());
-        }
+        return store.find(idOrPrefix, "pod sandbox");
     }
 
     public List<PodRecord> list() {

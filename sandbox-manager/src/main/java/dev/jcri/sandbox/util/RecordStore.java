@@ -1,5 +1,6 @@
 package dev.jcri.sandbox.util;
 
+import dev.jcri.errors.JcriException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jcri.linux.AtomicFiles;
@@ -123,8 +124,15 @@ public final class RecordStore<T> {
         return byId.values();
     }
 
-    /** By full ID or unique prefix (crictl accepts prefixes); empty if none, an error if ambiguous. */
-    public Optional<T> findByIdOrPrefix(String idOrPrefix) throws AmbiguousIdException {
+    /**
+     * By full ID or unique prefix (crictl accepts prefixes), or empty when none matches; an empty
+     * or ambiguous ID is the caller's error (INVALID_ARGUMENT). {@code what} names the object kind
+     * in messages ("container", "pod sandbox").
+     */
+    public Optional<T> findIfExists(String idOrPrefix, String what) throws JcriException {
+        if (idOrPrefix.isEmpty()) {
+            throw JcriException.invalid(what + " ID is empty");
+        }
         T exact = byId.get(idOrPrefix);
         if (exact != null) {
             return Optional.of(exact);
@@ -132,15 +140,13 @@ public final class RecordStore<T> {
         List<T> matches = byId.entrySet().stream().filter(e -> e.getKey().startsWith(idOrPrefix))
                 .map(Map.Entry::getValue).toList();
         if (matches.size() > 1) {
-            throw new AmbiguousIdException(idOrPrefix);
+            throw JcriException.invalid(what + " ID prefix " + idOrPrefix + " matches more than one " + what);
         }
         return matches.stream().findFirst();
     }
 
-    /** An ID prefix matching several objects. */
-    public static final class AmbiguousIdException extends Exception {
-        public AmbiguousIdException(String prefix) {
-            super("ID prefix " + prefix + " matches more than one object");
-        }
+    /** As {@link #findIfExists}, with NOT_FOUND when none matches. */
+    public T find(String idOrPrefix, String what) throws JcriException {
+        return findIfExists(idOrPrefix, what).orElseThrow(() -> JcriException.notFound(what, idOrPrefix));
     }
 }
