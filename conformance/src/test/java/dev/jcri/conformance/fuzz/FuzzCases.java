@@ -200,10 +200,9 @@ final class FuzzCases {
         return List.of(
                 c("StopContainer: timeout -1", rpc(getStopContainerMethod(), f -> stop(f.container(State.RUNNING), -1)), ok()),
                 c("StopContainer: timeout Long.MAX_VALUE", rpc(getStopContainerMethod(),
-                        f -> stop(f.container(State.RUNNING), Long.MAX_VALUE)), ok()).knownBroken(KnownIssues.OVERFLOW),
+                        f -> stop(f.container(State.RUNNING), Long.MAX_VALUE)), ok()),
                 c("ExecSync: timeout -1", rpc(getExecSyncMethod(), f -> exec(f.container(State.RUNNING), -1, "true")), ok()),
-                c("ExecSync: timeout Long.MAX_VALUE", rpc(getExecSyncMethod(), f -> exec(f.container(State.RUNNING), Long.MAX_VALUE, "true")), ok())
-                        .knownBroken(KnownIssues.OVERFLOW),
+                c("ExecSync: timeout Long.MAX_VALUE", rpc(getExecSyncMethod(), f -> exec(f.container(State.RUNNING), Long.MAX_VALUE, "true")), ok()),
                 c("ExecSync: timeout Long.MIN_VALUE", rpc(getExecSyncMethod(), f -> exec(f.container(State.RUNNING), Long.MIN_VALUE, "true")), ok()),
                 c("CreateContainer: cpu_shares -1", resources(r -> r.setCpuShares(-1)), outOfRange("cpu_shares")),
                 c("CreateContainer: cpu_shares 1", resources(r -> r.setCpuShares(1)), outOfRange("cpu_shares")).knownBroken(KnownIssues.RESOURCES),

@@ -15,8 +15,6 @@ final class KnownIssues {
 
     // ---------------------------------------------------------------- reasons of table cases
 
-    static final String OVERFLOW = "issue 12: Duration.ofSeconds(timeout) overflows later "
-            + "(ContainerManager.await toMillis, OciRuntime.exec timeout.plus): ArithmeticException -> INTERNAL";
     static final String RESOURCES = "issue 12: SpecResources checks signs only (shares 2..262144, quota -1 or "
             + ">= 1000, period 1000..1000000, a memory minimum are not checked); runc's refusal comes back from "
             + "Conmon.create / OciRuntime.update as IOException -> INTERNAL";

@@ -54,6 +54,7 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
     /** After SIGKILL, how long to wait for the exit to be reported before giving up. */
     private static final Duration KILL_GRACE = Duration.ofSeconds(30);
     private static final int SIGKILL = 9;
+    private static final Duration LONGEST_WAIT = Duration.ofDays(36_500);
     /** What ContainerStats reports of a container's cgroup. */
     private static final Set<Reading> USAGE = EnumSet.of(Reading.CPU, Reading.MEMORY);
 
@@ -328,7 +329,8 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
      * Stops a container: its stop signal, then SIGKILL after {@code timeout}. Idempotent: a
      * stopped container is left as it is.
      */
-    public void stop(String idOrPrefix, Duration timeout) throws IOException {
+    public void stop(String idOrPrefix, Duration requestedTimeout) throws IOException {
+        Duration timeout = capped(requestedTimeout);
         Optional<ContainerRecord> found = findIfExists(idOrPrefix);
         if (found.isEmpty()) {
             return; // the CRI asks Stop of an unknown container to succeed
@@ -485,8 +487,9 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
     public record ExecResult(int exitCode, CapturedOutput stdout, CapturedOutput stderr, boolean timedOut) {}
 
     /** Runs a command in a running container (ExecSync), capturing at most {@code outputLimit} bytes per stream. */
-    public ExecResult execSync(String idOrPrefix, List<String> cmd, Duration timeout, int outputLimit)
+    public ExecResult execSync(String idOrPrefix, List<String> cmd, Duration requestedTimeout, int outputLimit)
             throws IOException {
+        Duration timeout = capped(requestedTimeout);
         ContainerRecord record = find(idOrPrefix);
         if (record.state() != ContainerState.RUNNING) {
             throw JcriException.failedPrecondition("container " + record.id() + " is not running");
@@ -666,6 +669,14 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
             throw JcriException.failedPrecondition("runtime handler " + record.runtimeHandler() + " is no longer configured");
         }
         return runtime;
+    }
+
+    /**
+     * A caller's timeout, at most a century: a CRI timeout of Long.MAX_VALUE seconds means "no
+     * limit", and the arithmetic on it (milliseconds, deadlines) must not overflow.
+     */
+    static Duration capped(Duration timeout) {
+        return timeout != null && timeout.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : timeout;
     }
 
     private Object lockOf(String id) {
