@@ -401,20 +401,14 @@ final class FuzzCases {
     static List<FuzzCase> logPaths() {
         return List.of(
                 c("CreateContainer: log_path ../escape.log", createContainer(c -> c.setLogPath("../escape.log")), invalid("log_path")),
-                c("CreateContainer: log_path with NUL", createContainer(c -> c.setLogPath("a\0b.log")), invalid("log_path"))
-                        .knownBroken(KnownIssues.LOG_PATH),
-                c("CreateContainer: log_path ending in /", createContainer(c -> c.setLogPath("sub/")), invalid("log_path"))
-                        .knownBroken(KnownIssues.LOG_PATH),
-                c("CreateContainer: log_path of 1 MiB", createContainer(c -> c.setLogPath(MIB)), invalid("log_path"))
-                        .knownBroken(KnownIssues.LOG_PATH),
-                c("RunPodSandbox: log_directory relative", runPod(p -> p.setLogDirectory("relative/logs")), invalid("log_directory"))
-                        .knownBroken(KnownIssues.LOG_DIRECTORY),
-                c("RunPodSandbox: log_directory with NUL", runPod(p -> p.setLogDirectory("/tmp/a\0b")), invalid("log_directory"))
-                        .knownBroken(KnownIssues.LOG_DIRECTORY),
-                c("CreateContainer: log_directory is a file", createIn(f -> {
-                    Path file = f.env.work().resolve("afile");
-                    return f.pod(f.podConfig(false).setLogDirectory(file.toString()).build());
-                }), invalid("log_directory")).knownBroken(KnownIssues.LOG_DIRECTORY));
+                c("CreateContainer: log_path with NUL", createContainer(c -> c.setLogPath("a\0b.log")), invalid("log_path")),
+                c("CreateContainer: log_path ending in /", createContainer(c -> c.setLogPath("sub/")), invalid("log_path")),
+                c("CreateContainer: log_path of 1 MiB", createContainer(c -> c.setLogPath(MIB)), invalid("log_path")),
+                c("RunPodSandbox: log_directory relative", runPod(p -> p.setLogDirectory("relative/logs")), invalid("log_directory")),
+                c("RunPodSandbox: log_directory with NUL", runPod(p -> p.setLogDirectory("/tmp/a\0b")), invalid("log_directory")),
+                c("RunPodSandbox: log_directory is not a directory", runPod(p -> p.setLogDirectory("/dev/null")),
+                        invalid("log_directory")),
+                c("RunPodSandbox: log_directory of 1 MiB", runPod(p -> p.setLogDirectory("/" + MIB)), invalid("log_directory")));
     }
 
     static List<FuzzCase> images() {

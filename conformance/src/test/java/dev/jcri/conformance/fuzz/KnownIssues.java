@@ -46,10 +46,6 @@ final class KnownIssues {
             + "(ProcessArgs, OciSpecBuilder.cwd): runc refuses (INTERNAL) or the container fails at start";
     static final String CREATE_RACE = "issue 12: ContainerManager.create checks the pod's state without the "
             + "pod's lock; RemovePodSandbox unpins the namespaces under it and runc fails -> INTERNAL";
-    static final String LOG_PATH = "issue 12: ContainerManager.logPath is a weaker copy of the unused "
-            + "spec.LogPaths (no NUL, trailing '/' or length check); Path.of throws unchecked, conmon's argv E2BIG";
-    static final String LOG_DIRECTORY = "issue 12: RunPodSandbox does not validate log_directory; "
-            + "ContainerManager.create's Files.createDirectories fails on a file -> INTERNAL";
     static final String POD_CIDR = "issue 12: RuntimeInfoRpcs.updateRuntimeConfig stores pod_cidr unparsed";
     static final String HOST_PATH_NUL = "issue 12: SpecMounts.fromRequest calls Path.of(host_path) before any "
             + "check: InvalidPathException (unchecked) -> INTERNAL";
@@ -85,7 +81,6 @@ final class KnownIssues {
             new KnownField(Pattern.compile("sysctls\\{\\}="), SYSCTL),
             new KnownField(Pattern.compile("port_mappings\\[\\]\\.\\w+="), PORTS),
             new KnownField(Pattern.compile("config\\.hostname="), HOSTNAME),
-            new KnownField(Pattern.compile("config\\.(log_directory|log_path)="), LOG_PATH + " / " + LOG_DIRECTORY),
             new KnownField(Pattern.compile("config\\.linux\\.cgroup_parent="), CGROUP_PARENT),
             new KnownField(Pattern.compile("(masked|readonly)_paths="), PROCESS_MASKS),
             new KnownField(Pattern.compile("mounts\\[\\]\\.container_path="), MOUNT_DESTINATION));

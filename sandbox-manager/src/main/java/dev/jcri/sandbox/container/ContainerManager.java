@@ -13,6 +13,7 @@ import dev.jcri.sandbox.pod.PodRecord;
 import dev.jcri.sandbox.pod.PodSandboxManager;
 import dev.jcri.sandbox.pod.PodState;
 import dev.jcri.sandbox.spec.BuiltSpec;
+import dev.jcri.sandbox.spec.LogPaths;
 import dev.jcri.sandbox.spec.HostFeatures;
 import dev.jcri.sandbox.spec.OciSpecBuilder;
 import dev.jcri.sandbox.spec.SpecInput;
@@ -288,18 +289,7 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
     }
 
     static Path logPath(Api.PodSandboxConfig pod, Api.ContainerConfig container) throws JcriException {
-        if (pod.getLogDirectory().isEmpty() || container.getLogPath().isEmpty()) {
-            return null;
-        }
-        Path dir = Path.of(pod.getLogDirectory());
-        if (!dir.isAbsolute()) {
-            throw JcriException.invalid("log_directory " + pod.getLogDirectory() + " must be absolute");
-        }
-        Path log = dir.resolve(container.getLogPath()).normalize();
-        if (!log.startsWith(dir.normalize()) || Path.of(container.getLogPath()).isAbsolute()) {
-            throw JcriException.invalid("log_path " + container.getLogPath() + " must stay inside the pod's log directory");
-        }
-        return log;
+        return LogPaths.of(pod.getLogDirectory(), container.getLogPath());
     }
 
     /** conmon's --name: kubelet's naming convention, readable in ps and logs. */

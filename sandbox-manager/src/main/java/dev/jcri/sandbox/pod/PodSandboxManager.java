@@ -9,6 +9,7 @@ import dev.jcri.linux.PrivateFiles;
 import dev.jcri.sandbox.cgroup.Cgroups;
 import dev.jcri.sandbox.cgroup.PodCgroup;
 import dev.jcri.sandbox.cgroup.PodResources;
+import dev.jcri.sandbox.spec.LogPaths;
 import dev.jcri.sandbox.util.Ids;
 import dev.jcri.sandbox.util.RecordStore;
 import dev.jcri.sandbox.util.Trees;
@@ -150,6 +151,7 @@ public final class PodSandboxManager {
                     + String.join(", ", runtimeHandlers.stream().sorted().toList()));
         }
         PodFiles.validate(config.getDnsConfig());
+        LogPaths.checkDirectory(config.getLogDirectory());
         Api.NamespaceOption ns = config.getLinux().getSecurityContext().getNamespaceOptions();
         String nsField = "config.linux.security_context.namespace_options.";
         for (var mode : List.of(Map.entry("pid", ns.getPid()), Map.entry("network", ns.getNetwork()),
