@@ -151,7 +151,7 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
                 ImageVolumes.create(rootfs(id), spec.imageVolumes());
                 AtomicFiles.write(bundle.resolve("config.json"), spec.toJson());
 
-                Path logPath = logPath(podConfig, config);
+                Path logPath = LogPaths.of(podConfig.getLogDirectory(), config.getLogPath());
                 Path log = logPath != null ? logPath : bundle.resolve("console.log");
                 Files.createDirectories(log.getParent());
 
@@ -286,10 +286,6 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
     /** The writable layers' filesystem (ContainerStats' fs_id). */
     public Path writableLayerMountpoint() {
         return snapshots.root();
-    }
-
-    static Path logPath(Api.PodSandboxConfig pod, Api.ContainerConfig container) throws JcriException {
-        return LogPaths.of(pod.getLogDirectory(), container.getLogPath());
     }
 
     /** conmon's --name: kubelet's naming convention, readable in ps and logs. */

@@ -128,10 +128,14 @@ public final class PodSandboxManager {
             return id;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new JcriException(JcriException.Kind.FAILED_PRECONDITION, "interrupted waiting for the sandbox of " + key);
+            throw new JcriException(JcriException.Kind.CANCELLED, "interrupted waiting for the sandbox of " + key);
         } catch (ExecutionException e) {
-            // the first attempt failed and released the name: this retry may create it afresh
-            throw new JcriException(JcriException.Kind.FAILED_PRECONDITION, "an earlier RunPodSandbox for " + key + " failed: " + e.getCause().getMessage(), e.getCause());
+            // the first attempt failed and released the name: this retry may create it afresh. Its
+            // answer keeps the first attempt's kind (a bad field stays INVALID_ARGUMENT).
+            JcriException.Kind kind = JcriException.find(e.getCause()).map(c -> c.kind())
+                    .orElse(JcriException.Kind.FAILED_PRECONDITION);
+            throw new JcriException(kind, "an earlier RunPodSandbox for " + key + " failed: " + e.getCause().getMessage(),
+                    e.getCause());
         }
     }
 
