@@ -9,10 +9,12 @@ import dev.jcri.sandbox.cgroup.Cgroups;
 import dev.jcri.sandbox.RuntimeBinaries;
 import dev.jcri.sandbox.container.Conmon;
 import dev.jcri.sandbox.container.ContainerManager;
-import dev.jcri.sandbox.container.OciRuntime;
+import dev.jcri.sandbox.container.ContainerPaths;
+import dev.jcri.sandbox.container.ContainerRuntimes;
 import dev.jcri.sandbox.container.RuntimeHandlers;
 import dev.jcri.snapshot.OverlaySnapshotter;
 import dev.jcri.sandbox.pod.PodNetwork;
+import dev.jcri.sandbox.pod.PodRegistry;
 import dev.jcri.sandbox.pod.PodSandboxManager;
 import dev.jcri.server.config.JcriConfig;
 import dev.jcri.server.config.ListenAddress;
@@ -27,12 +29,8 @@ import dev.jcri.server.rpc.ContainerImages;
 import dev.jcri.server.rpc.ContainerRpcs;
 import dev.jcri.server.rpc.ImageRpcs;
 import dev.jcri.server.rpc.PodSandboxRpcs;
-import dev.jcri.server.rpc.ImageRpcs;
 import dev.jcri.server.rpc.RuntimeInfoRpcs;
 import dev.jcri.server.rpc.StatsRpcs;
-import dev.jcri.server.config.RegistrySettings;
-import dev.jcri.image.ImageService;
-import dev.jcri.snapshot.OverlaySnapshotter;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -92,21 +90,24 @@ public final class Daemon implements AutoCloseable {
         CgroupLayout cgroupLayout = CgroupLayout.detect();
         LOG.info("cgroups: {}", cgroupLayout);
         Cgroups cgroups = Cgroups.open(cgroupLayout, cgroupDriver, config.path(Settings.STATE).resolve("cgroups"));
-        PodSandboxManager pods = new PodSandboxManager(config.path(Settings.ROOT), config.path(Settings.STATE), podNetwork,
-                cgroups, config.get(Settings.RUNTIME_HANDLERS).keySet(), defaultHandler);
-        pods.recover();
-
         Path root = config.path(Settings.ROOT);
         Path state = config.path(Settings.STATE);
         // One snapshotter for the whole daemon: images commit layers to it, containers build on them.
         OverlaySnapshotter snapshots = OverlaySnapshotter.open(root.resolve("snapshots"));
         ImageService images = ImageService.open(root.resolve("images"), snapshots.root(),
                 RegistrySettings.toRegistryConfig(config), snapshots, registry);
-        Map<String, OciRuntime> runtimes = RuntimeHandlers.open(config.get(Settings.RUNTIME_HANDLERS), state, cgroups);
         Conmon conmon = new Conmon(RuntimeBinaries.find(config.get(Settings.RUNTIME_CONMON)).orElseThrow(() ->
                 new StartupException("conmon (" + config.get(Settings.RUNTIME_CONMON) + ") not found: install it (Debian package conmon)")));
-        ContainerManager containers = new ContainerManager(root, state, pods, snapshots, conmon, runtimes, cgroups);
+        ContainerPaths containerPaths = new ContainerPaths(state);
+        ContainerRuntimes runtimes = ContainerRuntimes.withConmon(
+                RuntimeHandlers.open(config.get(Settings.RUNTIME_HANDLERS), state, cgroups), conmon, containerPaths);
+        // the containers side first: the pods' stop and removal reach their containers through it
+        PodRegistry podRegistry = new PodRegistry(root, state);
+        ContainerManager containers = new ContainerManager(root, containerPaths, podRegistry, snapshots, runtimes, cgroups);
+        PodSandboxManager pods = new PodSandboxManager(podRegistry, podNetwork, cgroups,
+                config.get(Settings.RUNTIME_HANDLERS).keySet(), defaultHandler, containers);
         containers.recover();
+        pods.recover();
         collectUnusedLayers(snapshots, images);
 
         new RuntimeInfoRpcs(config, cgroupDriver,

@@ -208,6 +208,7 @@ public final class ContainerRpcs {
             case CREATED -> Api.ContainerState.CONTAINER_CREATED;
             case RUNNING -> Api.ContainerState.CONTAINER_RUNNING;
             case EXITED -> Api.ContainerState.CONTAINER_EXITED;
+            case CREATING -> Api.ContainerState.CONTAINER_UNKNOWN; // never listed: being created is internal
         };
     }
 

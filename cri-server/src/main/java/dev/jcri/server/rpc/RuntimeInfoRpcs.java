@@ -4,7 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jcri.sandbox.cgroup.CgroupDriver;
 import dev.jcri.sandbox.RuntimeBinaries;
-import dev.jcri.sandbox.container.OciRuntime;
+import dev.jcri.sandbox.container.ContainerRuntime;
+import dev.jcri.sandbox.container.ContainerRuntimes;
 import dev.jcri.sandbox.pod.PodNetwork;
 import dev.jcri.sandbox.spec.HostFeatures;
 import dev.jcri.server.BuildInfo;
@@ -52,17 +53,17 @@ public final class RuntimeInfoRpcs {
      * default one once more under "" (kubelet looks pods without a RuntimeClass up by that name).
      * kubelet admits a Pod asking for recursive read-only mounts only where this says yes.
      */
-    public static List<Api.RuntimeHandler> handlers(Map<String, OciRuntime> runtimes, String defaultHandler) {
+    public static List<Api.RuntimeHandler> handlers(ContainerRuntimes runtimes, String defaultHandler) {
         List<Api.RuntimeHandler> out = new ArrayList<>();
-        OciRuntime fallback = runtimes.get(defaultHandler);
+        ContainerRuntime fallback = runtimes.byHandler().get(defaultHandler);
         if (fallback != null) {
             out.add(handler("", fallback));
         }
-        runtimes.forEach((name, runtime) -> out.add(handler(name, runtime)));
+        runtimes.byHandler().forEach((name, runtime) -> out.add(handler(name, runtime)));
         return out;
     }
 
-    private static Api.RuntimeHandler handler(String name, OciRuntime runtime) {
+    private static Api.RuntimeHandler handler(String name, ContainerRuntime runtime) {
         HostFeatures can = runtime.features().applyTo(HostFeatures.detect());
         return Api.RuntimeHandler.newBuilder().setName(name).setFeatures(Api.RuntimeHandlerFeatures.newBuilder()
                 .setRecursiveReadOnlyMounts(can.recursiveReadOnlyMounts()).setUserNamespaces(false)).build();

@@ -29,6 +29,12 @@ public record ContainerRecord(
         int stopSignal,
         byte[] config) {
 
+    /** The runtime created it: its init (pid) waits for start. */
+    public ContainerRecord created(long initPid, int signal) {
+        return new ContainerRecord(id, podId, name, attempt, ContainerState.CREATED, createdAtNanos, 0, 0, 0, "", "",
+                initPid, runtimeHandler, imageRequested, imageId, imageRef, logPath, signal, config);
+    }
+
     public ContainerRecord started(long pid, long atNanos) {
         return new ContainerRecord(id, podId, name, attempt, ContainerState.RUNNING, createdAtNanos, atNanos, 0, 0, "", "",
                 pid, runtimeHandler, imageRequested, imageId, imageRef, logPath, stopSignal, config);

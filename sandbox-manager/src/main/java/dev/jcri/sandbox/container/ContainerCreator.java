@@ -1,0 +1,215 @@
+package dev.jcri.sandbox.container;
+
+import dev.jcri.errors.JcriException;
+import dev.jcri.linux.AtomicFiles;
+import dev.jcri.linux.Openat2UnavailableException;
+import dev.jcri.linux.PrivateFiles;
+import dev.jcri.sandbox.cgroup.Cgroups;
+import dev.jcri.sandbox.pod.PodPaths;
+import dev.jcri.sandbox.pod.PodRecord;
+import dev.jcri.sandbox.pod.PodRegistry;
+import dev.jcri.sandbox.pod.PodState;
+import dev.jcri.sandbox.spec.BuiltSpec;
+import dev.jcri.sandbox.spec.HostFeatures;
+import dev.jcri.sandbox.spec.LogPaths;
+import dev.jcri.sandbox.spec.OciSpecBuilder;
+import dev.jcri.sandbox.spec.SpecInput;
+import dev.jcri.sandbox.util.Ids;
+import dev.jcri.snapshot.OverlaySnapshotter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.locks.Lock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import runtime.v1.Api;
+
+/**
+ * CreateContainer: a record in state CREATING first, then the writable snapshot, the OCI spec and
+ * the runtime's create; the record becomes CREATED at the end. A failure at any step, and a crash
+ * (found at the next start), go through the one {@link ContainerTeardown}. The pod's lock is held
+ * shared throughout, so the pod cannot stop or go while one of its containers is being made.
+ */
+final class ContainerCreator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ContainerCreator.class);
+    private static final Duration CREATE_TIMEOUT = Duration.ofMinutes(2);
+
+    private final ContainerRecords records;
+    private final ContainerTeardown teardown;
+    private final PodRegistry pods;
+    private final OverlaySnapshotter snapshots;
+    private final ContainerRuntimes runtimes;
+    private final Cgroups cgroups;
+    private final ContainerPaths paths;
+
+    ContainerCreator(ContainerRecords records, ContainerTeardown teardown, PodRegistry pods, OverlaySnapshotter snapshots,
+            ContainerRuntimes runtimes, Cgroups cgroups, ContainerPaths paths) {
+        this.records = records;
+        this.teardown = teardown;
+        this.pods = pods;
+        this.snapshots = snapshots;
+        this.runtimes = runtimes;
+        this.cgroups = cgroups;
+        this.paths = paths;
+    }
+
+    String create(String podIdOrPrefix, Api.ContainerConfig config, ContainerImage image) throws IOException {
+        if (!config.hasMetadata() || config.getMetadata().getName().isEmpty()) {
+            throw JcriException.invalidArgument("config.metadata.name", "is required");
+        }
+        String podId = pods.find(podIdOrPrefix).id();
+        Lock podLock = pods.lockOf(podId).readLock();
+        podLock.lock();
+        try {
+            PodRecord pod = pods.current(podId).orElseThrow(() -> JcriException.notFound("pod sandbox", podIdOrPrefix));
+            if (pod.state() != PodState.READY) {
+                throw JcriException.failedPrecondition("pod sandbox " + pod.id() + " is not ready (" + pod.state() + ")");
+            }
+            return createIn(pod, config, image);
+        } finally {
+            podLock.unlock();
+        }
+    }
+
+    private String createIn(PodRecord pod, Api.ContainerConfig config, ContainerImage image) throws IOException {
+        Api.PodSandboxConfig podConfig = PodRegistry.config(pod);
+        ContainerRuntime runtime = runtimes.forPod(pod.runtimeHandler());
+        String name = config.getMetadata().getName();
+        int attempt = config.getMetadata().getAttempt();
+        Path logPath = LogPaths.of(podConfig.getLogDirectory(), config.getLogPath());
+        String id = Ids.newId();
+        records.reserve(pod.id(), name, attempt, id);
+        ContainerRecord record = new ContainerRecord(id, pod.id(), name, attempt, ContainerState.CREATING, Ids.nowNanos(),
+                0, 0, 0, "", "", 0, runtime.handler(), image.requested(), image.id(), image.repoDigest(),
+                logPath == null ? null : logPath.toString(), 0, config.toByteArray());
+        synchronized (records.lockOf(id)) {
+            boolean created = false;
+            try {
+                records.save(record); // before anything is acquired: a crash from here on is torn down at the next start
+                Path bundle = PrivateFiles.createDirectories(paths.bundle(id));
+                snapshots.prepare(id, image.topChainId(), Map.of(ContainerTeardown.SNAPSHOT_LABEL, id));
+                PrivateFiles.createDirectories(paths.rootfs(id)); // a mount point: the snapshot's own root covers it
+                snapshots.mount(id, paths.rootfs(id));
+
+                BuiltSpec spec = buildSpec(specInput(id, config, pod, podConfig, image), runtime);
+                ImageVolumes.create(paths.rootfs(id), spec.imageVolumes());
+                AtomicFiles.write(paths.config(id), spec.toJson());
+
+                Path log = logPath != null ? logPath : paths.defaultLog(id);
+                Files.createDirectories(log.getParent());
+                long pid = runtime.create(new ContainerRuntime.CreateRequest(id, monitorName(podConfig, config), log,
+                        config.getTty(), config.getStdin(), config.getStdinOnce()), CREATE_TIMEOUT);
+                records.save(record.created(pid, spec.stopSignal()));
+                created = true;
+                LOG.debug("container {} bundle {}", Ids.shortId(id), bundle);
+            } finally {
+                if (!created) {
+                    undo(record);
+                }
+            }
+        }
+        LOG.info("container {} ({}) created in pod {}", Ids.shortId(id), name, Ids.shortId(pod.id()));
+        return id;
+    }
+
+    /** A failed create: the one teardown; what it cannot release stays recorded (CREATING) for the next start. */
+    private void undo(ContainerRecord record) {
+        try {
+            teardown.tearDown(record);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("CreateContainer {} failed and could not release everything: {}", record.id(), e.getMessage());
+        }
+        if (records.current(record.id()).isEmpty()) {
+            records.release(record.podId(), record.name(), record.attempt(), record.id());
+        }
+    }
+
+    private SpecInput specInput(String id, Api.ContainerConfig config, PodRecord pod, Api.PodSandboxConfig podConfig,
+            ContainerImage image) throws JcriException {
+        PodPaths podPaths = pods.paths(pod.id());
+        Api.NamespaceOption ns = config.getLinux().getSecurityContext().getNamespaceOptions();
+        // a container always shares its pod's network and IPC: TARGET is only defined for PID
+        String nsField = "config.linux.security_context.namespace_options.";
+        if (ns.getNetwork() == Api.NamespaceMode.TARGET) {
+            throw JcriException.invalidArgument(nsField + "network", "mode TARGET is only valid for pid");
+        }
+        if (ns.getIpc() == Api.NamespaceMode.TARGET) {
+            throw JcriException.invalidArgument(nsField + "ipc", "mode TARGET is only valid for pid");
+        }
+        Path pidNs = null;
+        boolean privatePid = false;
+        switch (ns.getPid()) {
+            case POD -> {
+                // POD is also the proto default: in a pod that shares no PID namespace it means the
+                // container's own (containerd likewise gives such containers a fresh one)
+                if (pod.infra() != null) {
+                    pidNs = pod.infra().pidNamespace();
+                } else {
+                    privatePid = true;
+                }
+            }
+            case CONTAINER -> privatePid = true;
+            case NODE -> { }
+            case TARGET -> pidNs = targetPidNamespace(pod, ns.getTargetId());
+            default -> privatePid = true;
+        }
+        SpecInput.Namespaces namespaces = new SpecInput.Namespaces(
+                owned(pod, "net") ? podPaths.namespacePin("net") : null,
+                owned(pod, "ipc") ? podPaths.namespacePin("ipc") : null,
+                owned(pod, "uts") ? podPaths.namespacePin("uts") : null,
+                pidNs, privatePid);
+        SpecInput.PodFilePaths files = new SpecInput.PodFilePaths(podPaths.hostname(), podPaths.hosts(),
+                podPaths.resolvConf(), owned(pod, "ipc") ? podPaths.shm() : null);
+        Api.ContainerConfig restricted = config.toBuilder().setLinux(config.getLinux().toBuilder()
+                .setResources(OomScores.restrict(config.getLinux().getResources()))).build();
+        return new SpecInput(id, restricted, podConfig, image.config(), paths.rootfs(id), namespaces, files,
+                cgroups.manager().containerCgroupsPath(podConfig.getLinux().getCgroupParent(), id),
+                cgroups.layout().isUnified());
+    }
+
+    /** The spec for the pod's handler: what its runtime cannot do is refused, not written and ignored. */
+    private static BuiltSpec buildSpec(SpecInput input, ContainerRuntime runtime) throws JcriException {
+        try {
+            return OciSpecBuilder.build(input, runtime.features().applyTo(HostFeatures.detect()));
+        } catch (JcriException e) {
+            if (e.getCause() instanceof Openat2UnavailableException node) {
+                throw new JcriException(JcriException.Kind.FAILED_PRECONDITION,
+                        "cannot read the image's account files safely: " + node.getMessage(), node);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The PID namespace of another container of the SAME pod (ephemeral debug containers): a
+     * container of another pod is refused, or any pod could join any other pod's processes.
+     */
+    private Path targetPidNamespace(PodRecord pod, String targetId) throws JcriException {
+        String field = "config.linux.security_context.namespace_options.target_id";
+        if (targetId.isEmpty()) {
+            throw JcriException.invalidArgument(field, "required with pid mode TARGET");
+        }
+        ContainerRecord target = records.current(targetId).orElseThrow(() ->
+                JcriException.invalidArgument(field, targetId + " is not a container"));
+        if (!target.podId().equals(pod.id())) {
+            throw JcriException.invalidArgument(field, "container " + targetId + " is not in pod " + pod.id());
+        }
+        if (target.state() != ContainerState.RUNNING) {
+            throw JcriException.invalidArgument(field, "target container " + targetId + " is not running");
+        }
+        return Path.of("/proc", Long.toString(target.pid()), "ns", "pid");
+    }
+
+    private static boolean owned(PodRecord pod, String kind) {
+        return pod.sharedNamespaces().contains(kind);
+    }
+
+    /** The monitor's name for the container: kubelet's naming convention, readable in ps and logs. */
+    private static String monitorName(Api.PodSandboxConfig pod, Api.ContainerConfig c) {
+        return "k8s_" + c.getMetadata().getName() + "_" + pod.getMetadata().getName() + "_"
+                + pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getUid() + "_" + c.getMetadata().getAttempt();
+    }
+}

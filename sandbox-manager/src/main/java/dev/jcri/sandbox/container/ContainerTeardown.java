@@ -1,0 +1,148 @@
+package dev.jcri.sandbox.container;
+
+import dev.jcri.linux.PrivateFiles;
+import dev.jcri.sandbox.util.Ids;
+import dev.jcri.sandbox.util.Teardown;
+import dev.jcri.sandbox.util.Trees;
+import dev.jcri.snapshot.OverlaySnapshotter;
+import dev.jcri.snapshot.Snapshot;
+import dev.jcri.snapshot.SnapshotKind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * RemoveContainer, and the one teardown every way a container ends goes through: its removal, a
+ * CreateContainer that failed at any step, one a crash cut (found at the next start in state
+ * CREATING), and leftovers no record owns. Each step is idempotent and all of them run; the record
+ * goes last, only when every step succeeded, so a step that fails is retried by the next attempt.
+ */
+final class ContainerTeardown {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ContainerTeardown.class);
+    /** The label a container's writable snapshot carries: the container's ID. */
+    static final String SNAPSHOT_LABEL = "jcri.container";
+
+    private final ContainerRecords records;
+    private final ContainerProcesses processes;
+    private final ContainerRuntimes runtimes;
+    private final OverlaySnapshotter snapshots;
+    private final ContainerPaths paths;
+
+    ContainerTeardown(ContainerRecords records, ContainerProcesses processes, ContainerRuntimes runtimes,
+            OverlaySnapshotter snapshots, ContainerPaths paths) {
+        this.records = records;
+        this.processes = processes;
+        this.runtimes = runtimes;
+        this.snapshots = snapshots;
+        this.paths = paths;
+    }
+
+    /** Removes a container, killing it if it runs. Removing an unknown container succeeds. The log file stays. */
+    void remove(String idOrPrefix) throws IOException {
+        Optional<ContainerRecord> found = records.findIfExists(idOrPrefix);
+        if (found.isEmpty()) {
+            return;
+        }
+        String id = found.get().id();
+        processes.stop(id, Duration.ZERO);
+        synchronized (records.lockOf(id)) {
+            Optional<ContainerRecord> current = records.current(id);
+            if (current.isEmpty()) {
+                return;
+            }
+            tearDown(current.get());
+        }
+        LOG.info("container {} removed", Ids.shortId(id));
+    }
+
+    /**
+     * Releases everything of one container and forgets it; the caller holds the container's lock
+     * (or is alone: recovery). A container that never finished creating also loses the log file
+     * its monitor may have opened, unless another container's record names the same file.
+     */
+    void tearDown(ContainerRecord record) throws IOException {
+        String id = record.id();
+        Optional<ContainerRuntime> runtime = runtimes.ofIfConfigured(record);
+        Teardown steps = new Teardown("container " + Ids.shortId(id))
+                .step("runtime state", () -> {
+                    if (runtime.isPresent()) {
+                        runtime.get().delete(id);
+                    } else {
+                        deleteFromEveryRuntime(id);
+                    }
+                })
+                .step("writable layer", () -> releaseSnapshot(id))
+                .step("bundle", () -> Trees.deleteUnlessMounted(paths.bundle(id)))
+                .step("exit report", () -> Files.deleteIfExists(paths.exitFile(id)))
+                .step("attach link", () -> Files.deleteIfExists(paths.attachLink(id)));
+        if (record.state() == ContainerState.CREATING && record.logPath() != null && !logShared(record)) {
+            steps.step("log of a failed create", () -> Files.deleteIfExists(Path.of(record.logPath())));
+        }
+        steps.run();
+        records.forget(record);
+    }
+
+    private boolean logShared(ContainerRecord record) {
+        return records.all().stream().anyMatch(c -> !c.id().equals(record.id()) && record.logPath().equals(c.logPath()));
+    }
+
+    private void deleteFromEveryRuntime(String id) throws IOException {
+        for (ContainerRuntime r : runtimes.all()) {
+            r.delete(id);
+        }
+    }
+
+    private void releaseSnapshot(String id) throws IOException {
+        // a teardown cut after the snapshot went (crash, I/O error) must be able to finish later
+        if (snapshots.stat(id).isPresent()) {
+            snapshots.unmount(id, paths.rootfs(id));
+            snapshots.remove(id);
+        }
+    }
+
+    /**
+     * What no record owns, left by older versions or by a crash between steps that records
+     * cannot see: bundles, writable snapshots labelled as a container's, attach links. Bundles of
+     * known containers are made private if an older version left them open.
+     */
+    void sweepOrphans() throws IOException {
+        Path dir = PrivateFiles.ensureDirectory(paths.bundles());
+        try (Stream<Path> bundles = Files.list(dir)) {
+            for (Path b : bundles.toList()) {
+                String id = b.getFileName().toString();
+                if (records.current(id).isPresent()) {
+                    PrivateFiles.restrict(b, PrivateFiles.DIRECTORY_MODE);
+                    PrivateFiles.restrict(paths.config(id), PrivateFiles.FILE_MODE);
+                } else {
+                    LOG.warn("removing orphaned container bundle {}", b);
+                    new Teardown("orphaned bundle " + id)
+                            .step("runtime state", () -> deleteFromEveryRuntime(id))
+                            .step("writable layer", () -> releaseSnapshot(id))
+                            .step("bundle", () -> Trees.deleteUnlessMounted(b))
+                            .step("attach link", () -> Files.deleteIfExists(paths.attachLink(id)))
+                            .run();
+                }
+            }
+        }
+        for (Snapshot s : snapshots.list()) {
+            String owner = s.labels().get(SNAPSHOT_LABEL);
+            if (s.kind() == SnapshotKind.ACTIVE && owner != null && records.current(owner).isEmpty()) {
+                LOG.warn("removing the writable layer of container {}, which no record owns", Ids.shortId(owner));
+                releaseSnapshot(s.key());
+            }
+        }
+        try (Stream<Path> links = Files.list(PrivateFiles.ensureDirectory(paths.attachDir()))) {
+            for (Path link : links.toList()) {
+                if (records.current(link.getFileName().toString()).isEmpty()) {
+                    Files.deleteIfExists(link);
+                }
+            }
+        }
+    }
+}
