@@ -395,7 +395,7 @@ final class FuzzCases {
                 c("StopPodSandbox: 4 at once", concurrently(4, getStopPodSandboxMethod(), f -> stopPod(f.pod())), ok()),
                 c("StopContainer racing RemoveContainer", race(getStopContainerMethod(), f -> stop(f.container(State.RUNNING), 10),
                         getRemoveContainerMethod(), f -> remove(f.target)), ok()),
-                c("CreateContainer racing RemovePodSandbox", FuzzCases::createRacingPodRemoval, ok()).knownBrokenRace(KnownIssues.CREATE_RACE));
+                c("CreateContainer racing RemovePodSandbox", FuzzCases::createRacingPodRemoval, ok()));
     }
 
     static List<FuzzCase> logPaths() {

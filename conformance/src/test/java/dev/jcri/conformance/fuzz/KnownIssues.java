@@ -44,8 +44,6 @@ final class KnownIssues {
             + "--name k8s_NAME_...): E2BIG -> INTERNAL";
     static final String PROCESS_NUL = "issue 12: command, args and working_dir are not checked for NUL "
             + "(ProcessArgs, OciSpecBuilder.cwd): runc refuses (INTERNAL) or the container fails at start";
-    static final String CREATE_RACE = "issue 12: ContainerManager.create checks the pod's state without the "
-            + "pod's lock; RemovePodSandbox unpins the namespaces under it and runc fails -> INTERNAL";
     static final String POD_CIDR = "issue 12: RuntimeInfoRpcs.updateRuntimeConfig stores pod_cidr unparsed";
     static final String HOST_PATH_NUL = "issue 12: SpecMounts.fromRequest calls Path.of(host_path) before any "
             + "check: InvalidPathException (unchecked) -> INTERNAL";

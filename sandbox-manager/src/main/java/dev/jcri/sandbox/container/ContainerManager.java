@@ -30,7 +30,7 @@ import runtime.v1.Api;
  *
  * <p>Status and List read memory only. Exits arrive from {@link ExitWatcher} as the monitors report them.
  */
-public final class ContainerManager implements PodContainers {
+public final class ContainerManager implements PodContainers, AutoCloseable {
 
     /** What ContainerStats reports of a container's cgroup. */
     private static final Set<Reading> USAGE = EnumSet.of(Reading.CPU, Reading.MEMORY);
@@ -104,6 +104,12 @@ public final class ContainerManager implements PodContainers {
     /** After a (re)start: see {@link ContainerRecovery}. */
     public void recover() throws IOException {
         recovery.recover(exits);
+    }
+
+    /** Stops watching for exits (the containers run on; the next start recovers their exits). */
+    @Override
+    public void close() throws IOException {
+        exits.close();
     }
 
     // ---------------------------------------------------------------- the pod's containers

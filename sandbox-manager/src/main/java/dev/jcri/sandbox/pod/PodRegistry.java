@@ -37,7 +37,8 @@ public final class PodRegistry {
         this.state = state;
     }
 
-    List<PodRecord> load() throws IOException {
+    /** Loads the records from disk (once, at start). */
+    public List<PodRecord> load() throws IOException {
         return store.load();
     }
 
