@@ -27,6 +27,7 @@ import dev.jcri.server.network.CniPodNetwork;
 import dev.jcri.server.config.RegistrySettings;
 import dev.jcri.server.rpc.ContainerImages;
 import dev.jcri.server.rpc.ContainerRpcs;
+import dev.jcri.server.rpc.EventRpcs;
 import dev.jcri.server.rpc.ImageRpcs;
 import dev.jcri.server.rpc.PodSandboxRpcs;
 import dev.jcri.server.rpc.RuntimeInfoRpcs;
@@ -118,6 +119,7 @@ public final class Daemon implements AutoCloseable {
         new ContainerRpcs(containers, containerImages, containerImages::releaseUnusedLayers)
                 .register(runtimeService);
         new StatsRpcs(containers).register(runtimeService);
+        new EventRpcs(containers, pods, registry).register(runtimeService);
         new ImageRpcs(images).register(imageService);
 
         MetricsEndpoint metrics = null;

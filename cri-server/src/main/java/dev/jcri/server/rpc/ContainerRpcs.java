@@ -106,7 +106,7 @@ public final class ContainerRpcs {
             if (!filter.getPodSandboxId().isEmpty() && !c.podId().startsWith(filter.getPodSandboxId())) {
                 continue;
             }
-            if (filter.hasState() && filter.getState().getState() != criState(c.state())) {
+            if (filter.hasState() && filter.getState().getState() != CriStatuses.state(c.state())) {
                 continue;
             }
             Api.ContainerConfig config = ContainerManager.config(c);
@@ -120,7 +120,7 @@ public final class ContainerRpcs {
                     .setImage(Api.ImageSpec.newBuilder().setImage(c.imageRequested()))
                     .setImageRef(c.imageRef())
                     .setImageId(c.imageId())
-                    .setState(criState(c.state()))
+                    .setState(CriStatuses.state(c.state()))
                     .setCreatedAt(c.createdAtNanos())
                     .putAllLabels(config.getLabelsMap())
                     .putAllAnnotations(config.getAnnotationsMap()));
@@ -130,28 +130,8 @@ public final class ContainerRpcs {
 
     Api.ContainerStatusResponse status(Api.ContainerStatusRequest request) throws Exception {
         ContainerRecord c = containers.find(requireId(request.getContainerId()));
-        Api.ContainerConfig config = ContainerManager.config(c);
-        Api.ContainerStatus.Builder status = Api.ContainerStatus.newBuilder()
-                .setId(c.id())
-                .setMetadata(config.getMetadata())
-                .setState(criState(c.state()))
-                .setCreatedAt(c.createdAtNanos())
-                .setStartedAt(c.startedAtNanos())
-                .setFinishedAt(c.finishedAtNanos())
-                .setExitCode(c.exitCode())
-                .setImage(Api.ImageSpec.newBuilder().setImage(c.imageRequested()))
-                .setImageRef(c.imageRef())
-                .setImageId(c.imageId())
-                .setReason(c.reason())
-                .setMessage(c.message())
-                .putAllLabels(config.getLabelsMap())
-                .putAllAnnotations(config.getAnnotationsMap())
-                .addAllMounts(config.getMountsList())
-                .setLogPath(c.logPath() == null ? "" : c.logPath());
-        if (config.getLinux().hasResources()) {
-            status.setResources(Api.ContainerResources.newBuilder().setLinux(config.getLinux().getResources()));
-        }
-        Api.ContainerStatusResponse.Builder response = Api.ContainerStatusResponse.newBuilder().setStatus(status);
+        Api.ContainerStatusResponse.Builder response = Api.ContainerStatusResponse.newBuilder()
+                .setStatus(CriStatuses.container(c));
         if (request.getVerbose()) {
             Map<String, Object> info = new LinkedHashMap<>();
             info.put("sandboxID", c.podId());
@@ -201,15 +181,6 @@ public final class ContainerRpcs {
             parts.add(UnsafeByteOperations.unsafeWrap(chunk)); // read-only views; the capture is never written again
         }
         return ByteString.copyFrom(parts); // concatenates the pieces into a rope, copying no bytes
-    }
-
-    private static Api.ContainerState criState(ContainerState state) {
-        return switch (state) {
-            case CREATED -> Api.ContainerState.CONTAINER_CREATED;
-            case RUNNING -> Api.ContainerState.CONTAINER_RUNNING;
-            case EXITED -> Api.ContainerState.CONTAINER_EXITED;
-            case CREATING -> Api.ContainerState.CONTAINER_UNKNOWN; // never listed: being created is internal
-        };
     }
 
     private static String requireId(String id) {

@@ -54,23 +54,8 @@ public final class PodSandboxRpcs {
 
     Api.PodSandboxStatusResponse status(Api.PodSandboxStatusRequest request) throws Exception {
         PodRecord record = pods.find(requireId(request.getPodSandboxId()));
-        Api.PodSandboxConfig config = PodSandboxManager.config(record);
-        Api.PodSandboxStatus.Builder status = Api.PodSandboxStatus.newBuilder()
-                .setId(record.id())
-                .setMetadata(config.getMetadata())
-                .setState(criState(record.state()))
-                .setCreatedAt(record.createdAtNanos())
-                .setLinux(Api.LinuxPodSandboxStatus.newBuilder().setNamespaces(Api.Namespace.newBuilder()
-                        .setOptions(config.getLinux().getSecurityContext().getNamespaceOptions())))
-                .putAllLabels(config.getLabelsMap())
-                .putAllAnnotations(config.getAnnotationsMap())
-                .setRuntimeHandler(record.runtimeHandler());
-        if (!record.ips().isEmpty() && record.state() == PodState.READY) {
-            Api.PodSandboxNetworkStatus.Builder net = Api.PodSandboxNetworkStatus.newBuilder().setIp(record.ips().getFirst());
-            record.ips().stream().skip(1).forEach(ip -> net.addAdditionalIps(Api.PodIP.newBuilder().setIp(ip)));
-            status.setNetwork(net);
-        }
-        Api.PodSandboxStatusResponse.Builder response = Api.PodSandboxStatusResponse.newBuilder().setStatus(status);
+        Api.PodSandboxStatusResponse.Builder response = Api.PodSandboxStatusResponse.newBuilder()
+                .setStatus(CriStatuses.pod(record));
         if (request.getVerbose()) {
             response.putInfo("info", JSON.writeValueAsString(verboseInfo(record)));
         }
@@ -109,7 +94,7 @@ public final class PodSandboxRpcs {
             if (!filter.getId().isEmpty() && !record.id().startsWith(filter.getId())) {
                 continue;
             }
-            if (filter.hasState() && filter.getState().getState() != criState(record.state())) {
+            if (filter.hasState() && filter.getState().getState() != CriStatuses.state(record.state())) {
                 continue;
             }
             Api.PodSandboxConfig config = PodSandboxManager.config(record);
@@ -119,7 +104,7 @@ public final class PodSandboxRpcs {
             response.addItems(Api.PodSandbox.newBuilder()
                     .setId(record.id())
                     .setMetadata(config.getMetadata())
-                    .setState(criState(record.state()))
+                    .setState(CriStatuses.state(record.state()))
                     .setCreatedAt(record.createdAtNanos())
                     .putAllLabels(config.getLabelsMap())
                     .putAllAnnotations(config.getAnnotationsMap())
@@ -135,10 +120,6 @@ public final class PodSandboxRpcs {
             }
         }
         return true;
-    }
-
-    private static Api.PodSandboxState criState(PodState state) {
-        return state == PodState.READY ? Api.PodSandboxState.SANDBOX_READY : Api.PodSandboxState.SANDBOX_NOTREADY;
     }
 
     private static String requireId(String id) {

@@ -44,9 +44,11 @@ final class ContainerCreator {
     private final ContainerRuntimes runtimes;
     private final Cgroups cgroups;
     private final ContainerPaths paths;
+    private final ContainerEvents events;
 
     ContainerCreator(ContainerRecords records, ContainerTeardown teardown, PodRegistry pods, OverlaySnapshotter snapshots,
-            ContainerRuntimes runtimes, Cgroups cgroups, ContainerPaths paths) {
+            ContainerRuntimes runtimes, Cgroups cgroups, ContainerPaths paths, ContainerEvents events) {
+        this.events = events;
         this.records = records;
         this.teardown = teardown;
         this.pods = pods;
@@ -102,8 +104,10 @@ final class ContainerCreator {
                 Files.createDirectories(log.getParent());
                 long pid = runtime.create(new ContainerRuntime.CreateRequest(id, monitorName(podConfig, config), log,
                         config.getTty(), config.getStdin(), config.getStdinOnce()), CREATE_TIMEOUT);
-                records.save(record.created(pid, spec.stopSignal()));
+                ContainerRecord made = record.created(pid, spec.stopSignal());
+                records.save(made);
                 created = true;
+                events.publish(ContainerEvents.Type.CREATED, made);
                 LOG.debug("container {} bundle {}", Ids.shortId(id), bundle);
             } finally {
                 if (!created) {

@@ -46,6 +46,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
     private final ContainerControl control;
     private final ContainerRecovery recovery;
     private final ExitWatcher exits;
+    private final ContainerEvents events = new ContainerEvents();
 
     public ContainerManager(Path root, ContainerPaths paths, PodRegistry pods, OverlaySnapshotter snapshots,
             ContainerRuntimes runtimes, Cgroups cgroups) throws IOException {
@@ -56,9 +57,9 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
         this.cgroups = cgroups;
         PrivateFiles.ensureDirectory(paths.bundles());
         PrivateFiles.ensureDirectory(paths.attachDir());
-        this.processes = new ContainerProcesses(records, runtimes, paths);
-        this.teardown = new ContainerTeardown(records, processes, runtimes, snapshots, paths);
-        this.creator = new ContainerCreator(records, teardown, pods, snapshots, runtimes, cgroups, paths);
+        this.processes = new ContainerProcesses(records, runtimes, paths, events);
+        this.teardown = new ContainerTeardown(records, processes, runtimes, snapshots, paths, events);
+        this.creator = new ContainerCreator(records, teardown, pods, snapshots, runtimes, cgroups, paths, events);
         this.control = new ContainerControl(records, runtimes, paths, cgroups.layout().isUnified());
         this.recovery = new ContainerRecovery(records, processes, teardown, runtimes);
         this.exits = new ExitWatcher(paths.exits(), processes::onExit);
@@ -166,6 +167,11 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
     /** Image IDs that containers still use, those being created included (so the image store keeps their layers). */
     public List<String> imagesInUse() {
         return records.all().stream().map(ContainerRecord::imageId).distinct().toList();
+    }
+
+    /** Containers' state changes as they happen (GetContainerEvents). */
+    public ContainerEvents events() {
+        return events;
     }
 
     public ContainerPaths paths() {

@@ -37,11 +37,13 @@ final class ContainerProcesses {
     private final ContainerRecords records;
     private final ContainerRuntimes runtimes;
     private final ContainerPaths paths;
+    private final ContainerEvents events;
 
-    ContainerProcesses(ContainerRecords records, ContainerRuntimes runtimes, ContainerPaths paths) {
+    ContainerProcesses(ContainerRecords records, ContainerRuntimes runtimes, ContainerPaths paths, ContainerEvents events) {
         this.records = records;
         this.runtimes = runtimes;
         this.paths = paths;
+        this.events = events;
     }
 
     void start(String idOrPrefix) throws IOException {
@@ -55,7 +57,9 @@ final class ContainerProcesses {
             }
             long startedAt = Ids.nowNanos(); // before the process runs, so that it never follows its own exit
             runtimes.of(record).start(record.id());
-            records.save(record.started(record.pid(), startedAt));
+            ContainerRecord started = record.started(record.pid(), startedAt);
+            records.save(started);
+            events.publish(ContainerEvents.Type.STARTED, started);
         }
         LOG.info("container {} started", Ids.shortId(found.id()));
     }
@@ -156,7 +160,9 @@ final class ContainerProcesses {
             // file times come from a coarse clock that can lag the one startedAt was read from
             long finished = Math.max(exitFileTime(id), record.startedAtNanos());
             try {
-                records.save(record.exited(code, finished, reason, ""));
+                ContainerRecord exited = record.exited(code, finished, reason, "");
+                records.save(exited);
+                events.publish(ContainerEvents.Type.STOPPED, exited);
             } catch (IOException e) {
                 // thrown, not dropped: the exit watcher retries the exit until it is recorded
                 throw new UncheckedIOException("cannot record the exit of container " + id, e);
@@ -172,7 +178,9 @@ final class ContainerProcesses {
             ContainerRecord record = records.current(id).orElse(null);
             if (record != null && record.state() != ContainerState.EXITED) {
                 LOG.warn("container {} is gone: {}; recording it as exited", Ids.shortId(id), why);
-                records.save(record.exited(UNKNOWN_EXIT, Ids.nowNanos(), "Unknown", why));
+                ContainerRecord exited = record.exited(UNKNOWN_EXIT, Ids.nowNanos(), "Unknown", why);
+                records.save(exited);
+                events.publish(ContainerEvents.Type.STOPPED, exited);
             }
         }
         records.signalExited(id);

@@ -33,9 +33,11 @@ final class ContainerTeardown {
     private final ContainerRuntimes runtimes;
     private final OverlaySnapshotter snapshots;
     private final ContainerPaths paths;
+    private final ContainerEvents events;
 
     ContainerTeardown(ContainerRecords records, ContainerProcesses processes, ContainerRuntimes runtimes,
-            OverlaySnapshotter snapshots, ContainerPaths paths) {
+            OverlaySnapshotter snapshots, ContainerPaths paths, ContainerEvents events) {
+        this.events = events;
         this.records = records;
         this.processes = processes;
         this.runtimes = runtimes;
@@ -86,6 +88,9 @@ final class ContainerTeardown {
         }
         steps.run();
         records.forget(record);
+        if (record.state() != ContainerState.CREATING) {
+            events.publish(ContainerEvents.Type.DELETED, record);
+        }
     }
 
     private boolean logShared(ContainerRecord record) {
