@@ -21,6 +21,8 @@ import dev.jcri.sandbox.util.Ids;
 import dev.jcri.sandbox.util.RecordStore;
 import dev.jcri.sandbox.util.Trees;
 import dev.jcri.sandbox.util.Undo;
+import dev.jcri.sandbox.validate.ContainerConfigRules;
+import dev.jcri.sandbox.validate.ResourceRules;
 import dev.jcri.snapshot.OverlaySnapshotter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -115,10 +117,8 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
         if (pod.state() != PodState.READY) {
             throw JcriException.failedPrecondition("pod sandbox " + pod.id() + " is not ready (" + pod.state() + ")");
         }
-        if (!config.hasMetadata() || config.getMetadata().getName().isEmpty()) {
-            throw JcriException.invalid("config.metadata.name is required");
-        }
         Api.PodSandboxConfig podConfig = PodSandboxManager.config(pod);
+        ContainerConfigRules.check(config, podConfig);
         OciRuntime runtime = runtimes.get(pod.runtimeHandler());
         if (runtime == null) {
             throw JcriException.invalid("runtime handler '" + pod.runtimeHandler() + "' has no runtime configured");
@@ -182,15 +182,6 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
             ContainerImage image) throws JcriException {
         PodPaths paths = pods.paths(pod.id());
         Api.NamespaceOption ns = config.getLinux().getSecurityContext().getNamespaceOptions();
-        // a container always shares its pod's network and IPC: TARGET is only defined for PID
-        if (ns.getNetwork() == Api.NamespaceMode.TARGET) {
-            throw JcriException.invalid("config.linux.security_context.namespace_options.network: "
-                    + "mode TARGET is only valid for pid");
-        }
-        if (ns.getIpc() == Api.NamespaceMode.TARGET) {
-            throw JcriException.invalid("config.linux.security_context.namespace_options.ipc: "
-                    + "mode TARGET is only valid for pid");
-        }
         Path pidNs = null;
         boolean privatePid = false;
         switch (ns.getPid()) {
@@ -522,6 +513,7 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
 
     /** Changes the cgroup limits of a running container, mapped as at creation. */
     public void updateResources(String idOrPrefix, Api.LinuxContainerResources resources) throws IOException {
+        ResourceRules.checkUpdate(resources);
         ContainerRecord record = find(idOrPrefix);
         if (record.state() == ContainerState.EXITED) {
             throw JcriException.failedPrecondition("container " + record.id() + " has exited");
