@@ -15,7 +15,7 @@ class NameRulesTest {
         NameRules.name("n", "Busybox-Sandbox"); // crictl users send upper case
         NameRules.name("n", "a".repeat(253));
         NameRules.hostname("h", "web-0");
-        NameRules.hostname("h", "a".repeat(63) + ".b");
+        NameRules.hostname("h", "a".repeat(62) + ".b"); // 64: HOST_NAME_MAX
         NameRules.hostname("h", "");
         NameRules.labels("l", Map.of("io.kubernetes.pod.name", "p".repeat(253), "app.kubernetes.io/name", "web"));
         NameRules.annotations("a", Map.of("kubectl.kubernetes.io/last-applied-configuration", "x".repeat(250 * 1024)));
@@ -34,7 +34,7 @@ class NameRulesTest {
         invalid("config.hostname", () -> NameRules.hostname("config.hostname", "bad\nname"));
         invalid("config.hostname", () -> NameRules.hostname("config.hostname", "a..b"));
         invalid("config.hostname", () -> NameRules.hostname("config.hostname", "under_score"));
-        invalid("config.hostname", () -> NameRules.hostname("config.hostname", "a".repeat(64) + ""));
+        invalid("config.hostname", () -> NameRules.hostname("config.hostname", "a".repeat(64))); // a label of 64
     }
 
     @Test
