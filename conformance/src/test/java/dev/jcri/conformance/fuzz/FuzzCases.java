@@ -235,7 +235,19 @@ final class FuzzCases {
                 c("UpdateContainerResources: oom_score_adj 5000", updateRunning(r -> r.setOomScoreAdj(5000)), outOfRange("oom_score_adj")),
                 c("UpdateContainerResources: cpuset_cpus 4096", updateRunning(r -> r.setCpusetCpus("4096")), outOfRange("cpuset_cpus")),
                 c("UpdateContainerResources: no resources", rpc(getUpdateContainerResourcesMethod(), f -> Api.UpdateContainerResourcesRequest
-                        .newBuilder().setContainerId(f.container(State.RUNNING)).build()), ok()));
+                        .newBuilder().setContainerId(f.container(State.RUNNING)).build()), ok()),
+                c("CreateContainer: kubelet's limits at their minimums", resources(r -> r.setCpuShares(2).setCpuQuota(1000)
+                        .setCpuPeriod(100_000).setMemoryLimitInBytes(12L << 20).setOomScoreAdj(-997)), ok()),
+                c("CreateContainer: cpu_quota -1 (unlimited)", resources(r -> r.setCpuQuota(-1)), ok()),
+                c("CreateContainer: cpu_quota 2^62", resources(r -> r.setCpuQuota(1L << 62)), outOfRange("cpu_quota")),
+                c("CreateContainer: memory_swap_limit_in_bytes below the limit", resources(r -> r.setMemoryLimitInBytes(64L << 20)
+                        .setMemorySwapLimitInBytes(32L << 20)), outOfRange("memory_swap_limit_in_bytes")),
+                c("CreateContainer: hugepage size this node lacks", resources(r -> r.addHugepageLimits(
+                        Api.HugepageLimit.newBuilder().setPageSize("16GB").setLimit(0))), invalid("hugepage_limits")),
+                c("CreateContainer: unified key ../x", resources(r -> r.putUnified("../x", "1")), invalid("unified")),
+                c("RunPodSandbox: overhead memory 5 MiB (added to the limit)", runPod(p -> p.getLinuxBuilder()
+                        .setResources(Api.LinuxContainerResources.newBuilder().setMemoryLimitInBytes(64L << 20))
+                        .setOverhead(Api.LinuxContainerResources.newBuilder().setMemoryLimitInBytes(5L << 20))), ok()));
     }
 
     /** Pod sysctls: only namespaced names, values the kernel takes; refused before anything is made. */
@@ -255,7 +267,12 @@ final class FuzzCases {
                 c("RunPodSandbox: sysctl name kernel.shm*", sysctl(false, "kernel.shm*", "1"), invalid("kernel.shm*")),
                 c("RunPodSandbox: net sysctl on the host network", sysctl(false, "net.ipv4.ip_forward", "1"), invalid("net.ipv4.ip_forward")),
                 c("RunPodSandbox: valid sysctls", runPod(p -> p.getLinuxBuilder().putSysctls("kernel.shmmax", "123456789")
-                        .putSysctls("kernel.msgmax", "9000")), ok()));
+                        .putSysctls("kernel.msgmax", "9000")), ok()),
+                c("RunPodSandbox: sysctl kernel.sem with 3 of its 4 numbers", sysctl(false, "kernel.sem", "250 32000 32"), invalid("kernel.sem")),
+                c("RunPodSandbox: sysctl kernel.shmmax beyond 64 bits", sysctl(false, "kernel.shmmax", "9".repeat(30)), invalid("kernel.shmmax")),
+                c("RunPodSandbox: sysctl net.ipv4.ip_local_port_range", sysctl(true, "net.ipv4.ip_local_port_range", "1024 65000"), ok()),
+                c("RunPodSandbox: sysctl net.core.somaxconn=-1 (a bound only the kernel knows)", sysctl(true, "net.core.somaxconn", "-1"),
+                        invalid("net.core.somaxconn")));
     }
 
     static List<FuzzCase> cpusets() {
@@ -283,7 +300,8 @@ final class FuzzCases {
                         invalid("protocol")),
                 c("RunPodSandbox: host_ip not an address", ports(port(Api.Protocol.TCP, 80, 28084).toBuilder().setHostIp("not-an-ip").build()),
                         invalid("host_ip")),
-                c("RunPodSandbox: valid host port", ports(port(Api.Protocol.UDP, 53, 28085)), ok()));
+                c("RunPodSandbox: valid host port", ports(port(Api.Protocol.UDP, 53, 28085)), ok()),
+                c("RunPodSandbox: container port only (kubelet sends every declared port)", ports(port(Api.Protocol.TCP, 8080, 0)), ok()));
     }
 
     static List<FuzzCase> hugeAndOddStrings() {
@@ -294,6 +312,9 @@ final class FuzzCases {
                 c("RunPodSandbox: empty metadata.name", runPod(p -> p.getMetadataBuilder().setName("")), invalid("metadata.name")),
                 c("RunPodSandbox: blank metadata.name", runPod(p -> p.getMetadataBuilder().setName(" ")), invalid("metadata.name")),
                 c("RunPodSandbox: metadata.name with a line break", runPod(p -> p.getMetadataBuilder().setName("a\nb")), invalid("metadata.name")),
+                c("RunPodSandbox: metadata.uid with CNI_ARGS syntax", runNetPod(p -> p.getMetadataBuilder().setUid("u;K8S_POD_NAME=x")),
+                        invalid("metadata.uid")),
+                c("RunPodSandbox: dns option with a space", runPod(p -> p.getDnsConfigBuilder().addOptions("ndots:5 rotate")), invalid("dns_config")),
                 c("RunPodSandbox: label value of 1 MiB", runPod(p -> p.putLabels("big", MIB)), invalid("labels")),
                 c("RunPodSandbox: label key of 1 MiB", runPod(p -> p.putLabels(MIB, "v")), invalid("labels")),
                 c("RunPodSandbox: annotation of 1 MiB", runPod(p -> p.putAnnotations("big", MIB)), invalid("annotations")),
@@ -321,7 +342,10 @@ final class FuzzCases {
                 c("CreateContainer: args with NUL", createContainer(c -> c.clearCommand().addCommand("echo").addArgs("a\0b")), invalid("args")),
                 c("CreateContainer: command with NUL", createContainer(c -> c.clearCommand().addCommand("ec\0ho")), invalid("command")),
                 c("CreateContainer: working_dir with NUL", createContainer(c -> c.setWorkingDir("/tmp\0x")), invalid("working_dir")),
-                c("CreateContainer: working_dir relative", createContainer(c -> c.setWorkingDir("tmp")), invalid("working_dir")));
+                c("CreateContainer: working_dir relative", createContainer(c -> c.setWorkingDir("tmp")), invalid("working_dir")),
+                c("CreateContainer: metadata.name with _ (conmon's name separator)", createContainer(c -> c.getMetadataBuilder().setName("a_b")),
+                        invalid("metadata.name")),
+                c("CreateContainer: env of 1 MiB", createContainer(c -> c.addEnvs(env("BIG", MIB))), invalid("envs")));
     }
 
     static List<FuzzCase> duplicatesAndRaces() {
@@ -398,7 +422,13 @@ final class FuzzCases {
                 c("CreateContainer: image ID prefix of nothing", createContainer(c -> c.setImage(Calls.image("0bad0bad"))), notFound("0bad0bad")),
                 c("UpdateRuntimeConfig: pod_cidr not a CIDR", rpc(getUpdateRuntimeConfigMethod(), f -> Api.UpdateRuntimeConfigRequest.newBuilder()
                         .setRuntimeConfig(Api.RuntimeConfig.newBuilder().setNetworkConfig(Api.NetworkConfig.newBuilder()
-                                .setPodCidr("not-a-cidr"))).build()), invalid("pod_cidr")));
+                                .setPodCidr("not-a-cidr"))).build()), invalid("pod_cidr")),
+                c("UpdateRuntimeConfig: pod_cidr prefix /33", rpc(getUpdateRuntimeConfigMethod(), f -> Api.UpdateRuntimeConfigRequest.newBuilder()
+                        .setRuntimeConfig(Api.RuntimeConfig.newBuilder().setNetworkConfig(Api.NetworkConfig.newBuilder()
+                                .setPodCidr("10.244.0.0/33"))).build()), invalid("pod_cidr")),
+                c("UpdateRuntimeConfig: dual-stack pod_cidr", rpc(getUpdateRuntimeConfigMethod(), f -> Api.UpdateRuntimeConfigRequest.newBuilder()
+                        .setRuntimeConfig(Api.RuntimeConfig.newBuilder().setNetworkConfig(Api.NetworkConfig.newBuilder()
+                                .setPodCidr("10.244.0.0/24,fd00:10:244::/64"))).build()), ok()));
     }
 
     static List<FuzzCase> handlersMountsNamespaces() {
@@ -413,6 +443,7 @@ final class FuzzCases {
                 c("CreateContainer: mount host_path relative", mounts(mount("/data", "tmp")), invalid("host_path")),
                 c("CreateContainer: mount host_path with NUL", mounts(mount("/data", "/tmp\0x")), invalid("host_path")),
                 c("CreateContainer: mount over /proc/self", mounts(mount("/proc/self", "/tmp")), invalid("container_path")),
+                c("CreateContainer: mount at /proc from a directory", mounts(mount("/proc", "/tmp")), invalid("container_path")),
                 c("CreateContainer: mount container_path twice", mounts(mount("/data", "/tmp"), mount("/data/../data", "/tmp")),
                         invalid("container_path")),
                 c("CreateContainer: mount propagation 7", mounts(mount("/data", "/tmp").toBuilder().setPropagationValue(7).build()),
@@ -467,6 +498,9 @@ final class FuzzCases {
                         invalid("run_as_group")),
                 c("CreateContainer: masked path relative", security(s -> s.addMaskedPaths("proc/kcore")), invalid("masked_paths")),
                 c("CreateContainer: masked path /proc/self", security(s -> s.addMaskedPaths("/proc/self")), invalid("masked_paths")),
+                c("CreateContainer: masked path /", security(s -> s.addMaskedPaths("/")), invalid("masked_paths")),
+                c("CreateContainer: readonly path /proc/thread-self", security(s -> s.addReadonlyPaths("/proc/thread-self")),
+                        invalid("readonly_paths")),
                 c("CreateContainer: readonly path relative", security(s -> s.addReadonlyPaths("proc/sys")), invalid("readonly_paths")));
     }
 
