@@ -205,25 +205,18 @@ final class FuzzCases {
                 c("ExecSync: timeout Long.MAX_VALUE", rpc(getExecSyncMethod(), f -> exec(f.container(State.RUNNING), Long.MAX_VALUE, "true")), ok()),
                 c("ExecSync: timeout Long.MIN_VALUE", rpc(getExecSyncMethod(), f -> exec(f.container(State.RUNNING), Long.MIN_VALUE, "true")), ok()),
                 c("CreateContainer: cpu_shares -1", resources(r -> r.setCpuShares(-1)), outOfRange("cpu_shares")),
-                c("CreateContainer: cpu_shares 1", resources(r -> r.setCpuShares(1)), outOfRange("cpu_shares")).knownBroken(KnownIssues.RESOURCES),
-                c("CreateContainer: cpu_shares 2^40", resources(r -> r.setCpuShares(1L << 40)), outOfRange("cpu_shares"))
-                        .knownBroken(KnownIssues.RESOURCES),
-                c("CreateContainer: cpu_quota -5", resources(r -> r.setCpuQuota(-5)), outOfRange("cpu_quota")).knownBroken(KnownIssues.RESOURCES),
-                c("CreateContainer: cpu_quota 1 (kernel minimum 1000)", resources(r -> r.setCpuQuota(1)), outOfRange("cpu_quota"))
-                        .knownBroken(KnownIssues.RESOURCES),
+                c("CreateContainer: cpu_shares 1", resources(r -> r.setCpuShares(1)), outOfRange("cpu_shares")),
+                c("CreateContainer: cpu_shares 2^40", resources(r -> r.setCpuShares(1L << 40)), outOfRange("cpu_shares")),
+                c("CreateContainer: cpu_quota -5", resources(r -> r.setCpuQuota(-5)), outOfRange("cpu_quota")),
+                c("CreateContainer: cpu_quota 1 (kernel minimum 1000)", resources(r -> r.setCpuQuota(1)), outOfRange("cpu_quota")),
                 c("CreateContainer: cpu_period -1", resources(r -> r.setCpuPeriod(-1)), outOfRange("cpu_period")),
-                c("CreateContainer: cpu_period 1 (kernel minimum 1000)", resources(r -> r.setCpuPeriod(1)), outOfRange("cpu_period"))
-                        .knownBroken(KnownIssues.RESOURCES),
-                c("CreateContainer: cpu_period 10 s (kernel maximum 1 s)", resources(r -> r.setCpuPeriod(10_000_000)), outOfRange("cpu_period"))
-                        .knownBroken(KnownIssues.RESOURCES),
+                c("CreateContainer: cpu_period 1 (kernel minimum 1000)", resources(r -> r.setCpuPeriod(1)), outOfRange("cpu_period")),
+                c("CreateContainer: cpu_period 10 s (kernel maximum 1 s)", resources(r -> r.setCpuPeriod(10_000_000)), outOfRange("cpu_period")),
                 c("CreateContainer: memory_limit_in_bytes -2", resources(r -> r.setMemoryLimitInBytes(-2)), outOfRange("memory_limit_in_bytes")),
-                c("CreateContainer: memory_limit_in_bytes 1", resources(r -> r.setMemoryLimitInBytes(1)), outOfRange("memory_limit_in_bytes"))
-                        .knownBroken(KnownIssues.RESOURCES),
+                c("CreateContainer: memory_limit_in_bytes 1", resources(r -> r.setMemoryLimitInBytes(1)), outOfRange("memory_limit_in_bytes")),
                 c("CreateContainer: oom_score_adj 1001", resources(r -> r.setOomScoreAdj(1001)), outOfRange("oom_score_adj")),
-                c("CreateContainer: oom_score_adj -1001", resources(r -> r.setOomScoreAdj(-1001)), outOfRange("oom_score_adj"))
-                        .knownBroken(KnownIssues.OOM),
-                c("CreateContainer: oom_score_adj Long.MIN_VALUE", resources(r -> r.setOomScoreAdj(Long.MIN_VALUE)), outOfRange("oom_score_adj"))
-                        .knownBroken(KnownIssues.OOM),
+                c("CreateContainer: oom_score_adj -1001", resources(r -> r.setOomScoreAdj(-1001)), outOfRange("oom_score_adj")),
+                c("CreateContainer: oom_score_adj Long.MIN_VALUE", resources(r -> r.setOomScoreAdj(Long.MIN_VALUE)), outOfRange("oom_score_adj")),
                 c("CreateContainer: hugepage page size 2XB", resources(r -> r.addHugepageLimits(
                         Api.HugepageLimit.newBuilder().setPageSize("2XB").setLimit(1 << 21))), invalid("hugepage_limits")),
                 c("CreateContainer: run_as_user -1", security(s -> s.setRunAsUser(Api.Int64Value.newBuilder().setValue(-1))), outOfRange("run_as_user")),
@@ -232,136 +225,127 @@ final class FuzzCases {
                 c("CreateContainer: supplemental_groups -1", security(s -> s.addSupplementalGroups(-1)), outOfRange("supplemental_groups")),
                 c("RunPodSandbox: attempt 2^32-1", runPod(p -> p.getMetadataBuilder().setAttempt(-1)), ok()),
                 c("CreateContainer: attempt 2^32-1", createContainer(c -> c.getMetadataBuilder().setAttempt(-1)), ok()),
-                c("RunPodSandbox: pod cpu_period 1", runPod(p -> p.getLinuxBuilder().getResourcesBuilder().setCpuPeriod(1)), outOfRange("cpu_period"))
-                        .knownBroken(KnownIssues.POD_RESOURCES),
+                c("RunPodSandbox: pod cpu_period 1", runPod(p -> p.getLinuxBuilder().getResourcesBuilder().setCpuPeriod(1)), outOfRange("cpu_period")),
                 c("RunPodSandbox: pod memory_limit_in_bytes 1", runPod(p -> p.getLinuxBuilder().getResourcesBuilder()
-                        .setMemoryLimitInBytes(1)), outOfRange("memory_limit_in_bytes")).knownBroken(KnownIssues.POD_RESOURCES),
-                c("RunPodSandbox: pod cpu_quota -5", runPod(p -> p.getLinuxBuilder().getResourcesBuilder().setCpuQuota(-5)), outOfRange("cpu_quota"))
-                        .knownBroken(KnownIssues.POD_RESOURCES),
+                        .setMemoryLimitInBytes(1)), outOfRange("memory_limit_in_bytes")),
+                c("RunPodSandbox: pod cpu_quota -5", runPod(p -> p.getLinuxBuilder().getResourcesBuilder().setCpuQuota(-5)), outOfRange("cpu_quota")),
                 c("UpdateContainerResources: cpu_shares -1", updateRunning(r -> r.setCpuShares(-1)), outOfRange("cpu_shares")),
-                c("UpdateContainerResources: cpu_quota 1", updateRunning(r -> r.setCpuQuota(1)), outOfRange("cpu_quota"))
-                        .knownBroken(KnownIssues.RESOURCES),
-                c("UpdateContainerResources: memory_limit_in_bytes 1", updateRunning(r -> r.setMemoryLimitInBytes(1)), outOfRange("memory_limit_in_bytes"))
-                        .knownBroken(KnownIssues.RESOURCES),
-                c("UpdateContainerResources: oom_score_adj 5000", updateRunning(r -> r.setOomScoreAdj(5000)), outOfRange("oom_score_adj"))
-                        .knownBroken(KnownIssues.OOM),
-                c("UpdateContainerResources: cpuset_cpus 4096", updateRunning(r -> r.setCpusetCpus("4096")), outOfRange("cpuset_cpus"))
-                        .knownBroken(KnownIssues.CPUSET),
+                c("UpdateContainerResources: cpu_quota 1", updateRunning(r -> r.setCpuQuota(1)), outOfRange("cpu_quota")),
+                c("UpdateContainerResources: memory_limit_in_bytes 1", updateRunning(r -> r.setMemoryLimitInBytes(1)), outOfRange("memory_limit_in_bytes")),
+                c("UpdateContainerResources: oom_score_adj 5000", updateRunning(r -> r.setOomScoreAdj(5000)), outOfRange("oom_score_adj")),
+                c("UpdateContainerResources: cpuset_cpus 4096", updateRunning(r -> r.setCpusetCpus("4096")), outOfRange("cpuset_cpus")),
                 c("UpdateContainerResources: no resources", rpc(getUpdateContainerResourcesMethod(), f -> Api.UpdateContainerResourcesRequest
-                        .newBuilder().setContainerId(f.container(State.RUNNING)).build()), ok()));
+                        .newBuilder().setContainerId(f.container(State.RUNNING)).build()), ok()),
+                c("CreateContainer: kubelet's limits at their minimums", resources(r -> r.setCpuShares(2).setCpuQuota(1000)
+                        .setCpuPeriod(100_000).setMemoryLimitInBytes(12L << 20).setOomScoreAdj(-997)), ok()),
+                c("CreateContainer: cpu_quota -1 (unlimited)", resources(r -> r.setCpuQuota(-1)), ok()),
+                c("CreateContainer: cpu_quota 2^62", resources(r -> r.setCpuQuota(1L << 62)), outOfRange("cpu_quota")),
+                c("CreateContainer: memory_swap_limit_in_bytes below the limit", resources(r -> r.setMemoryLimitInBytes(64L << 20)
+                        .setMemorySwapLimitInBytes(32L << 20)), outOfRange("memory_swap_limit_in_bytes")),
+                c("CreateContainer: hugepage size this node lacks", resources(r -> r.addHugepageLimits(
+                        Api.HugepageLimit.newBuilder().setPageSize("16GB").setLimit(0))), invalid("hugepage_limits")),
+                c("CreateContainer: unified key ../x", resources(r -> r.putUnified("../x", "1")), invalid("unified")),
+                c("RunPodSandbox: overhead memory 5 MiB (added to the limit)", runPod(p -> p.getLinuxBuilder()
+                        .setResources(Api.LinuxContainerResources.newBuilder().setMemoryLimitInBytes(64L << 20))
+                        .setOverhead(Api.LinuxContainerResources.newBuilder().setMemoryLimitInBytes(5L << 20))), ok()));
     }
 
     /** Pod sysctls: only namespaced names, values the kernel takes; refused before anything is made. */
     static List<FuzzCase> sysctls() {
         return List.of(
-                c("RunPodSandbox: sysctl kernel.shmmax=lots", sysctl(false, "kernel.shmmax", "lots"), invalid("kernel.shmmax"))
-                        .knownBroken(KnownIssues.SYSCTL),
-                c("RunPodSandbox: sysctl kernel.msgmax=''", sysctl(false, "kernel.msgmax", ""), invalid("kernel.msgmax"))
-                        .knownBroken(KnownIssues.SYSCTL),
-                c("RunPodSandbox: sysctl kernel.shmmax of 1 MiB", sysctl(false, "kernel.shmmax", MIB), invalid("kernel.shmmax"))
-                        .knownBroken(KnownIssues.SYSCTL),
+                c("RunPodSandbox: sysctl kernel.shmmax=lots", sysctl(false, "kernel.shmmax", "lots"), invalid("kernel.shmmax")),
+                c("RunPodSandbox: sysctl kernel.msgmax=''", sysctl(false, "kernel.msgmax", ""), invalid("kernel.msgmax")),
+                c("RunPodSandbox: sysctl kernel.shmmax of 1 MiB", sysctl(false, "kernel.shmmax", MIB), invalid("kernel.shmmax")),
                 c("RunPodSandbox: sysctl value with a line break", sysctl(false, "kernel.shmmax", "1\nkernel.panic=1"), invalid("kernel.shmmax")),
-                c("RunPodSandbox: sysctl net.core.somaxconn=abc", sysctl(true, "net.core.somaxconn", "abc"), invalid("net.core.somaxconn"))
-                        .knownBroken(KnownIssues.SYSCTL),
+                c("RunPodSandbox: sysctl net.core.somaxconn=abc", sysctl(true, "net.core.somaxconn", "abc"), invalid("net.core.somaxconn")),
                 c("RunPodSandbox: sysctl net.ipv4.ip_unprivileged_port_start=70000", sysctl(true,
-                        "net.ipv4.ip_unprivileged_port_start", "70000"), invalid("net.ipv4.ip_unprivileged_port_start"))
-                        .knownBroken(KnownIssues.SYSCTL),
-                c("RunPodSandbox: sysctl net.ipv4.no_such_sysctl", sysctl(true, "net.ipv4.no_such_sysctl", "1"), invalid("net.ipv4.no_such_sysctl"))
-                        .knownBroken(KnownIssues.SYSCTL),
+                        "net.ipv4.ip_unprivileged_port_start", "70000"), invalid("net.ipv4.ip_unprivileged_port_start")),
+                c("RunPodSandbox: sysctl net.ipv4.no_such_sysctl", sysctl(true, "net.ipv4.no_such_sysctl", "1"), invalid("net.ipv4.no_such_sysctl")),
                 c("RunPodSandbox: sysctl kernel.panic (not namespaced)", sysctl(false, "kernel.panic", "1"), invalid("kernel.panic")),
                 c("RunPodSandbox: sysctl name with ..", sysctl(true, "net/ipv4/../../kernel/panic", "1"), invalid("net/ipv4/../../kernel/panic")),
                 c("RunPodSandbox: sysctl empty name", sysctl(false, "", "1"), invalid("sysctl")),
                 c("RunPodSandbox: sysctl name kernel.shm*", sysctl(false, "kernel.shm*", "1"), invalid("kernel.shm*")),
                 c("RunPodSandbox: net sysctl on the host network", sysctl(false, "net.ipv4.ip_forward", "1"), invalid("net.ipv4.ip_forward")),
                 c("RunPodSandbox: valid sysctls", runPod(p -> p.getLinuxBuilder().putSysctls("kernel.shmmax", "123456789")
-                        .putSysctls("kernel.msgmax", "9000")), ok()));
+                        .putSysctls("kernel.msgmax", "9000")), ok()),
+                c("RunPodSandbox: sysctl kernel.sem with 3 of its 4 numbers", sysctl(false, "kernel.sem", "250 32000 32"), invalid("kernel.sem")),
+                c("RunPodSandbox: sysctl kernel.shmmax beyond 64 bits", sysctl(false, "kernel.shmmax", "9".repeat(30)), invalid("kernel.shmmax")),
+                c("RunPodSandbox: sysctl net.ipv4.ip_local_port_range", sysctl(true, "net.ipv4.ip_local_port_range", "1024 65000"), ok()),
+                c("RunPodSandbox: sysctl net.core.somaxconn=-1 (a bound only the kernel knows)", sysctl(true, "net.core.somaxconn", "-1"),
+                        invalid("net.core.somaxconn")));
     }
 
     static List<FuzzCase> cpusets() {
         return List.of(
                 c("CreateContainer: cpuset_cpus abc", resources(r -> r.setCpusetCpus("abc")), invalid("cpuset_cpus")),
-                c("CreateContainer: cpuset_cpus 4096 (no such CPU)", resources(r -> r.setCpusetCpus("4096")), outOfRange("cpuset_cpus"))
-                        .knownBroken(KnownIssues.CPUSET),
-                c("CreateContainer: cpuset_cpus 1-0", resources(r -> r.setCpusetCpus("1-0")), invalid("cpuset_cpus")).knownBroken(KnownIssues.CPUSET),
-                c("CreateContainer: cpuset_cpus 0-", resources(r -> r.setCpusetCpus("0-")), invalid("cpuset_cpus")).knownBroken(KnownIssues.CPUSET),
-                c("CreateContainer: cpuset_cpus ,", resources(r -> r.setCpusetCpus(",")), invalid("cpuset_cpus")).knownBroken(KnownIssues.CPUSET),
-                c("CreateContainer: cpuset_mems 64 (no such node)", resources(r -> r.setCpusetMems("64")), outOfRange("cpuset_mems"))
-                        .knownBroken(KnownIssues.CPUSET),
+                c("CreateContainer: cpuset_cpus 4096 (no such CPU)", resources(r -> r.setCpusetCpus("4096")), outOfRange("cpuset_cpus")),
+                c("CreateContainer: cpuset_cpus 1-0", resources(r -> r.setCpusetCpus("1-0")), invalid("cpuset_cpus")),
+                c("CreateContainer: cpuset_cpus 0-", resources(r -> r.setCpusetCpus("0-")), invalid("cpuset_cpus")),
+                c("CreateContainer: cpuset_cpus ,", resources(r -> r.setCpusetCpus(",")), invalid("cpuset_cpus")),
+                c("CreateContainer: cpuset_mems 64 (no such node)", resources(r -> r.setCpusetMems("64")), outOfRange("cpuset_mems")),
                 c("CreateContainer: cpuset_cpus 0", resources(r -> r.setCpusetCpus("0")), ok()));
     }
 
     /** Port mappings of a pod on the pod network (CNI portmap). */
     static List<FuzzCase> ports() {
         return List.of(
-                c("RunPodSandbox: host_port 70000", ports(port(Api.Protocol.TCP, 80, 70000)), outOfRange("host_port")).knownBroken(KnownIssues.PORTS),
-                c("RunPodSandbox: host_port 65536", ports(port(Api.Protocol.TCP, 80, 65536)), outOfRange("host_port")).knownBroken(KnownIssues.PORTS),
-                c("RunPodSandbox: host_port -1", ports(port(Api.Protocol.TCP, 80, -1)), outOfRange("host_port")).knownBroken(KnownIssues.PORTS),
-                c("RunPodSandbox: container_port 0", ports(port(Api.Protocol.TCP, 0, 28080)), outOfRange("container_port"))
-                        .knownBroken(KnownIssues.PORTS_CACHE),
-                c("RunPodSandbox: container_port -5", ports(port(Api.Protocol.TCP, -5, 28081)), outOfRange("container_port"))
-                        .knownBroken(KnownIssues.PORTS_CACHE),
-                c("RunPodSandbox: container_port 70000", ports(port(Api.Protocol.TCP, 70000, 28082)), outOfRange("container_port"))
-                        .knownBroken(KnownIssues.PORTS),
-                c("RunPodSandbox: container_port 0, no host port", ports(port(Api.Protocol.TCP, 0, 0)), outOfRange("container_port"))
-                        .knownBroken(KnownIssues.PORTS),
+                c("RunPodSandbox: host_port 70000", ports(port(Api.Protocol.TCP, 80, 70000)), outOfRange("host_port")),
+                c("RunPodSandbox: host_port 65536", ports(port(Api.Protocol.TCP, 80, 65536)), outOfRange("host_port")),
+                c("RunPodSandbox: host_port -1", ports(port(Api.Protocol.TCP, 80, -1)), outOfRange("host_port")),
+                c("RunPodSandbox: container_port 0", ports(port(Api.Protocol.TCP, 0, 28080)), outOfRange("container_port")),
+                c("RunPodSandbox: container_port -5", ports(port(Api.Protocol.TCP, -5, 28081)), outOfRange("container_port")),
+                c("RunPodSandbox: container_port 70000", ports(port(Api.Protocol.TCP, 70000, 28082)), outOfRange("container_port")),
+                c("RunPodSandbox: container_port 0, no host port", ports(port(Api.Protocol.TCP, 0, 0)), outOfRange("container_port")),
                 c("RunPodSandbox: unknown protocol 42", ports(port(Api.Protocol.TCP, 80, 28083).toBuilder().setProtocolValue(42).build()),
-                        invalid("protocol")).knownBroken(KnownIssues.PORTS),
+                        invalid("protocol")),
                 c("RunPodSandbox: host_ip not an address", ports(port(Api.Protocol.TCP, 80, 28084).toBuilder().setHostIp("not-an-ip").build()),
-                        invalid("host_ip")).knownBroken(KnownIssues.PORTS),
-                c("RunPodSandbox: valid host port", ports(port(Api.Protocol.UDP, 53, 28085)), ok()));
+                        invalid("host_ip")),
+                c("RunPodSandbox: valid host port", ports(port(Api.Protocol.UDP, 53, 28085)), ok()),
+                c("RunPodSandbox: container port only (kubelet sends every declared port)", ports(port(Api.Protocol.TCP, 8080, 0)), ok()));
     }
 
     static List<FuzzCase> hugeAndOddStrings() {
         return List.of(
-                c("RunPodSandbox: metadata.name of 1 MiB", runPod(p -> p.getMetadataBuilder().setName(MIB)), invalid("metadata.name"))
-                        .knownBroken(KnownIssues.LENGTHS),
-                c("RunPodSandbox: metadata.namespace of 1 MiB", runPod(p -> p.getMetadataBuilder().setNamespace(MIB)), invalid("metadata.namespace"))
-                        .knownBroken(KnownIssues.LENGTHS),
-                c("RunPodSandbox: metadata.uid of 1 MiB", runPod(p -> p.getMetadataBuilder().setUid(MIB)), invalid("metadata.uid"))
-                        .knownBroken(KnownIssues.LENGTHS),
+                c("RunPodSandbox: metadata.name of 1 MiB", runPod(p -> p.getMetadataBuilder().setName(MIB)), invalid("metadata.name")),
+                c("RunPodSandbox: metadata.namespace of 1 MiB", runPod(p -> p.getMetadataBuilder().setNamespace(MIB)), invalid("metadata.namespace")),
+                c("RunPodSandbox: metadata.uid of 1 MiB", runPod(p -> p.getMetadataBuilder().setUid(MIB)), invalid("metadata.uid")),
                 c("RunPodSandbox: empty metadata.name", runPod(p -> p.getMetadataBuilder().setName("")), invalid("metadata.name")),
-                c("RunPodSandbox: blank metadata.name", runPod(p -> p.getMetadataBuilder().setName(" ")), invalid("metadata.name"))
-                        .knownBroken(KnownIssues.NAMES),
-                c("RunPodSandbox: metadata.name with a line break", runPod(p -> p.getMetadataBuilder().setName("a\nb")), invalid("metadata.name"))
-                        .knownBroken(KnownIssues.NAMES),
-                c("RunPodSandbox: label value of 1 MiB", runPod(p -> p.putLabels("big", MIB)), invalid("labels")).knownBroken(KnownIssues.LENGTHS),
-                c("RunPodSandbox: label key of 1 MiB", runPod(p -> p.putLabels(MIB, "v")), invalid("labels")).knownBroken(KnownIssues.LENGTHS),
-                c("RunPodSandbox: annotation of 1 MiB", runPod(p -> p.putAnnotations("big", MIB)), invalid("annotations"))
-                        .knownBroken(KnownIssues.LENGTHS),
-                c("RunPodSandbox: hostname of 65 characters", runNetPod(p -> p.setHostname("h".repeat(65))), invalid("hostname"))
-                        .knownBroken(KnownIssues.HOSTNAME),
-                c("RunPodSandbox: hostname with a line break", runNetPod(p -> p.setHostname("bad\nname")), invalid("hostname"))
-                        .knownBroken(KnownIssues.HOSTNAME),
-                c("RunPodSandbox: hostname of 1 MiB", runNetPod(p -> p.setHostname(MIB)), invalid("hostname")).knownBroken(KnownIssues.HOSTNAME),
+                c("RunPodSandbox: blank metadata.name", runPod(p -> p.getMetadataBuilder().setName(" ")), invalid("metadata.name")),
+                c("RunPodSandbox: metadata.name with a line break", runPod(p -> p.getMetadataBuilder().setName("a\nb")), invalid("metadata.name")),
+                c("RunPodSandbox: metadata.uid with CNI_ARGS syntax", runNetPod(p -> p.getMetadataBuilder().setUid("u;K8S_POD_NAME=x")),
+                        invalid("metadata.uid")),
+                c("RunPodSandbox: dns option with a space", runPod(p -> p.getDnsConfigBuilder().addOptions("ndots:5 rotate")), invalid("dns_config")),
+                c("RunPodSandbox: label value of 1 MiB", runPod(p -> p.putLabels("big", MIB)), invalid("labels")),
+                c("RunPodSandbox: label key of 1 MiB", runPod(p -> p.putLabels(MIB, "v")), invalid("labels")),
+                c("RunPodSandbox: annotation of 1 MiB", runPod(p -> p.putAnnotations("big", MIB)), invalid("annotations")),
+                c("RunPodSandbox: hostname of 65 characters", runNetPod(p -> p.setHostname("h".repeat(65))), invalid("hostname")),
+                c("RunPodSandbox: hostname with a line break", runNetPod(p -> p.setHostname("bad\nname")), invalid("hostname")),
+                c("RunPodSandbox: hostname of 1 MiB", runNetPod(p -> p.setHostname(MIB)), invalid("hostname")),
                 c("RunPodSandbox: dns server with a line break", runPod(p -> p.getDnsConfigBuilder().addServers("1.1.1.1\nnameserver 6.6.6.6")),
                         invalid("dns_config")),
-                c("RunPodSandbox: cgroup_parent of 1 MiB", runPod(p -> p.getLinuxBuilder().setCgroupParent("/" + MIB)), invalid("cgroup_parent"))
-                        .knownBroken(KnownIssues.CGROUP_PARENT),
-                c("RunPodSandbox: cgroup_parent with NUL", runPod(p -> p.getLinuxBuilder().setCgroupParent("/jcri-fuzz\0x")), invalid("cgroup_parent"))
-                        .knownBroken(KnownIssues.CGROUP_PARENT),
+                c("RunPodSandbox: cgroup_parent of 1 MiB", runPod(p -> p.getLinuxBuilder().setCgroupParent("/" + MIB)), invalid("cgroup_parent")),
+                c("RunPodSandbox: cgroup_parent with NUL", runPod(p -> p.getLinuxBuilder().setCgroupParent("/jcri-fuzz\0x")), invalid("cgroup_parent")),
                 c("RunPodSandbox: cgroup_parent relative", runPod(p -> p.getLinuxBuilder().setCgroupParent("relative/path")), invalid("cgroup_parent")),
                 c("RunPodSandbox: cgroup_parent escaping with ..", runPod(p -> p.getLinuxBuilder().setCgroupParent("/a/../../b")), invalid("cgroup_parent")),
-                c("CreateContainer: metadata.name of 1 MiB", createContainer(c -> c.getMetadataBuilder().setName(MIB)), invalid("metadata.name"))
-                        .knownBroken(KnownIssues.ARGV),
+                c("CreateContainer: metadata.name of 1 MiB", createContainer(c -> c.getMetadataBuilder().setName(MIB)), invalid("metadata.name")),
                 c("RunPodSandbox: metadata.name with NUL (pod network)", runNetPod(p -> p.getMetadataBuilder().setName("a\0b")),
-                        invalid("metadata.name")).knownBroken(KnownIssues.NUL_CNI),
+                        invalid("metadata.name")),
                 c("CreateContainer: metadata.name with NUL", createContainer(c -> c.getMetadataBuilder().setName("a\0b")),
-                        invalid("metadata.name")).knownBroken(KnownIssues.NUL),
+                        invalid("metadata.name")),
                 c("CreateContainer: empty metadata.name", createContainer(c -> c.getMetadataBuilder().setName("")), invalid("metadata.name")),
-                c("CreateContainer: label value of 1 MiB", createContainer(c -> c.putLabels("big", MIB)), invalid("labels"))
-                        .knownBroken(KnownIssues.LENGTHS),
-                c("CreateContainer: annotation of 1 MiB", createContainer(c -> c.putAnnotations("big", MIB)), invalid("annotations"))
-                        .knownBroken(KnownIssues.LENGTHS),
+                c("CreateContainer: label value of 1 MiB", createContainer(c -> c.putLabels("big", MIB)), invalid("labels")),
+                c("CreateContainer: annotation of 1 MiB", createContainer(c -> c.putAnnotations("big", MIB)), invalid("annotations")),
                 c("CreateContainer: env with empty name", createContainer(c -> c.addEnvs(env("", "v"))),
                         invalid("envs")),
                 c("CreateContainer: env name with =", createContainer(c -> c.addEnvs(env("A=B", "v"))),
                         invalid("envs")),
-                c("CreateContainer: args with NUL", createContainer(c -> c.clearCommand().addCommand("echo").addArgs("a\0b")), invalid("args"))
-                        .knownBroken(KnownIssues.PROCESS_NUL),
-                c("CreateContainer: command with NUL", createContainer(c -> c.clearCommand().addCommand("ec\0ho")), invalid("command"))
-                        .knownBroken(KnownIssues.PROCESS_NUL),
+                c("CreateContainer: args with NUL", createContainer(c -> c.clearCommand().addCommand("echo").addArgs("a\0b")), invalid("args")),
+                c("CreateContainer: command with NUL", createContainer(c -> c.clearCommand().addCommand("ec\0ho")), invalid("command")),
                 c("CreateContainer: working_dir with NUL", createContainer(c -> c.setWorkingDir("/tmp\0x")), invalid("working_dir")),
-                c("CreateContainer: working_dir relative", createContainer(c -> c.setWorkingDir("tmp")), invalid("working_dir")));
+                c("CreateContainer: working_dir relative", createContainer(c -> c.setWorkingDir("tmp")), invalid("working_dir")),
+                c("CreateContainer: metadata.name with _ (conmon's name separator)", createContainer(c -> c.getMetadataBuilder().setName("a_b")),
+                        invalid("metadata.name")),
+                c("CreateContainer: env of 1 MiB", createContainer(c -> c.addEnvs(env("BIG", MIB))), invalid("envs")));
     }
 
     static List<FuzzCase> duplicatesAndRaces() {
@@ -438,7 +422,13 @@ final class FuzzCases {
                 c("CreateContainer: image ID prefix of nothing", createContainer(c -> c.setImage(Calls.image("0bad0bad"))), notFound("0bad0bad")),
                 c("UpdateRuntimeConfig: pod_cidr not a CIDR", rpc(getUpdateRuntimeConfigMethod(), f -> Api.UpdateRuntimeConfigRequest.newBuilder()
                         .setRuntimeConfig(Api.RuntimeConfig.newBuilder().setNetworkConfig(Api.NetworkConfig.newBuilder()
-                                .setPodCidr("not-a-cidr"))).build()), invalid("pod_cidr")).knownBroken(KnownIssues.POD_CIDR));
+                                .setPodCidr("not-a-cidr"))).build()), invalid("pod_cidr")),
+                c("UpdateRuntimeConfig: pod_cidr prefix /33", rpc(getUpdateRuntimeConfigMethod(), f -> Api.UpdateRuntimeConfigRequest.newBuilder()
+                        .setRuntimeConfig(Api.RuntimeConfig.newBuilder().setNetworkConfig(Api.NetworkConfig.newBuilder()
+                                .setPodCidr("10.244.0.0/33"))).build()), invalid("pod_cidr")),
+                c("UpdateRuntimeConfig: dual-stack pod_cidr", rpc(getUpdateRuntimeConfigMethod(), f -> Api.UpdateRuntimeConfigRequest.newBuilder()
+                        .setRuntimeConfig(Api.RuntimeConfig.newBuilder().setNetworkConfig(Api.NetworkConfig.newBuilder()
+                                .setPodCidr("10.244.0.0/24,fd00:10:244::/64"))).build()), ok()));
     }
 
     static List<FuzzCase> handlersMountsNamespaces() {
@@ -451,9 +441,9 @@ final class FuzzCases {
                 c("CreateContainer: mount container_path /", mounts(mount("/", "/tmp")), invalid("container_path")),
                 c("CreateContainer: mount host_path empty", mounts(mount("/data", "")), invalid("host_path")),
                 c("CreateContainer: mount host_path relative", mounts(mount("/data", "tmp")), invalid("host_path")),
-                c("CreateContainer: mount host_path with NUL", mounts(mount("/data", "/tmp\0x")), invalid("host_path"))
-                        .knownBroken(KnownIssues.HOST_PATH_NUL),
-                c("CreateContainer: mount over /proc/self", mounts(mount("/proc/self", "/tmp")), invalid("container_path")).knownBroken(KnownIssues.MOUNT_DESTINATION),
+                c("CreateContainer: mount host_path with NUL", mounts(mount("/data", "/tmp\0x")), invalid("host_path")),
+                c("CreateContainer: mount over /proc/self", mounts(mount("/proc/self", "/tmp")), invalid("container_path")),
+                c("CreateContainer: mount at /proc from a directory", mounts(mount("/proc", "/tmp")), invalid("container_path")),
                 c("CreateContainer: mount container_path twice", mounts(mount("/data", "/tmp"), mount("/data/../data", "/tmp")),
                         invalid("container_path")),
                 c("CreateContainer: mount propagation 7", mounts(mount("/data", "/tmp").toBuilder().setPropagationValue(7).build()),
@@ -467,7 +457,7 @@ final class FuzzCases {
                     Api.ContainerConfig.Builder config = f.containerConfig().addMounts(mount("/a", missing.toString()));
                     config.getLinuxBuilder().getResourcesBuilder().setCpusetCpus("4096");
                     return config.build();
-                }), outOfRange("cpuset_cpus")).knownBroken(KnownIssues.CPUSET + "; " + KnownIssues.HOST_PATH_MADE),
+                }), outOfRange("cpuset_cpus")),
                 c("CreateContainer: pid TARGET without target_id", namespaces(n -> n.setPid(Api.NamespaceMode.TARGET)), invalid("target_id")),
                 c("CreateContainer: pid TARGET of an unknown container", namespaces(n -> n.setPid(Api.NamespaceMode.TARGET)
                         .setTargetId(UNKNOWN_ID)), invalid("target_id")),
@@ -482,7 +472,7 @@ final class FuzzCases {
                 c("CreateContainer: network TARGET", namespaces(n -> n.setNetwork(Api.NamespaceMode.TARGET)), invalid("network")),
                 c("CreateContainer: ipc TARGET", namespaces(n -> n.setIpc(Api.NamespaceMode.TARGET)), invalid("ipc")),
                 c("RunPodSandbox: network mode 9", runPod(p -> p.getLinuxBuilder().getSecurityContextBuilder().getNamespaceOptionsBuilder()
-                        .setNetworkValue(9)), invalid("network")).knownBroken(KnownIssues.POD_NAMESPACES),
+                        .setNetworkValue(9)), invalid("network")),
                 c("RunPodSandbox: pid TARGET", runPod(p -> p.getLinuxBuilder().getSecurityContextBuilder().getNamespaceOptionsBuilder()
                         .setPid(Api.NamespaceMode.TARGET)), invalid("pid")));
     }
@@ -507,8 +497,10 @@ final class FuzzCases {
                 c("CreateContainer: run_as_group alone", security(s -> s.setRunAsGroup(Api.Int64Value.newBuilder().setValue(5))),
                         invalid("run_as_group")),
                 c("CreateContainer: masked path relative", security(s -> s.addMaskedPaths("proc/kcore")), invalid("masked_paths")),
-                c("CreateContainer: masked path /proc/self", security(s -> s.addMaskedPaths("/proc/self")), invalid("masked_paths"))
-                        .knownBroken(KnownIssues.PROCESS_MASKS),
+                c("CreateContainer: masked path /proc/self", security(s -> s.addMaskedPaths("/proc/self")), invalid("masked_paths")),
+                c("CreateContainer: masked path /", security(s -> s.addMaskedPaths("/")), invalid("masked_paths")),
+                c("CreateContainer: readonly path /proc/thread-self", security(s -> s.addReadonlyPaths("/proc/thread-self")),
+                        invalid("readonly_paths")),
                 c("CreateContainer: readonly path relative", security(s -> s.addReadonlyPaths("proc/sys")), invalid("readonly_paths")));
     }
 

@@ -2,12 +2,14 @@ package dev.jcri.server.rpc;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jcri.errors.JcriException;
 import dev.jcri.sandbox.cgroup.CgroupDriver;
 import dev.jcri.sandbox.RuntimeBinaries;
 import dev.jcri.sandbox.container.ContainerRuntime;
 import dev.jcri.sandbox.container.ContainerRuntimes;
 import dev.jcri.sandbox.pod.PodNetwork;
 import dev.jcri.sandbox.spec.HostFeatures;
+import dev.jcri.sandbox.validate.RuntimeConfigRules;
 import dev.jcri.server.BuildInfo;
 import dev.jcri.server.config.JcriConfig;
 import dev.jcri.server.grpc.ServiceBinder;
@@ -127,7 +129,8 @@ public final class RuntimeInfoRpcs {
                 .build();
     }
 
-    Api.UpdateRuntimeConfigResponse updateRuntimeConfig(Api.UpdateRuntimeConfigRequest request) {
+    Api.UpdateRuntimeConfigResponse updateRuntimeConfig(Api.UpdateRuntimeConfigRequest request) throws JcriException {
+        RuntimeConfigRules.check(request.getRuntimeConfig());
         String cidr = request.getRuntimeConfig().getNetworkConfig().getPodCidr();
         if (!cidr.isEmpty()) {
             podCidr.set(cidr);

@@ -3,6 +3,7 @@ package dev.jcri.sandbox.container;
 import dev.jcri.errors.JcriException;
 import dev.jcri.sandbox.spec.OciSpecBuilder;
 import dev.jcri.sandbox.util.Ids;
+import dev.jcri.sandbox.validate.ResourceRules;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,6 +70,7 @@ final class ContainerControl {
 
     /** Changes the cgroup limits of a created or running container, mapped as at creation. */
     void updateResources(String idOrPrefix, Api.LinuxContainerResources resources) throws IOException {
+        ResourceRules.checkUpdate(resources);
         ContainerRecord record = records.find(idOrPrefix);
         if (record.state() == ContainerState.EXITED) {
             throw JcriException.failedPrecondition("container " + record.id() + " has exited");

@@ -15,6 +15,7 @@ import dev.jcri.sandbox.spec.LogPaths;
 import dev.jcri.sandbox.spec.OciSpecBuilder;
 import dev.jcri.sandbox.spec.SpecInput;
 import dev.jcri.sandbox.util.Ids;
+import dev.jcri.sandbox.validate.ContainerConfigRules;
 import dev.jcri.snapshot.OverlaySnapshotter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -59,9 +60,6 @@ final class ContainerCreator {
     }
 
     String create(String podIdOrPrefix, Api.ContainerConfig config, ContainerImage image) throws IOException {
-        if (!config.hasMetadata() || config.getMetadata().getName().isEmpty()) {
-            throw JcriException.invalidArgument("config.metadata.name", "is required");
-        }
         String podId = pods.find(podIdOrPrefix).id();
         Lock podLock = pods.lockOf(podId).readLock();
         podLock.lock();
@@ -78,6 +76,7 @@ final class ContainerCreator {
 
     private String createIn(PodRecord pod, Api.ContainerConfig config, ContainerImage image) throws IOException {
         Api.PodSandboxConfig podConfig = PodRegistry.config(pod);
+        ContainerConfigRules.check(config, podConfig); // before anything is made
         ContainerRuntime runtime = runtimes.forPod(pod.runtimeHandler());
         String name = config.getMetadata().getName();
         int attempt = config.getMetadata().getAttempt();
@@ -135,14 +134,6 @@ final class ContainerCreator {
             ContainerImage image) throws JcriException {
         PodPaths podPaths = pods.paths(pod.id());
         Api.NamespaceOption ns = config.getLinux().getSecurityContext().getNamespaceOptions();
-        // a container always shares its pod's network and IPC: TARGET is only defined for PID
-        String nsField = "config.linux.security_context.namespace_options.";
-        if (ns.getNetwork() == Api.NamespaceMode.TARGET) {
-            throw JcriException.invalidArgument(nsField + "network", "mode TARGET is only valid for pid");
-        }
-        if (ns.getIpc() == Api.NamespaceMode.TARGET) {
-            throw JcriException.invalidArgument(nsField + "ipc", "mode TARGET is only valid for pid");
-        }
         Path pidNs = null;
         boolean privatePid = false;
         switch (ns.getPid()) {

@@ -1,8 +1,11 @@
 package dev.jcri.sandbox.pod;
 
+import dev.jcri.errors.JcriException;
 import dev.jcri.linux.ChildProcess;
 import dev.jcri.linux.Mounts;
 import dev.jcri.linux.PrivateFiles;
+import dev.jcri.linux.ProcessResult;
+import dev.jcri.sandbox.validate.TextRules;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +36,13 @@ public final class NamespacePins {
             set -e
             if [ -n "$1" ]; then printf '%s' "$1" > /proc/sys/kernel/hostname; fi
             shift
-            while [ $# -gt 0 ]; do printf '%s\\n' "$2" > "/proc/sys/$1"; shift 2; done
+            while [ $# -gt 0 ]; do
+              if ! { printf '%s\\n' "$2" > "/proc/sys/$1"; } 2>/dev/null; then printf '%s' "$1" >&2; exit 3; fi
+              shift 2
+            done
             """;
+    /** The script's exit status when the kernel refused a sysctl's value (its path on stderr). */
+    private static final int SYSCTL_REFUSED = 3;
 
     private NamespacePins() {}
 
@@ -63,7 +71,14 @@ public final class NamespacePins {
             argv.add(key);
             argv.add(value);
         });
-        ChildProcess.command(argv).timeout(TIMEOUT).outputLimit(64 * 1024).run().requireSuccess();
+        ProcessResult result = ChildProcess.command(argv).timeout(TIMEOUT).outputLimit(64 * 1024).run();
+        if (result.exitCode() == SYSCTL_REFUSED && sysctls.containsKey(result.stderrText().strip())) {
+            // a value of the right shape the kernel still refuses (a bound SysctlRules does not know): the request's fault
+            String path = result.stderrText().strip();
+            throw JcriException.invalidArgument("config.linux.sysctls[" + path.replace('/', '.') + "]",
+                    "the kernel refused the value \"" + TextRules.shown(sysctls.get(path)) + "\"");
+        }
+        result.requireSuccess();
     }
 
     /** Unpins a namespace (the kernel frees it once no process uses it) and deletes the pin file. Idempotent. */

@@ -8,8 +8,8 @@ import dev.jcri.linux.ProcFiles;
 import dev.jcri.sandbox.cgroup.Cgroups;
 import dev.jcri.sandbox.cgroup.PodCgroup;
 import dev.jcri.sandbox.cgroup.PodResources;
-import dev.jcri.sandbox.spec.LogPaths;
 import dev.jcri.sandbox.util.Ids;
+import dev.jcri.sandbox.validate.PodConfigRules;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -59,7 +59,7 @@ final class PodCreator {
      * retry must find the first attempt's sandbox rather than fail on a reserved name.
      */
     String run(Api.PodSandboxConfig config, String runtimeHandler) throws IOException {
-        validate(config, runtimeHandler);
+        PodConfigRules.check(config, runtimeHandler, runtimeHandlers, cgroups.manager()); // before anything is made
         Api.PodSandboxMetadata md = config.getMetadata();
         String key = PodRecord.reservationKey(md.getName(), md.getNamespace(), md.getUid(), md.getAttempt());
         CompletableFuture<String> mine = new CompletableFuture<>();
@@ -96,44 +96,6 @@ final class PodCreator {
         }
     }
 
-    private void validate(Api.PodSandboxConfig config, String runtimeHandler) throws JcriException {
-        if (!config.hasMetadata()) {
-            throw JcriException.invalidArgument("config.metadata", "is required");
-        }
-        Api.PodSandboxMetadata md = config.getMetadata();
-        for (var required : List.of(Map.entry("name", md.getName()), Map.entry("namespace", md.getNamespace()),
-                Map.entry("uid", md.getUid()))) {
-            if (required.getValue().isEmpty()) {
-                throw JcriException.invalidArgument("config.metadata." + required.getKey(), "is required");
-            }
-        }
-        if (!runtimeHandler.isEmpty() && !runtimeHandlers.contains(runtimeHandler)) {
-            throw JcriException.invalidArgument("runtime_handler", "'" + runtimeHandler + "' is not configured; known handlers: "
-                    + String.join(", ", runtimeHandlers.stream().sorted().toList()));
-        }
-        PodFiles.validate(config.getDnsConfig());
-        LogPaths.checkDirectory(config.getLogDirectory());
-        Api.NamespaceOption ns = config.getLinux().getSecurityContext().getNamespaceOptions();
-        String nsField = "config.linux.security_context.namespace_options.";
-        for (var mode : List.of(Map.entry("pid", ns.getPid()), Map.entry("network", ns.getNetwork()),
-                Map.entry("ipc", ns.getIpc()))) {
-            if (mode.getValue() == Api.NamespaceMode.TARGET) {
-                throw JcriException.invalidArgument(nsField + mode.getKey(),
-                        "mode TARGET is only valid for containers, not for a pod sandbox");
-            }
-        }
-        if (ns.hasUsernsOptions() && ns.getUsernsOptions().getMode() != Api.NamespaceMode.NODE) {
-            throw JcriException.unimplemented("user namespaces for pods are not supported by jcri yet");
-        }
-        Sysctls.toProcPaths(config.getLinux().getSysctlsMap(), ns.getNetwork() != Api.NamespaceMode.NODE,
-                ns.getIpc() != Api.NamespaceMode.NODE);
-        try {
-            cgroups.manager().podPath(config.getLinux().getCgroupParent());
-        } catch (IllegalArgumentException e) {
-            throw JcriException.invalid(e.getMessage());
-        }
-    }
-
     private String create(Api.PodSandboxConfig config, String handler) throws IOException {
         String id = Ids.newId();
         Api.PodSandboxMetadata md = config.getMetadata();
@@ -160,7 +122,7 @@ final class PodCreator {
         try {
             registry.save(record); // before anything is acquired: a crash from here on is released at the next start
             NamespacePins.create(owned, paths::namespacePin, hostname,
-                    Sysctls.toProcPaths(config.getLinux().getSysctlsMap(), !hostNetwork, !hostIpc));
+                    Sysctls.toProcPaths(config.getLinux().getSysctlsMap()));
             PodFiles.write(paths, hostname, hostNetwork, config.getDnsConfig());
             if (!hostIpc) {
                 mountShm(paths);

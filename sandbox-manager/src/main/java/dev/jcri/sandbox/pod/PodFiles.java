@@ -1,13 +1,11 @@
 package dev.jcri.sandbox.pod;
 
-import dev.jcri.errors.JcriException;
 import dev.jcri.linux.AtomicFiles;
 import dev.jcri.linux.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import runtime.v1.Api;
 
 /** The pod's /etc/hostname, /etc/hosts and /etc/resolv.conf, which its containers bind-mount. */
@@ -63,16 +61,5 @@ public final class PodFiles {
 
     private static byte[] hostResolvConf() throws IOException {
         return Files.isReadable(HOST_RESOLV_CONF) ? Files.readAllBytes(HOST_RESOLV_CONF) : new byte[0];
-    }
-
-    /** Validates DNS config values: they end up as lines of a file, so no line breaks. */
-    static void validate(Api.DNSConfig dns) throws JcriException {
-        for (List<String> values : List.of(dns.getServersList(), dns.getSearchesList(), dns.getOptionsList())) {
-            for (String v : values) {
-                if (v.isBlank() || v.contains("\n") || v.contains("\r")) {
-                    throw JcriException.invalid("dns_config value '" + v.replace("\n", "\\n") + "' is empty or contains a line break");
-                }
-            }
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.jcri.sandbox.spec;
 
 import dev.jcri.errors.JcriException;
+import dev.jcri.sandbox.validate.TextRules;
 import dev.jcri.linux.FileStatus;
 import dev.jcri.linux.PosixFiles;
 import java.io.IOException;
@@ -50,17 +51,11 @@ final class DeviceSpecs {
         }
         for (int i = 0; i < requested.size(); i++) {
             Api.Device r = requested.get(i);
-            String field = "devices[" + i + "]";
+            String field = "config.devices[" + i + "]";
+            // the request's form was checked before (ContainerConfigRules): here, what the host has
             String permissions = r.getPermissions().isEmpty() ? "rwm" : r.getPermissions();
-            if (!permissions.matches("[rwm]{1,3}")) {
-                throw JcriException.invalidArgument(field + ".permissions", "must be a combination of r, w and m: \"" + r.getPermissions() + "\"");
-            }
-            String containerPath = r.getContainerPath().isEmpty() ? r.getHostPath() : r.getContainerPath();
-            containerPath = SpecMounts.cleanAbsolute(containerPath, field + ".container_path");
+            String containerPath = TextRules.clean(r.getContainerPath().isEmpty() ? r.getHostPath() : r.getContainerPath());
             Path host = Path.of(r.getHostPath());
-            if (!host.isAbsolute()) {
-                throw JcriException.invalidArgument(field + ".host_path", "must be absolute: \"" + r.getHostPath() + "\"");
-            }
             List<OciSpec.Device> found;
             try {
                 Path real = host.toRealPath();

@@ -1,6 +1,7 @@
 package dev.jcri.sandbox.spec;
 
 import dev.jcri.errors.JcriException;
+import dev.jcri.sandbox.validate.TextRules;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,10 +60,7 @@ public final class OciSpecBuilder {
         ResolvedUser user = UserResolver.resolve(in.rootfs(), userString(sc, in.image()), userField(sc),
                 supplementalGroups(sc), sc.getSupplementalGroupsPolicy() == Api.SupplementalGroupsPolicy.Strict);
         OciSpec.Capabilities caps = CapabilitySets.of(sc.getCapabilities(), privileged, host.lastCapability());
-        int oomScoreAdj = (int) resources.getOomScoreAdj();
-        if (resources.getOomScoreAdj() < -1000 || resources.getOomScoreAdj() > 1000) {
-            throw JcriException.invalidArgument("linux.resources.oom_score_adj", "must be between -1000 and 1000");
-        }
+        int oomScoreAdj = (int) resources.getOomScoreAdj(); // within -1000..1000: ResourceRules
         OciSpec.Process process = new OciSpec.Process(
                 c.getTty() ? Boolean.TRUE : null,
                 new OciSpec.User(user.uid(), user.gid(), user.additionalGids()),
@@ -157,13 +155,7 @@ public final class OciSpecBuilder {
      */
     static String cwd(Api.ContainerConfig c, ImageConfig image) throws JcriException {
         if (!c.getWorkingDir().isEmpty()) {
-            if (!c.getWorkingDir().startsWith("/")) {
-                throw JcriException.invalidArgument("working_dir", "must be absolute: \"" + c.getWorkingDir() + "\"");
-            }
-            if (c.getWorkingDir().indexOf('\0') >= 0) {
-                throw JcriException.invalidArgument("working_dir", "contains a NUL byte");
-            }
-            return c.getWorkingDir();
+            return c.getWorkingDir(); // absolute, a path the kernel takes: ContainerConfigRules
         }
         String w = image.workingDir();
         if (w == null || w.isEmpty()) {
@@ -172,7 +164,7 @@ public final class OciSpecBuilder {
         if (w.indexOf('\0') >= 0) {
             throw JcriException.invalidArgument("image.config.WorkingDir", "contains a NUL byte");
         }
-        return SpecMounts.clean(w.startsWith("/") ? w : "/" + w);
+        return TextRules.clean(w.startsWith("/") ? w : "/" + w);
     }
 
     /**

@@ -34,14 +34,7 @@ final class ProcessEnv {
             }
         }
         for (Api.KeyValue kv : requestEnv) {
-            if (kv.getKey().isEmpty() || kv.getKey().indexOf('=') >= 0 || kv.getKey().indexOf('\0') >= 0) {
-                throw JcriException.invalidArgument("envs", "invalid variable name \"" + kv.getKey() + "\"");
-            }
-            String value = kv.getValue().toStringUtf8();
-            if (value.indexOf('\0') >= 0) {
-                throw JcriException.invalidArgument("envs", "value of " + kv.getKey() + " contains a NUL byte");
-            }
-            env.put(kv.getKey(), value);
+            env.put(kv.getKey(), kv.getValue().toStringUtf8()); // names and values checked: ContainerConfigRules
         }
         List<String> out = new ArrayList<>(env.size());
         env.forEach((k, v) -> out.add(k + "=" + v));

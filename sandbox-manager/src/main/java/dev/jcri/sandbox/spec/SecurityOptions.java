@@ -26,14 +26,15 @@ final class SecurityOptions {
     /**
      * Masked paths: the request's list when it has one, else the defaults. An empty list cannot be
      * told apart from an absent one in proto3, so (like containerd) it keeps the defaults; kubelet
-     * sends the default list explicitly for procMount Default.
+     * sends the default list explicitly for procMount Default. The request's paths were checked
+     * before (MountRules).
      */
     static List<String> maskedPaths(Api.LinuxContainerSecurityContext sc, boolean privileged)
             throws JcriException {
         if (privileged) {
             return List.of();
         }
-        return sc.getMaskedPathsCount() > 0 ? absolute(sc.getMaskedPathsList(), SC + ".masked_paths") : DEFAULT_MASKED_PATHS;
+        return sc.getMaskedPathsCount() > 0 ? List.copyOf(sc.getMaskedPathsList()) : DEFAULT_MASKED_PATHS;
     }
 
     static List<String> readonlyPaths(Api.LinuxContainerSecurityContext sc, boolean privileged)
@@ -41,16 +42,7 @@ final class SecurityOptions {
         if (privileged) {
             return List.of();
         }
-        return sc.getReadonlyPathsCount() > 0 ? absolute(sc.getReadonlyPathsList(), SC + ".readonly_paths") : DEFAULT_READONLY_PATHS;
-    }
-
-    private static List<String> absolute(List<String> paths, String field) throws JcriException {
-        for (String p : paths) {
-            if (!p.startsWith("/")) {
-                throw JcriException.invalidArgument(field, "must be absolute: \"" + p + "\"");
-            }
-        }
-        return List.copyOf(paths);
+        return sc.getReadonlyPathsCount() > 0 ? List.copyOf(sc.getReadonlyPathsList()) : DEFAULT_READONLY_PATHS;
     }
 
     /**

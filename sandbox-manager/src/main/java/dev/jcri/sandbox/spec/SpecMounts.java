@@ -1,6 +1,7 @@
 package dev.jcri.sandbox.spec;
 
 import dev.jcri.errors.JcriException;
+import dev.jcri.sandbox.validate.TextRules;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,22 +33,20 @@ final class SpecMounts {
     static Result of(SpecInput in, boolean privileged, boolean readonlyRootfs, HostFeatures host)
             throws JcriException {
         List<Api.Mount> requested = in.container().getMountsList();
-        // Request mounts are validated first so that their (cleaned) destinations decide overrides,
-        // and all of them before any host path is created: a refused request changes nothing.
+        // The request's mounts were checked before anything was made (MountRules): here only what
+        // depends on the handler, before any host path is created.
         List<String> cleaned = new ArrayList<>();
         Set<String> requestedDestinations = new HashSet<>();
         for (int i = 0; i < requested.size(); i++) {
-            String destination = validate(requested.get(i), "mounts[" + i + "]", host);
-            if (!requestedDestinations.add(destination)) {
-                throw JcriException.invalidArgument("mounts[" + i + "].container_path",
-                        "duplicate mount destination " + destination);
-            }
+            checkHandlerSupport(requested.get(i), "config.mounts[" + i + "]", host);
+            String destination = TextRules.clean(requested.get(i).getContainerPath());
+            requestedDestinations.add(destination);
             cleaned.add(destination);
         }
         List<BindMount> binds = new ArrayList<>();
         for (int i = 0; i < requested.size(); i++) {
             Api.Mount m = requested.get(i);
-            binds.add(new BindMount(hostSource(m, "mounts[" + i + "]"), cleaned.get(i), m.getReadonly(),
+            binds.add(new BindMount(hostSource(m, "config.mounts[" + i + "]"), cleaned.get(i), m.getReadonly(),
                     m.getRecursiveReadOnly(), m.getPropagation()));
         }
         // The pod's files go first so that the stable sort keeps them ahead of request mounts of equal depth.
@@ -114,40 +113,13 @@ final class SpecMounts {
         }
     }
 
-    /** Checks a request mount without touching the host; returns its cleaned destination. */
-    private static String validate(Api.Mount m, String field, HostFeatures host)
-            throws JcriException {
-        if (m.hasImage() && !m.getImage().getImage().isEmpty()) {
-            throw JcriException.invalidArgument(field + ".image", "image volume mounts are not supported");
+    /** What the pod's handler must support for a request mount (checked without touching the host). */
+    private static void checkHandlerSupport(Api.Mount m, String field, HostFeatures host) throws JcriException {
+        if (m.getRecursiveReadOnly() && !host.recursiveReadOnlyMounts()) {
+            throw JcriException.invalidArgument(field + ".recursive_read_only",
+                    "the pod's runtime handler cannot make recursive read-only mounts (it needs Linux 5.12+ "
+                            + "and an OCI runtime whose `features` lists the \"rro\" mount option)");
         }
-        if (m.getUidMappingsCount() > 0 || m.getGidMappingsCount() > 0) {
-            throw JcriException.invalidArgument(field + ".uidMappings", "ID-mapped mounts are not supported");
-        }
-        String destination = cleanAbsolute(m.getContainerPath(), field + ".container_path");
-        if (m.getHostPath().isEmpty()) {
-            throw JcriException.invalidArgument(field + ".host_path", "must not be empty");
-        }
-        Path hostPath = Path.of(m.getHostPath());
-        if (!hostPath.isAbsolute()) {
-            throw JcriException.invalidArgument(field + ".host_path", "must be absolute: " + m.getHostPath());
-        }
-        if (m.getPropagation() == Api.MountPropagation.UNRECOGNIZED) {
-            throw JcriException.invalidArgument(field + ".propagation", "unknown propagation");
-        }
-        if (m.getRecursiveReadOnly()) {
-            if (!m.getReadonly()) {
-                throw JcriException.invalidArgument(field + ".recursive_read_only", "needs readonly to be set");
-            }
-            if (m.getPropagation() != Api.MountPropagation.PROPAGATION_PRIVATE) {
-                throw JcriException.invalidArgument(field + ".recursive_read_only", "needs private propagation");
-            }
-            if (!host.recursiveReadOnlyMounts()) {
-                throw JcriException.invalidArgument(field + ".recursive_read_only",
-                        "the pod's runtime handler cannot make recursive read-only mounts (it needs Linux 5.12+ "
-                                + "and an OCI runtime whose `features` lists the \"rro\" mount option)");
-            }
-        }
-        return destination;
     }
 
     /** The mount's host side, created as a directory when missing (containerd's behaviour). */
@@ -202,7 +174,7 @@ final class SpecMounts {
             if (v.indexOf('\0') >= 0) {
                 throw JcriException.invalidArgument("image.config.Volumes", "a volume path contains a NUL byte");
             }
-            Path vp = Path.of(clean("/" + v));
+            Path vp = Path.of(TextRules.clean("/" + v));
             boolean covered = mounts.stream().map(m -> Path.of(m.destination())).anyMatch(vp::startsWith);
             String s = vp.toString();
             if (!covered && !s.equals("/") && !out.contains(s)) {
@@ -210,37 +182,6 @@ final class SpecMounts {
             }
         }
         return List.copyOf(out);
-    }
-
-    /** "/a/./b/../c/" → "/a/c"; relative paths and ".." above the root are errors. */
-    static String cleanAbsolute(String path, String field) throws JcriException {
-        if (path.isEmpty() || !path.startsWith("/")) {
-            throw JcriException.invalidArgument(field, "must be an absolute path: \"" + path + "\"");
-        }
-        if (path.indexOf('\0') >= 0) {
-            throw JcriException.invalidArgument(field, "contains a NUL byte");
-        }
-        String cleaned = clean(path);
-        if (cleaned.equals("/")) {
-            throw JcriException.invalidArgument(field, "cannot mount over the container's root");
-        }
-        return cleaned;
-    }
-
-    /** Lexical cleaning like Go's filepath.Clean for absolute paths: ".." at the root stays at the root. */
-    static String clean(String absolute) {
-        java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
-        for (String p : absolute.split("/")) {
-            if (p.isEmpty() || p.equals(".")) {
-                continue;
-            }
-            if (p.equals("..")) {
-                parts.pollLast();
-            } else {
-                parts.addLast(p);
-            }
-        }
-        return "/" + String.join("/", parts);
     }
 
     private static int depth(String destination) {

@@ -16,10 +16,4 @@ class PodFilesTest {
                         .addServers("10.96.0.10").addServers("10.96.0.11").addOptions("ndots:5").addOptions("edns0").build()));
         assertEquals("nameserver 1.1.1.1\n", PodFiles.resolvConf(Api.DNSConfig.newBuilder().addServers("1.1.1.1").build()));
     }
-
-    @Test
-    void lineBreaksInDnsValuesAreRefused() {
-        assertThrows(JcriException.class,
-                () -> PodFiles.validate(Api.DNSConfig.newBuilder().addServers("1.1.1.1\nnameserver 6.6.6.6").build()));
-    }
 }

@@ -25,11 +25,4 @@ class ProcessEnvTest {
                 List.of(kv("B", "req"), kv("C", "x=y"), kv("HOSTNAME", "override")));
         assertEquals(List.of("PATH=/img/bin", "HOSTNAME=override", "A=1", "B=req", "EMPTY=", "C=x=y"), env);
     }
-
-    @Test
-    void invalidNamesAreRejected() {
-        var e = assertThrows(JcriException.class, () -> ProcessEnv.of("h", List.of(), List.of(kv("A=B", "1"))));
-        assertEquals("envs", e.field());
-        assertThrows(JcriException.class, () -> ProcessEnv.of("h", List.of(), List.of(kv("", "1"))));
-    }
 }
