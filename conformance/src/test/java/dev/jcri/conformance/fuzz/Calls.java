@@ -148,6 +148,8 @@ final class Calls {
                 x = pool.submit(() -> call(f, first, a));
                 y = pool.submit(() -> call(f, second, b));
             }
+            adopt(f, a, x.get()); // what either created is cleaned up as kubelet would (its log file included)
+            adopt(f, b, y.get());
             return x.get().status().isOk() ? y.get() : x.get();
         };
     }
