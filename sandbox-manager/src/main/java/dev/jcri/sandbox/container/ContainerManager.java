@@ -677,4 +677,18 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
         }
     }
 
+
+    // ---------------------------------------------------------------- streaming (exec, attach)
+
+    /**
+     * A running container as the streaming calls need it (dev.jcri.sandbox.stream): NOT_FOUND for an
+     * unknown container, FAILED_PRECONDITION for one that is not running.
+     */
+    public StreamTarget streamTarget(String idOrPrefix) throws IOException {
+        ContainerRecord record = find(idOrPrefix);
+        if (record.state() != ContainerState.RUNNING) {
+            throw JcriException.failedPrecondition("container " + record.id() + " is not running");
+        }
+        return new StreamTarget(record, runtimeOf(record), bundle(record.id()), attachLink(record.id()));
+    }
 }

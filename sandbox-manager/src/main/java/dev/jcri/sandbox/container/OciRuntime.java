@@ -185,7 +185,11 @@ public final class OciRuntime {
         }
     }
 
-    private static void killExecTree(Path pidFile) {
+    /**
+     * Kills the process an exec started (its pid is in {@code pidFile}) and its descendants, leaves
+     * first; nothing when the file is empty or missing.
+     */
+    public static void killExecTree(Path pidFile) {
         String text = dev.jcri.linux.ProcFiles.readTrimmedOrEmpty(pidFile);
         if (text.isEmpty()) {
             return;
@@ -235,5 +239,17 @@ public final class OciRuntime {
         public ContainerGoneException(String message) {
             super(message);
         }
+    }
+
+    /**
+     * Starts {@code exec --process FILE --pid-file P ID} with the caller's stdio (pipes, or a
+     * terminal's slave for a process document with {@code terminal: true}: the runtime then makes
+     * the container's terminal and copies between the two) and returns it unwaited: its exit status
+     * is the exec'd process's. The caller ends it with {@link #killExecTree} on the pid file.
+     */
+    public Process startExec(String id, Path processFile, Path pidFile, ProcessBuilder.Redirect stdin,
+            ProcessBuilder.Redirect stdout, ProcessBuilder.Redirect stderr) throws IOException {
+        return new ProcessBuilder(command("exec", "--process", processFile.toString(), "--pid-file", pidFile.toString(), id))
+                .redirectInput(stdin).redirectOutput(stdout).redirectError(stderr).start();
     }
 }
