@@ -242,14 +242,11 @@ public final class OciRuntime {
     }
 
     /**
-     * Starts {@code exec --process FILE --pid-file P ID} with the caller's stdio (pipes, or a
-     * terminal's slave for a process document with {@code terminal: true}: the runtime then makes
-     * the container's terminal and copies between the two) and returns it unwaited: its exit status
-     * is the exec'd process's. The caller ends it with {@link #killExecTree} on the pid file.
+     * The command line of {@code exec --process FILE --pid-file P ID}, for a caller that wires its
+     * stdio itself (a streaming exec: pipes, or a terminal). Its exit status is the exec'd
+     * process's; end it with {@link #killExecTree} on the pid file.
      */
-    public Process startExec(String id, Path processFile, Path pidFile, ProcessBuilder.Redirect stdin,
-            ProcessBuilder.Redirect stdout, ProcessBuilder.Redirect stderr) throws IOException {
-        return new ProcessBuilder(command("exec", "--process", processFile.toString(), "--pid-file", pidFile.toString(), id))
-                .redirectInput(stdin).redirectOutput(stdout).redirectError(stderr).start();
+    public List<String> execCommand(String id, Path processFile, Path pidFile) {
+        return command("exec", "--process", processFile.toString(), "--pid-file", pidFile.toString(), id);
     }
 }

@@ -19,6 +19,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -31,6 +32,14 @@ import java.util.concurrent.ExecutionException;
  */
 public final class ContainerStreams {
 
+    /**
+     * Runs the runtime ($@) with the terminal's slave ($0) as its stdio, in a session of its own
+     * (setsid; exec keeps the pid, so the exit status and the pid stay the runtime's): the slave is
+     * opened there, never by jcri. A session leader (jcri under systemd is one) that opens a
+     * terminal makes it its controlling terminal, and would get SIGHUP when the terminal closes.
+     * The runtime's session gets the terminal instead, so it also gets the kernel's SIGWINCH.
+     */
+    private static final String ON_TERMINAL = "exec \"$@\" <\"$0\" >\"$0\" 2>&1";
     private static final ProcessBuilder.Redirect DEV_NULL = ProcessBuilder.Redirect.from(new File("/dev/null"));
     /** Dialing a port on loopback is answered at once (connection or refusal); this only bounds a stuck stack. */
     private static final Duration DIAL_TIMEOUT = Duration.ofSeconds(10);
@@ -90,17 +99,19 @@ public final class ContainerStreams {
         Path pidFile = target.bundle().resolve(name + ".pid");
         Path processFile = target.writeExecProcess(name + ".json", cmd, tty ? size : null);
         try {
+            List<String> argv = target.runtime().execCommand(id, processFile, pidFile);
             if (!tty) {
-                Process runtime = target.runtime().startExec(id, processFile, pidFile,
-                        stdin ? ProcessBuilder.Redirect.PIPE : DEV_NULL, ProcessBuilder.Redirect.PIPE, ProcessBuilder.Redirect.PIPE);
+                Process runtime = new ProcessBuilder(argv).redirectInput(stdin ? ProcessBuilder.Redirect.PIPE : DEV_NULL).start();
                 return new PipeExec(id, runtime, processFile, pidFile, stdin, sink);
             }
             Pty pty = Pty.open();
             try {
                 pty.resize(size.columns(), size.rows());
-                File slave = pty.slavePath().toFile();
-                Process runtime = target.runtime().startExec(id, processFile, pidFile, ProcessBuilder.Redirect.from(slave),
-                        ProcessBuilder.Redirect.appendTo(slave), ProcessBuilder.Redirect.appendTo(slave));
+                List<String> onTerminal = new ArrayList<>(List.of("setsid", "/bin/sh", "-c", ON_TERMINAL,
+                        pty.slavePath().toString()));
+                onTerminal.addAll(argv);
+                Process runtime = new ProcessBuilder(onTerminal).redirectInput(DEV_NULL)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
                 return new TerminalExec(id, runtime, processFile, pidFile, pty, stdin, sink);
             } catch (IOException | RuntimeException e) {
                 pty.close();
