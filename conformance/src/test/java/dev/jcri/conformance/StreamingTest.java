@@ -121,7 +121,6 @@ class StreamingTest {
             stdin.write("ping\n");
             stdout.readUntil("echo:ping", WAIT);
         }
-        Thread.sleep(0);
         assertEquals(Api.ContainerState.CONTAINER_RUNNING, Containers.status(cri, id).getState());
         // a second attach works too: the first left nothing behind in conmon
         String again = cri.runtime().attach(Api.AttachRequest.newBuilder().setContainerId(id).setStdin(true).setStdout(true)
@@ -176,6 +175,22 @@ class StreamingTest {
         String out = new String(data.readAll(WAIT), StandardCharsets.UTF_8);
         String err = new String(error.readAll(WAIT), StandardCharsets.UTF_8);
         return err.isEmpty() ? out : null;
+    }
+
+    @Test
+    void execOverWebSocketV5CarriesStdinTheCloseSignalAndTheExitCode() throws Exception {
+        String id = sleeper();
+        String url = execUrl(id, false, true, true, "sh", "-c", "cat; echo err >&2; exit 4");
+        try (var ws = dev.jcri.conformance.stream.WebSocketChannels.connect(url,
+                List.of("v5.channel.k8s.io", "v4.channel.k8s.io"))) {
+            assertEquals("v5.channel.k8s.io", ws.protocol());
+            ws.send(0, "over websocket\n".getBytes(StandardCharsets.UTF_8));
+            ws.send(255, new byte[] {0}); // v5: the client closed stdin
+            String status = ws.awaitClose(3, WAIT);
+            assertEquals("over websocket\n", ws.text(1));
+            assertEquals("err\n", ws.text(2));
+            assertTrue(status.contains("\"NonZeroExitCode\"") && status.contains("\"message\":\"4\""), status);
+        }
     }
 
     @Test
