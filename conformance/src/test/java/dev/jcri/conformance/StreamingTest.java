@@ -266,6 +266,70 @@ class StreamingTest {
         assertEquals("jcri", cri.runtime().version(Api.VersionRequest.getDefaultInstance()).getRuntimeName());
     }
 
+    /**
+     * 50 execs at once through the streaming server, then the daemon's threads return to their
+     * idle count (measured: printed for the README), and no exec'd process is left.
+     */
+    @Test
+    void fiftyConcurrentExecsAndBackToIdle(JcriProcess jcri) throws Exception {
+        String id = sleeper();
+        long pid = jcri.process().pid();
+        execUrl(id, false, false, true, "true"); // warm-up: server threads that exist from the first use on
+        int idle = threads(pid);
+        int sessions = 50;
+        java.util.concurrent.CountDownLatch allRunning = new java.util.concurrent.CountDownLatch(sessions);
+        java.util.concurrent.atomic.AtomicInteger peak = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.List<Thread> clients = new java.util.ArrayList<>();
+        java.util.Queue<Throwable> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        long started = System.nanoTime();
+        for (int i = 0; i < sessions; i++) {
+            int n = i;
+            clients.add(Thread.ofVirtual().start(() -> {
+                try (SpdyClient spdy = SpdyClient.connect(execUrl(id, false, true, true, "sh", "-c", "echo up; read x; echo $x"), V4)) {
+                    var error = spdy.open("error");
+                    var stdin = spdy.open("stdin");
+                    var stdout = spdy.open("stdout");
+                    spdy.open("stderr");
+                    stdout.readUntil("up", Duration.ofSeconds(120));
+                    allRunning.countDown();
+                    allRunning.await();
+                    peak.accumulateAndGet(threads(pid), Math::max);
+                    stdin.write("session-" + n + "\n");
+                    stdout.readUntil("session-" + n, Duration.ofSeconds(60));
+                    assertTrue(new String(error.readAll(Duration.ofSeconds(60)), StandardCharsets.UTF_8).contains("Success"));
+                } catch (Throwable e) {
+                    failures.add(e);
+                    allRunning.countDown();
+                }
+            }));
+        }
+        for (Thread t : clients) {
+            t.join();
+        }
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        assertTrue(failures.isEmpty(), () -> failures.size() + " sessions failed, first: " + failures.peek());
+        int after = Deadline.await("the daemon's threads back to idle", Duration.ofSeconds(60), () -> {
+            int t = threads(pid);
+            return t <= idle + 2 ? t : null;
+        });
+        System.out.printf("streaming: %d concurrent execs in %d ms; daemon threads idle %d, peak %d, after %d%n",
+                sessions, millis, idle, peak.get(), after);
+        Deadline.await("no exec left", WAIT, () -> ps(id).contains("read x") ? null : true);
+    }
+
+    private static int threads(long pid) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("Threads:")) {
+                    return Integer.parseInt(line.substring(8).strip());
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        throw new IllegalStateException("no thread count for " + pid);
+    }
+
     @Test
     void requestsAreValidatedBeforeAUrlIsGiven() throws Exception {
         String id = sleeper();
