@@ -32,6 +32,9 @@ import dev.jcri.server.rpc.ImageRpcs;
 import dev.jcri.server.rpc.PodSandboxRpcs;
 import dev.jcri.server.rpc.RuntimeInfoRpcs;
 import dev.jcri.server.rpc.StatsRpcs;
+import dev.jcri.server.rpc.StreamingRpcs;
+import dev.jcri.server.streaming.StreamingServer;
+import dev.jcri.sandbox.stream.ContainerStreams;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -60,12 +63,15 @@ public final class Daemon implements AutoCloseable {
     private final UnixSocketServer server;
     private final MetricsEndpoint metrics;
     private final ImageService images;
+    private final StreamingServer streaming;
 
-    private Daemon(JcriConfig config, UnixSocketServer server, MetricsEndpoint metrics, ImageService images) {
+    private Daemon(JcriConfig config, UnixSocketServer server, MetricsEndpoint metrics, ImageService images,
+            StreamingServer streaming) {
         this.config = config;
         this.server = server;
         this.metrics = metrics;
         this.images = images;
+        this.streaming = streaming;
     }
 
     public static Daemon start(JcriConfig config) throws IOException {
@@ -121,6 +127,9 @@ public final class Daemon implements AutoCloseable {
         new StatsRpcs(containers).register(runtimeService);
         new EventRpcs(containers, pods, registry).register(runtimeService);
         new ImageRpcs(images).register(imageService);
+        ContainerStreams containerStreams = new ContainerStreams(containers, pods);
+        StreamingServer streaming = StreamingSetup.start(config, containerStreams, registry);
+        new StreamingRpcs(containerStreams, streaming).register(runtimeService);
 
         MetricsEndpoint metrics = null;
         String metricsAddress = config.get(Settings.METRICS_ADDRESS);
@@ -139,11 +148,12 @@ public final class Daemon implements AutoCloseable {
             server.onUnexpectedStop(() -> DyingThreads.fatal("the event loop serving the CRI socket stopped", null));
             LOG.info("jcri {} ready (root {}, state {}, cgroup driver {})", BuildInfo.version(),
                     config.get(Settings.ROOT), config.get(Settings.STATE), cgroupDriver.name().toLowerCase());
-            return new Daemon(config, server, metrics, images);
+            return new Daemon(config, server, metrics, images, streaming);
         } catch (IOException | RuntimeException e) {
             if (metrics != null) {
                 metrics.close();
             }
+            streaming.close();
             throw e;
         }
     }
@@ -183,6 +193,7 @@ public final class Daemon implements AutoCloseable {
         if (metrics != null) {
             metrics.close();
         }
+        streaming.close();
         images.close();
         LOG.info("jcri stopped");
     }

@@ -98,4 +98,29 @@ public interface LibC {
     @SaveError
     @ssize_t
     long readlinkat(int dirfd, String name, @Out byte[] buf, @size_t long size);
+
+    // Terminals and sockets for streaming ({@link Pty}, {@link SeqPacketSocket}).
+
+    /** ioctl(2) with a pointer argument (TIOCSPTLCK, TIOCGPTN, TIOCSWINSZ); variadic in C. */
+    @SaveError
+    @Variadic(fixedCount = 2)
+    int ioctl(int fd, @u_int64_t long request, @In @Out byte[] arg);
+
+    @SaveError
+    int socket(int domain, int type, int protocol);
+
+    /** {@code addr}: a struct sockaddr_un (family, then the path with its NUL). */
+    @SaveError
+    int connect(int fd, @In byte[] addr, int length);
+
+    @SaveError
+    @ssize_t
+    long recv(int fd, @Out byte[] buf, @size_t long length, int flags);
+
+    @SaveError
+    @ssize_t
+    long send(int fd, @In byte[] buf, @size_t long length, int flags);
+
+    @SaveError
+    int shutdown(int fd, int how);
 }

@@ -13,6 +13,7 @@ public final class Signals {
     public static final int SIGTERM = 15;
     public static final int SIGCONT = 18;
     public static final int SIGSTOP = 19;
+    public static final int SIGWINCH = 28;
 
     /** Sends {@code signal} to {@code pid} (negative: a process group). */
     public static void kill(long pid, int signal) throws NativeCallException {

@@ -21,6 +21,10 @@ public record Setting<T>(String key, T defaultValue, String comment, ValueType<T
     /** A mirror endpoint: http(s)://host[:port] or host[:port] (IPv6 hosts in brackets). */
     private static final Pattern ENDPOINT = Pattern.compile("(https?://)?[A-Za-z0-9.\\-]+(:[0-9]{1,5})?/?|(https?://)?\\[[0-9a-fA-F:]+\\](:[0-9]{1,5})?/?");
 
+    /** An IPv4 dotted quad or an IPv6 literal (hex groups and colons, optionally an embedded IPv4 tail). */
+    private static final Pattern IP_LITERAL = Pattern.compile(
+            "((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])|[0-9a-fA-F:]*:[0-9a-fA-F:.]*");
+
     /** The TOML table that holds this key ("" for the top level). */
     public String table() {
         int dot = key.lastIndexOf('.');
@@ -64,6 +68,18 @@ public record Setting<T>(String key, T defaultValue, String comment, ValueType<T
         public static ValueType<String> absolutePath() {
             return new ValueType<>("an absolute path (a string starting with /)",
                     n -> n.isTextual() && n.asText().startsWith("/") ? n.asText() : null, Setting::quote);
+        }
+
+        public static ValueType<String> absolutePathOrEmpty() {
+            return new ValueType<>("\"\" or an absolute path (a string starting with /)",
+                    n -> n.isTextual() && (n.asText().isEmpty() || n.asText().startsWith("/")) ? n.asText() : null,
+                    Setting::quote);
+        }
+
+        /** An IPv4 or IPv6 address literal (no host names: nothing is resolved at start). */
+        public static ValueType<String> ipAddress() {
+            return new ValueType<>("an IP address, e.g. \"127.0.0.1\", \"::1\" or \"0.0.0.0\"",
+                    n -> n.isTextual() && IP_LITERAL.matcher(n.asText()).matches() ? n.asText() : null, Setting::quote);
         }
 
         public static ValueType<String> oneOf(String... choices) {

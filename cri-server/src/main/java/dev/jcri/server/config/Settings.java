@@ -45,6 +45,27 @@ public final class Settings {
                     + "the metrics are unauthenticated, so exposing them beyond the node is an explicit choice.",
             ValueType.listenAddressOrEmpty());
 
+    public static final Setting<String> STREAMING_ADDRESS = new Setting<>("streaming.address", "127.0.0.1",
+            "The streaming server (Exec, Attach, PortForward: the URLs those calls return) listens on this IP.\n"
+                    + "Loopback by default, as containerd: kubelet on the same node reaches it; anything else is an\n"
+                    + "explicit choice (each URL still carries a single-use token that expires after a minute).",
+            ValueType.ipAddress());
+
+    public static final Setting<Long> STREAMING_PORT = new Setting<>("streaming.port", 0L,
+            "Its TCP port; 0 picks a free one at each start (the URLs carry it).", ValueType.integer(0, 65535));
+
+    public static final Setting<Long> STREAMING_IDLE_TIMEOUT_SECONDS = new Setting<>("streaming.idle_timeout_seconds", 14_400L,
+            "A streaming connection that carries no byte either way for this long is closed (and an exec\n"
+                    + "it ran is killed); kubelet's default stream idle timeout is 4 hours.",
+            ValueType.integer(1, 7 * 86_400));
+
+    public static final Setting<String> STREAMING_TLS_CERT = new Setting<>("streaming.tls_cert", "",
+            "PEM certificate chain and PKCS#8 PEM key for HTTPS; both \"\" (the default) means plain HTTP.",
+            ValueType.absolutePathOrEmpty());
+
+    public static final Setting<String> STREAMING_TLS_KEY = new Setting<>("streaming.tls_key", "",
+            "The key of streaming.tls_cert (readable by root only).", ValueType.absolutePathOrEmpty());
+
     public static final Setting<Long> REGISTRY_STALL_TIMEOUT_SECONDS = new Setting<>("registry.stall_timeout_seconds", 60L,
             "A registry download that receives no byte for this long is aborted (and the pull fails).",
             ValueType.integer(1, 3600));
@@ -116,6 +137,7 @@ public final class Settings {
             SOCKET, ROOT, STATE, LOG_LEVEL, CGROUP_DRIVER,
             GRPC_MAX_MESSAGE_BYTES, GRPC_SHUTDOWN_GRACE_SECONDS,
             METRICS_ADDRESS,
+            STREAMING_ADDRESS, STREAMING_PORT, STREAMING_IDLE_TIMEOUT_SECONDS, STREAMING_TLS_CERT, STREAMING_TLS_KEY,
             CNI_CONF_DIR, CNI_BIN_DIRS, CNI_PLUGIN_TIMEOUT_SECONDS,
             RUNTIME_HANDLERS, RUNTIME_DEFAULT_HANDLER, RUNTIME_CONMON,
             REGISTRY_STALL_TIMEOUT_SECONDS, REGISTRY_MAX_CONCURRENT_DOWNLOADS, REGISTRY_MAX_ATTEMPTS,

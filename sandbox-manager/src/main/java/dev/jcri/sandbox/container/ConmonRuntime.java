@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -111,6 +112,11 @@ public final class ConmonRuntime implements ContainerRuntime {
         Path pidFile = processFile.resolveSibling(processFile.getFileName() + ".pid");
         OciRuntime.ExecOutcome o = oci.exec(id, processFile, timeout, outputLimit, pidFile);
         return new ExecOutcome(o.result().exitCode(), o.result().out(), o.result().err(), o.timedOut());
+    }
+
+    @Override
+    public List<String> execCommand(String id, Path processFile, Path pidFile) {
+        return oci.execCommand(id, processFile, pidFile);
     }
 
     /**

@@ -36,6 +36,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
     private static final Set<Reading> USAGE = EnumSet.of(Reading.CPU, Reading.MEMORY);
 
     private final ContainerRecords records;
+    private final ContainerRuntimes runtimes;
     private final ContainerPaths paths;
     private final PodRegistry pods;
     private final OverlaySnapshotter snapshots;
@@ -51,6 +52,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
     public ContainerManager(Path root, ContainerPaths paths, PodRegistry pods, OverlaySnapshotter snapshots,
             ContainerRuntimes runtimes, Cgroups cgroups) throws IOException {
         this.records = new ContainerRecords(root);
+        this.runtimes = runtimes;
         this.paths = paths;
         this.pods = pods;
         this.snapshots = snapshots;
@@ -127,6 +129,18 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
         for (ContainerRecord c : records.inPod(podId)) {
             teardown.remove(c.id());
         }
+    }
+
+    /**
+     * A running container as the streaming calls need it (dev.jcri.sandbox.stream): NOT_FOUND for an
+     * unknown container, FAILED_PRECONDITION for one that is not running.
+     */
+    public StreamTarget streamTarget(String idOrPrefix) throws IOException {
+        ContainerRecord record = records.find(idOrPrefix);
+        if (record.state() != ContainerState.RUNNING) {
+            throw JcriException.failedPrecondition("container " + record.id() + " is not running");
+        }
+        return new StreamTarget(record, runtimes.of(record), paths.bundle(record.id()), paths.attachLink(record.id()));
     }
 
     // ---------------------------------------------------------------- queries

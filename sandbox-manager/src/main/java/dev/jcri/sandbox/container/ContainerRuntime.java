@@ -64,6 +64,13 @@ public interface ContainerRuntime {
      */
     ExecOutcome exec(String id, Path processFile, Duration timeout, int outputLimit) throws IOException;
 
+    /**
+     * The command line that runs the process described by {@code processFile} in the container,
+     * for a caller that wires its stdio itself (a streaming exec: pipes or a terminal). Its exit
+     * status is the process's; its pid goes to {@code pidFile}, by which the caller ends its tree.
+     */
+    List<String> execCommand(String id, Path processFile, Path pidFile);
+
     /** Asks the monitor to reopen the container's log file (after kubelet rotated it). */
     void reopenLog(String id) throws IOException;
 

@@ -32,6 +32,14 @@ final class ExecProcess {
 
     /** The process document for {@code cmd}, from the container's config.json bytes. */
     static byte[] of(byte[] configJson, List<String> cmd) throws IOException {
+        return of(configJson, cmd, null);
+    }
+
+    /**
+     * The process document for {@code cmd}; with a {@code terminal} size it runs on a terminal of
+     * that size (the runtime creates it), else on plain pipes.
+     */
+    static byte[] of(byte[] configJson, List<String> cmd, TerminalSize terminal) throws IOException {
         if (cmd.isEmpty()) {
             throw new IllegalArgumentException("an exec needs a command");
         }
@@ -42,8 +50,11 @@ final class ExecProcess {
         }
         ArrayNode args = exec.putArray("args");
         cmd.forEach(args::add);
-        exec.put("terminal", false);
+        exec.put("terminal", terminal != null);
         exec.remove("consoleSize");
+        if (terminal != null && terminal.columns() > 0 && terminal.rows() > 0) {
+            exec.putObject("consoleSize").put("height", terminal.rows()).put("width", terminal.columns());
+        }
         return JSON.writeValueAsBytes(exec);
     }
 
@@ -52,7 +63,12 @@ final class ExecProcess {
      * root only (it holds the container's environment), and returns its path.
      */
     static Path write(Path bundle, String name, List<String> cmd) throws IOException {
-        byte[] document = of(Files.readAllBytes(bundle.resolve("config.json")), cmd);
+        return write(bundle, name, cmd, null);
+    }
+
+    /** As {@link #write(Path, String, List)}, on a terminal when {@code terminal} is given. */
+    static Path write(Path bundle, String name, List<String> cmd, TerminalSize terminal) throws IOException {
+        byte[] document = of(Files.readAllBytes(bundle.resolve("config.json")), cmd, terminal);
         Path file = bundle.resolve(name);
         try (var out = PrivateFiles.newFile(file, PrivateFiles.FILE_MODE)) {
             out.write(ByteBuffer.wrap(document));

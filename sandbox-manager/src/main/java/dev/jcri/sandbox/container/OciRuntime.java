@@ -185,7 +185,11 @@ public final class OciRuntime {
         }
     }
 
-    private static void killExecTree(Path pidFile) {
+    /**
+     * Kills the process an exec started (its pid is in {@code pidFile}) and its descendants, leaves
+     * first; nothing when the file is empty or missing.
+     */
+    public static void killExecTree(Path pidFile) {
         String text = dev.jcri.linux.ProcFiles.readTrimmedOrEmpty(pidFile);
         if (text.isEmpty()) {
             return;
@@ -235,5 +239,14 @@ public final class OciRuntime {
         public ContainerGoneException(String message) {
             super(message);
         }
+    }
+
+    /**
+     * The command line of {@code exec --process FILE --pid-file P ID}, for a caller that wires its
+     * stdio itself (a streaming exec: pipes, or a terminal). Its exit status is the exec'd
+     * process's; end it with {@link #killExecTree} on the pid file.
+     */
+    public List<String> execCommand(String id, Path processFile, Path pidFile) {
+        return command("exec", "--process", processFile.toString(), "--pid-file", pidFile.toString(), id);
     }
 }

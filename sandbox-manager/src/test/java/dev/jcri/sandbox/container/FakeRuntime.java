@@ -111,6 +111,11 @@ final class FakeRuntime implements ContainerRuntime {
     }
 
     @Override
+    public java.util.List<String> execCommand(String id, Path processFile, Path pidFile) {
+        return java.util.List.of("true");
+    }
+
+    @Override
     public void reopenLog(String id) throws IOException {
         maybeFail("reopenLog", id);
     }
