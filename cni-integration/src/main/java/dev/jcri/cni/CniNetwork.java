@@ -358,8 +358,12 @@ public final class CniNetwork {
         return out;
     }
 
-    /** The container ids that have cached attachments. */
+    /**
+     * The container ids that have cached attachments (asked at start, for orphan cleanup: the
+     * cache's writes a crash cut are discarded first).
+     */
     public Set<String> attachedContainerIds() throws IOException {
+        cache.discardCutWrites();
         Set<String> ids = new TreeSet<>();
         for (ResultCache.Entry e : cache.all()) {
             ids.add(e.containerId());

@@ -75,6 +75,20 @@ final class ResultCache {
         return out;
     }
 
+    /** Deletes the temp files of writes a crash cut (never an entry: they were not renamed into place). */
+    void discardCutWrites() throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                if (AtomicFiles.isTempFile(f)) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
+    }
+
     /** Every readable entry; unreadable files are logged and skipped (they never block other pods). */
     List<Entry> all() throws IOException {
         List<Entry> out = new ArrayList<>();

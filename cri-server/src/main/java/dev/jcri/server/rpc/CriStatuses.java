@@ -63,7 +63,7 @@ final class CriStatuses {
             case CREATED -> Api.ContainerState.CONTAINER_CREATED;
             case RUNNING -> Api.ContainerState.CONTAINER_RUNNING;
             case EXITED -> Api.ContainerState.CONTAINER_EXITED;
-            case CREATING -> Api.ContainerState.CONTAINER_UNKNOWN; // never listed: being created is internal
+            case CREATING, REMOVING -> Api.ContainerState.CONTAINER_UNKNOWN; // never listed: internal states
         };
     }
 

@@ -151,8 +151,8 @@ final class ContainerProcesses {
         }
         synchronized (records.lockOf(id)) {
             ContainerRecord record = records.current(id).orElse(null);
-            if (record == null || record.state() == ContainerState.EXITED) {
-                records.signalExited(id);
+            if (record == null || !hasProcess(record)) {
+                records.signalExited(id); // exited already, or being removed: a late report changes nothing
                 return;
             }
             boolean oom = Files.exists(paths.oomMarker(id));
@@ -176,7 +176,7 @@ final class ContainerProcesses {
     void recordLostExit(String id, String why) throws IOException {
         synchronized (records.lockOf(id)) {
             ContainerRecord record = records.current(id).orElse(null);
-            if (record != null && record.state() != ContainerState.EXITED) {
+            if (record != null && hasProcess(record)) {
                 LOG.warn("container {} is gone: {}; recording it as exited", Ids.shortId(id), why);
                 ContainerRecord exited = record.exited(UNKNOWN_EXIT, Ids.nowNanos(), "Unknown", why);
                 records.save(exited);
@@ -184,6 +184,11 @@ final class ContainerProcesses {
             }
         }
         records.signalExited(id);
+    }
+
+    /** Whether the record's state is one a process exit changes (created or running). */
+    private static boolean hasProcess(ContainerRecord record) {
+        return record.state() == ContainerState.CREATED || record.state() == ContainerState.RUNNING;
     }
 
     private long exitFileTime(String id) {

@@ -45,6 +45,13 @@ public record ContainerRecord(
                 code, why, detail, pid, runtimeHandler, imageRequested, imageId, imageRef, logPath, stopSignal, config);
     }
 
+    /** Its removal has begun (the rest of the record as it was). */
+    public ContainerRecord removing() {
+        return new ContainerRecord(id, podId, name, attempt, ContainerState.REMOVING, createdAtNanos, startedAtNanos,
+                finishedAtNanos, exitCode, reason, message, pid, runtimeHandler, imageRequested, imageId, imageRef, logPath,
+                stopSignal, config);
+    }
+
     /** Name reservation key: names are unique per pod and attempt. */
     public String reservationKey() {
         return reservationKey(podId, name, attempt);

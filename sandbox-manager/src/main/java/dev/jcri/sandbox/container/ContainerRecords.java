@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The containers jcri knows, shared by the verbs: the record store, the names reserved per pod and
  * attempt, each container's lock (its mutations are serialised on it) and the signal its exit
- * completes. A record in state {@link ContainerState#CREATING} is internal: queries do not see it.
+ * completes. Records in states {@link ContainerState#CREATING} and {@link ContainerState#REMOVING} are internal: queries do not see them.
  */
 public final class ContainerRecords {
 
@@ -47,6 +47,11 @@ public final class ContainerRecords {
         return store.findIfExists(idOrPrefix, "container").filter(ContainerRecords::visible);
     }
 
+    /** As {@link #findIfExists}, also finding a container whose removal began and did not finish (a retry finishes it). */
+    Optional<ContainerRecord> findForRemoval(String idOrPrefix) throws JcriException {
+        return store.findIfExists(idOrPrefix, "container").filter(r -> r.state() != ContainerState.CREATING);
+    }
+
     public ContainerRecord find(String idOrPrefix) throws JcriException {
         ContainerRecord record = store.find(idOrPrefix, "container");
         if (!visible(record)) {
@@ -73,7 +78,7 @@ public final class ContainerRecords {
     }
 
     private static boolean visible(ContainerRecord record) {
-        return record.state() != ContainerState.CREATING;
+        return record.state() != ContainerState.CREATING && record.state() != ContainerState.REMOVING;
     }
 
     // ---------------------------------------------------------------- changes

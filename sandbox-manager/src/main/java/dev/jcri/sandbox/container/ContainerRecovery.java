@@ -40,6 +40,14 @@ final class ContainerRecovery {
                         LOG.error("{} (kept; retried at the next start)", e.getMessage());
                     }
                 }
+                case REMOVING -> {
+                    LOG.warn("container {} was being removed when jcri stopped: finishing it", Ids.shortId(record.id()));
+                    try {
+                        teardown.tearDown(record);
+                    } catch (IOException e) {
+                        LOG.error("{} (kept; retried at the next start)", e.getMessage());
+                    }
+                }
                 case EXITED -> records.signalExited(record.id());
                 case CREATED, RUNNING -> reconcile(record, exits);
             }

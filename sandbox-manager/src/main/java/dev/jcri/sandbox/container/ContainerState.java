@@ -11,5 +11,11 @@ public enum ContainerState {
     /** The runtime created it (conmon runs, init waits); not started. */
     CREATED,
     RUNNING,
-    EXITED
+    EXITED,
+    /**
+     * RemoveContainer is in progress: written before the first thing is released, so that a
+     * removal a crash cut is finished at the next start instead of leaving a listed container
+     * without its rootfs. Internal: no query shows it.
+     */
+    REMOVING
 }

@@ -47,7 +47,7 @@ final class ContainerTeardown {
 
     /** Removes a container, killing it if it runs. Removing an unknown container succeeds. The log file stays. */
     void remove(String idOrPrefix) throws IOException {
-        Optional<ContainerRecord> found = records.findIfExists(idOrPrefix);
+        Optional<ContainerRecord> found = records.findForRemoval(idOrPrefix);
         if (found.isEmpty()) {
             return;
         }
@@ -58,7 +58,13 @@ final class ContainerTeardown {
             if (current.isEmpty()) {
                 return;
             }
-            tearDown(current.get());
+            ContainerRecord removing = current.get();
+            if (removing.state() != ContainerState.REMOVING) {
+                removing = removing.removing();
+                records.save(removing); // from here a crash is finished at the next start, a failure by a retry
+                events.publish(ContainerEvents.Type.DELETED, current.get());
+            }
+            tearDown(removing);
         }
         LOG.info("container {} removed", Ids.shortId(id));
     }
@@ -88,9 +94,6 @@ final class ContainerTeardown {
         }
         steps.run();
         records.forget(record);
-        if (record.state() != ContainerState.CREATING) {
-            events.publish(ContainerEvents.Type.DELETED, record);
-        }
     }
 
     private boolean logShared(ContainerRecord record) {

@@ -80,11 +80,17 @@ final class PodRecovery {
         }
     }
 
+    /**
+     * Pod directories no record owns, in the state and in the root: a removal a crash cut between
+     * forgetting the record and deleting the pod's files (hostname, hosts, resolv.conf) leaves them.
+     */
     private void sweepStateDirectories(Set<String> known) throws IOException {
-        Path volatileDir = PrivateFiles.ensureDirectory(PodPaths.volatileDir(registry.state()));
-        List<Path> dirs;
-        try (Stream<Path> entries = Files.list(volatileDir)) {
-            dirs = entries.toList();
+        List<Path> dirs = new java.util.ArrayList<>();
+        for (Path parent : List.of(PrivateFiles.ensureDirectory(PodPaths.volatileDir(registry.state())),
+                PrivateFiles.ensureDirectory(registry.recordsDir()))) {
+            try (Stream<Path> entries = Files.list(parent)) {
+                dirs.addAll(entries.toList());
+            }
         }
         for (Path dir : dirs) {
             if (!known.contains(dir.getFileName().toString())) {

@@ -72,6 +72,11 @@ public final class PodRegistry {
         return state;
     }
 
+    /** Where the records' directories are (one per pod, holding its record and pod files). */
+    Path recordsDir() {
+        return PodPaths.recordsDir(root);
+    }
+
     public static Api.PodSandboxConfig config(PodRecord record) {
         try {
             return Api.PodSandboxConfig.parseFrom(record.config());

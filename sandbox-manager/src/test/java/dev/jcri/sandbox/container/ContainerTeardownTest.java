@@ -159,8 +159,19 @@ class ContainerTeardownTest {
         String id = manager.create(podId, config("c"), image());
         runtime.failing("delete", 1);
         assertThrows(IOException.class, () -> manager.remove(id));
-        assertEquals(id, manager.find(id).id(), "kept while something is left");
-        manager.remove(id);
+        assertEquals(List.of(), manager.list(), "a container being removed is not listed");
+        assertTrue(Files.exists(root.resolve("containers").resolve(id)), "its record stays while something is left");
+        manager.remove(id); // kubelet's retry finishes it
+        assertNothingLeft();
+    }
+
+    @Test
+    void aRemoveCutByACrashIsFinishedAtTheNextStart() throws IOException {
+        String id = manager.create(podId, config("c"), image());
+        runtime.failing("delete", 1); // stands for the crash: the removal stops after marking the record
+        assertThrows(IOException.class, () -> manager.remove(id));
+        manager = newManager();
+        manager.recover();
         assertNothingLeft();
     }
 
