@@ -14,6 +14,7 @@ import dev.jcri.sandbox.container.RuntimeHandlers;
 import dev.jcri.snapshot.OverlaySnapshotter;
 import dev.jcri.sandbox.pod.PodNetwork;
 import dev.jcri.sandbox.pod.PodSandboxManager;
+import dev.jcri.sandbox.stats.StatsCollector;
 import dev.jcri.server.config.JcriConfig;
 import dev.jcri.server.config.ListenAddress;
 import dev.jcri.server.config.Settings;
@@ -116,7 +117,8 @@ public final class Daemon implements AutoCloseable {
         ContainerImages containerImages = new ContainerImages(images);
         new ContainerRpcs(containers, containerImages, containerImages::releaseUnusedLayers)
                 .register(runtimeService);
-        new StatsRpcs(containers).register(runtimeService);
+        new StatsRpcs(containers, pods, new StatsCollector(cgroups, snapshots, id -> pods.paths(id).namespacePin("net")))
+                .register(runtimeService);
         new ImageRpcs(images).register(imageService);
 
         MetricsEndpoint metrics = null;
