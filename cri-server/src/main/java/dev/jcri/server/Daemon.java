@@ -22,6 +22,7 @@ import dev.jcri.server.grpc.CallObserver;
 import dev.jcri.server.grpc.ServiceBinder;
 import dev.jcri.server.grpc.UnixSocketServer;
 import dev.jcri.server.metrics.MetricsEndpoint;
+import dev.jcri.server.metrics.RuntimeMetrics;
 import dev.jcri.server.network.CniPodNetwork;
 import dev.jcri.server.config.RegistrySettings;
 import dev.jcri.server.rpc.ContainerImages;
@@ -108,6 +109,7 @@ public final class Daemon implements AutoCloseable {
                 new StartupException("conmon (" + config.get(Settings.RUNTIME_CONMON) + ") not found: install it (Debian package conmon)")));
         ContainerManager containers = new ContainerManager(root, state, pods, snapshots, conmon, runtimes, cgroups);
         containers.recover();
+        RuntimeMetrics.bind(registry, pods, containers);
         collectUnusedLayers(snapshots, images);
 
         new RuntimeInfoRpcs(config, cgroupDriver,

@@ -163,14 +163,16 @@ class StatsTest {
                 () -> Containers.exec(cri, id, 10, "test", "-e", "/done").getExitCode() == 0);
         Deadline.await("the files counted", Duration.ofSeconds(60),
                 () -> containerStats(id).getWritableLayer().getInodesUsed().getValue() >= 150_000);
-        long slowest = 0;
-        for (int i = 0; i < 20; i++) {
+        List<Long> millis = new ArrayList<>();
+        for (int i = 0; i < 21; i++) {
             long start = System.nanoTime();
             cri.runtime().listContainerStats(Api.ListContainerStatsRequest.newBuilder()
                     .setFilter(Api.ContainerStatsFilter.newBuilder().setId(id)).build());
-            slowest = Math.max(slowest, System.nanoTime() - start);
+            millis.add((System.nanoTime() - start) / 1_000_000);
         }
-        assertTrue(slowest < 150_000_000L, "a stats call took " + slowest / 1_000_000 + " ms");
+        millis.sort(null);
+        // the median, so a busy machine's odd slow call does not decide; a walk of 150000 files takes seconds
+        assertTrue(millis.get(10) < 100, "stats calls took " + millis + " ms");
     }
 
     @Test

@@ -677,4 +677,8 @@ public final class ContainerManager implements PodSandboxManager.PodContainers {
         }
     }
 
+    /** Where conmon wrote its pid for a container (runtime metrics: is the monitor alive). */
+    public Path conmonPidFile(String id) {
+        return bundle(id).resolve("conmon.pid");
+    }
 }
