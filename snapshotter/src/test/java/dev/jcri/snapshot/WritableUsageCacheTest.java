@@ -39,52 +39,58 @@ class WritableUsageCacheTest {
         assertTrue(later.atEpochNanos() > empty.atEpochNanos(), "the measurement's own time");
     }
 
+    /** A walker whose walks after the first (the new, empty directory) hang until released: a layer with millions of files. */
+    private static final class StuckWalker implements WritableUsageCache.Walker {
+        final CountDownLatch walking = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final AtomicInteger walks = new AtomicInteger();
+        /** Returns a usage without reading the directory: a walk that succeeds even after its snapshot is gone. */
+        final boolean blind;
+
+        StuckWalker(boolean blind) {
+            this.blind = blind;
+        }
+
+        @Override
+        public LayerStore.Usage measure(Path dir) throws IOException {
+            if (walks.incrementAndGet() > 1) {
+                walking.countDown();
+                awaitQuietly(release);
+            }
+            return blind ? new LayerStore.Usage(4096, 1) : UsageCalculator.measure(dir);
+        }
+    }
+
     @Test
     void aReaderNeverWaitsForAWalk() throws Exception {
-        CountDownLatch walking = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        AtomicInteger walks = new AtomicInteger();
-        OverlaySnapshotter store = new OverlaySnapshotter(base.resolve("root"), false, Duration.ZERO, dir -> {
-            if (walks.incrementAndGet() > 1) { // the first measures the new, empty directory
-                walking.countDown();
-                awaitQuietly(release); // a layer with millions of files
-            }
-            return UsageCalculator.measure(dir);
-        });
+        StuckWalker walker = new StuckWalker(false);
+        OverlaySnapshotter store = new OverlaySnapshotter(base.resolve("root"), false, Duration.ZERO, walker);
         try {
             store.prepare("c1", null, Map.of());
             store.cachedUsage("c1").orElseThrow();
-            assertTrue(walking.await(10, TimeUnit.SECONDS), "a refresh was queued");
+            assertTrue(walker.walking.await(10, TimeUnit.SECONDS), "a refresh was queued");
             long started = System.nanoTime();
             for (int i = 0; i < 100; i++) {
                 assertTrue(store.cachedUsage("c1").isPresent());
             }
             assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(1), "readers waited for the walk");
-            assertEquals(2, walks.get(), "one refresh at a time per snapshot, however many readers");
+            assertEquals(2, walker.walks.get(), "one refresh at a time per snapshot, however many readers");
         } finally {
-            release.countDown();
+            walker.release.countDown();
         }
     }
 
     @Test
     void aRemovedSnapshotIsForgottenEvenWhenItsWalkEndsAfterTheRemoval() throws Exception {
-        CountDownLatch walking = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        AtomicInteger walks = new AtomicInteger();
-        OverlaySnapshotter store = new OverlaySnapshotter(base.resolve("root"), false, Duration.ZERO, dir -> {
-            if (walks.incrementAndGet() > 1) {
-                walking.countDown();
-                awaitQuietly(release);
-            }
-            return new LayerStore.Usage(4096, 1);
-        });
+        StuckWalker walker = new StuckWalker(true);
+        OverlaySnapshotter store = new OverlaySnapshotter(base.resolve("root"), false, Duration.ZERO, walker);
         store.prepare("c1", null, Map.of());
         store.cachedUsage("c1");
-        assertTrue(walking.await(10, TimeUnit.SECONDS));
+        assertTrue(walker.walking.await(10, TimeUnit.SECONDS));
         store.remove("c1");
-        release.countDown();
+        walker.release.countDown();
         WritableUsageCache cache = cacheOf(store);
-        await(() -> walks.get() == 2 && cache.size() == 0 ? Optional.of(true) : Optional.empty());
+        await(() -> walker.walks.get() == 2 && cache.size() == 0 ? Optional.of(true) : Optional.empty());
         assertEquals(Optional.empty(), store.cachedUsage("c1"));
     }
 

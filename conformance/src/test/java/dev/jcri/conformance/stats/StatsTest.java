@@ -73,6 +73,15 @@ class StatsTest {
         return id;
     }
 
+    private record Running(String podId, String id) {}
+
+    /** A container running {@code script} in a pod of its own. */
+    private Running runInOwnPod(String podName, boolean network, String name, String script) {
+        Api.PodSandboxConfig config = podConfig(podName, network);
+        String podId = runPod(config);
+        return new Running(podId, runContainer(podId, config, name, script));
+    }
+
     private String runContainer(String podId, Api.PodSandboxConfig pod, String name, String script) {
         String id = Containers.run(cri, podId, pod, Containers.config(name, image, "sh", "-c", script).build());
         Deadline.await(name + " running", Duration.ofSeconds(30),
@@ -84,22 +93,28 @@ class StatsTest {
         return cri.runtime().containerStats(Api.ContainerStatsRequest.newBuilder().setContainerId(id).build()).getStats();
     }
 
+    /** Polls ContainerStats until {@code until} holds (the writable layer is measured in the background, rates need two samples). */
+    private Api.ContainerStats awaitStats(String id, String what, java.util.function.Predicate<Api.ContainerStats> until) {
+        return Deadline.await(what, Duration.ofSeconds(60), () -> {
+            Api.ContainerStats s = containerStats(id);
+            return until.test(s) ? s : null;
+        });
+    }
+
     private Api.PodSandboxStats podStats(String id) {
         return cri.runtime().podSandboxStats(Api.PodSandboxStatsRequest.newBuilder().setPodSandboxId(id).build()).getStats();
     }
 
     @Test
     void aBusyLoopShowsCpuTimeAndNanoCoresGrowing() {
-        Api.PodSandboxConfig pod = podConfig("busy", false);
-        String podId = runPod(pod);
-        String id = runContainer(podId, pod, "spin", "while :; do :; done");
+        Running run = runInOwnPod("busy", false, "spin", "while :; do :; done");
+        String podId = run.podId();
+        String id = run.id();
 
         Api.ContainerStats first = containerStats(id);
         assertTrue(first.getCpu().hasUsageCoreNanoSeconds(), first.toString());
-        Api.ContainerStats later = Deadline.await("a rate of at least a fifth of a core", Duration.ofSeconds(30), () -> {
-            Api.ContainerStats s = containerStats(id);
-            return s.getCpu().getUsageNanoCores().getValue() > 200_000_000L ? s : null;
-        });
+        Api.ContainerStats later = awaitStats(id, "a rate of at least a fifth of a core",
+                s -> s.getCpu().getUsageNanoCores().getValue() > 200_000_000L);
         assertTrue(later.getCpu().getUsageCoreNanoSeconds().getValue() > first.getCpu().getUsageCoreNanoSeconds().getValue());
         assertTrue(later.getCpu().getUsageNanoCores().getValue() < 1_500_000_000L, "one shell loop uses one core at most: "
                 + later.getCpu().getUsageNanoCores().getValue());
@@ -118,14 +133,12 @@ class StatsTest {
 
     @Test
     void memoryAContainerHoldsShowsInItsWorkingSetAndThePods() {
-        Api.PodSandboxConfig pod = podConfig("memory", false);
-        String podId = runPod(pod);
         // tmpfs pages are charged to the writer's cgroup and are not reclaimable file cache: working set
-        String id = runContainer(podId, pod, "hold", "dd if=/dev/zero of=/dev/shm/held bs=1M count=40; sleep 600");
-        Api.ContainerStats stats = Deadline.await("40 MiB in the working set", Duration.ofSeconds(30), () -> {
-            Api.ContainerStats s = containerStats(id);
-            return s.getMemory().getWorkingSetBytes().getValue() >= 40 * MIB ? s : null;
-        });
+        Running run = runInOwnPod("memory", false, "hold", "dd if=/dev/zero of=/dev/shm/held bs=1M count=40; sleep 600");
+        String podId = run.podId();
+        String id = run.id();
+        Api.ContainerStats stats = awaitStats(id, "40 MiB in the working set",
+                s -> s.getMemory().getWorkingSetBytes().getValue() >= 40 * MIB);
         assertTrue(stats.getMemory().getUsageBytes().getValue() >= stats.getMemory().getWorkingSetBytes().getValue());
         Api.PodSandboxStats podStats = podStats(podId);
         assertTrue(podStats.getLinux().getMemory().getWorkingSetBytes().getValue() >= 40 * MIB, podStats.getLinux().getMemory().toString());
@@ -137,13 +150,11 @@ class StatsTest {
 
     @Test
     void bytesWrittenToTheContainerLayerShowInItsWritableLayer() {
-        Api.PodSandboxConfig pod = podConfig("layer", false);
-        String podId = runPod(pod);
-        String id = runContainer(podId, pod, "writer", "sleep 1; dd if=/dev/zero of=/written bs=1M count=8; sleep 600");
-        Api.ContainerStats stats = Deadline.await("8 MiB in the writable layer", Duration.ofSeconds(30), () -> {
-            Api.ContainerStats s = containerStats(id);
-            return s.getWritableLayer().getUsedBytes().getValue() >= 8 * MIB ? s : null;
-        });
+        Running run = runInOwnPod("layer", false, "writer", "sleep 1; dd if=/dev/zero of=/written bs=1M count=8; sleep 600");
+        String podId = run.podId();
+        String id = run.id();
+        Api.ContainerStats stats = awaitStats(id, "8 MiB in the writable layer (measured in the background)",
+                s -> s.getWritableLayer().getUsedBytes().getValue() >= 8 * MIB);
         assertTrue(stats.getWritableLayer().getInodesUsed().getValue() >= 2);
         assertFalse(stats.getWritableLayer().getFsId().getMountpoint().isEmpty());
         assertTrue(stats.getWritableLayer().getTimestamp() > 0);
@@ -156,13 +167,12 @@ class StatsTest {
      */
     @Test
     void aLayerWithManyFilesDoesNotSlowStatsCalls() {
-        Api.PodSandboxConfig pod = podConfig("files", false);
-        String podId = runPod(pod);
-        String id = runContainer(podId, pod, "many", "mkdir /many && cd /many && seq 1 150000 | xargs touch && touch /done; sleep 600");
+        Running run = runInOwnPod("files", false, "many", "mkdir /many && cd /many && seq 1 150000 | xargs touch && touch /done; sleep 600");
+        String podId = run.podId();
+        String id = run.id();
         Deadline.await("150000 files made", Duration.ofSeconds(120),
                 () -> Containers.exec(cri, id, 10, "test", "-e", "/done").getExitCode() == 0);
-        Deadline.await("the files counted", Duration.ofSeconds(60),
-                () -> containerStats(id).getWritableLayer().getInodesUsed().getValue() >= 150_000);
+        awaitStats(id, "the files counted", s -> s.getWritableLayer().getInodesUsed().getValue() >= 150_000);
         List<Long> millis = new ArrayList<>();
         for (int i = 0; i < 21; i++) {
             long start = System.nanoTime();
@@ -264,9 +274,9 @@ class StatsTest {
 
     @Test
     void metricsAreDescribedAndMatchTheStats() {
-        Api.PodSandboxConfig config = podConfig("metrics", true);
-        String podId = runPod(config);
-        String id = runContainer(podId, config, "measured", "sleep 600");
+        Running run = runInOwnPod("metrics", true, "measured", "sleep 600");
+        String podId = run.podId();
+        String id = run.id();
 
         Map<String, Api.MetricDescriptor> descriptors = cri.runtime().listMetricDescriptors(
                 Api.ListMetricDescriptorsRequest.getDefaultInstance()).getDescriptorsList().stream()
@@ -295,9 +305,9 @@ class StatsTest {
 
     @Test
     void streamCallsReturnWhatTheirUnaryTwinsReturn() {
-        Api.PodSandboxConfig config = podConfig("stream", true);
-        String podId = runPod(config);
-        String id = runContainer(podId, config, "streamed", "sleep 600");
+        Running run = runInOwnPod("stream", true, "streamed", "sleep 600");
+        String podId = run.podId();
+        String id = run.id();
 
         Api.ContainerStatsFilter cf = Api.ContainerStatsFilter.newBuilder().setPodSandboxId(podId).build();
         List<Api.ContainerStats> unaryContainers = cri.runtime().listContainerStats(

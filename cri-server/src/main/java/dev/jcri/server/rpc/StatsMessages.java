@@ -9,6 +9,7 @@ import dev.jcri.sandbox.stats.InterfaceCounters;
 import dev.jcri.sandbox.stats.NetworkReading;
 import dev.jcri.sandbox.stats.PodReading;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 import runtime.v1.Api;
 
 /**
@@ -26,18 +27,9 @@ final class StatsMessages {
                 .setAttributes(Api.ContainerAttributes.newBuilder().setId(r.container().id()).setMetadata(config.getMetadata())
                         .putAllLabels(config.getLabelsMap()).putAllAnnotations(config.getAnnotationsMap()));
         CgroupStats cgroup = r.cgroup();
-        long t = r.timestampNanos();
-        if (cgroup.cpu() != null) {
-            stats.setCpu(cpu(cgroup.cpu(), r.nanoCores(), t));
-        }
-        if (cgroup.memory() != null) {
-            stats.setMemory(memory(cgroup.memory(), t));
-            if (cgroup.memory().swapUsageBytes() >= 0) {
-                stats.setSwap(swap(cgroup.memory(), t));
-            }
-        }
-        if (cgroup.io() != null && cgroup.io().pressure() != null) {
-            stats.setIo(Api.IoUsage.newBuilder().setTimestamp(t).setPsi(psi(cgroup.io().pressure())));
+        usage(cgroup, r.nanoCores(), r.timestampNanos(), stats::setCpu, stats::setMemory, stats::setIo);
+        if (cgroup.memory() != null && cgroup.memory().swapUsageBytes() >= 0) {
+            stats.setSwap(swap(cgroup.memory(), r.timestampNanos()));
         }
         if (r.writableLayer() != null) {
             stats.setWritableLayer(Api.FilesystemUsage.newBuilder().setTimestamp(r.writableLayer().atEpochNanos())
@@ -52,18 +44,10 @@ final class StatsMessages {
         Api.PodSandboxConfig config = PodSandboxManager.config(r.pod());
         Api.LinuxPodSandboxStats.Builder linux = Api.LinuxPodSandboxStats.newBuilder();
         CgroupStats cgroup = r.cgroup();
-        long t = r.timestampNanos();
-        if (cgroup.cpu() != null) {
-            linux.setCpu(cpu(cgroup.cpu(), r.nanoCores(), t));
-        }
-        if (cgroup.memory() != null) {
-            linux.setMemory(memory(cgroup.memory(), t));
-        }
+        usage(cgroup, r.nanoCores(), r.timestampNanos(), linux::setCpu, linux::setMemory, linux::setIo);
         if (cgroup.pids() != null && cgroup.pids().current() >= 0) {
-            linux.setProcess(Api.ProcessUsage.newBuilder().setTimestamp(t).setProcessCount(value(cgroup.pids().current())));
-        }
-        if (cgroup.io() != null && cgroup.io().pressure() != null) {
-            linux.setIo(Api.IoUsage.newBuilder().setTimestamp(t).setPsi(psi(cgroup.io().pressure())));
+            linux.setProcess(Api.ProcessUsage.newBuilder().setTimestamp(r.timestampNanos())
+                    .setProcessCount(value(cgroup.pids().current())));
         }
         if (r.network() != null) {
             linux.setNetwork(network(r.network()));
@@ -74,6 +58,20 @@ final class StatsMessages {
                         .putAllLabels(config.getLabelsMap()).putAllAnnotations(config.getAnnotationsMap()))
                 .setLinux(linux)
                 .build();
+    }
+
+    /** What container and pod stats share: CPU, memory and IO pressure, each set only when it was read. */
+    private static void usage(CgroupStats cgroup, long nanoCores, long timestampNanos, Consumer<Api.CpuUsage.Builder> cpu,
+                              Consumer<Api.MemoryUsage.Builder> memory, Consumer<Api.IoUsage.Builder> io) {
+        if (cgroup.cpu() != null) {
+            cpu.accept(cpu(cgroup.cpu(), nanoCores, timestampNanos));
+        }
+        if (cgroup.memory() != null) {
+            memory.accept(memory(cgroup.memory(), timestampNanos));
+        }
+        if (cgroup.io() != null && cgroup.io().pressure() != null) {
+            io.accept(Api.IoUsage.newBuilder().setTimestamp(timestampNanos).setPsi(psi(cgroup.io().pressure())));
+        }
     }
 
     static Api.CpuUsage.Builder cpu(CgroupStats.Cpu c, long nanoCores, long timestampNanos) {
