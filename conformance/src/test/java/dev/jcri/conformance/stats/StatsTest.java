@@ -222,6 +222,23 @@ class StatsTest {
         assertTrue(rx != null && rx.getValue().getValue() >= aAfter.getRxBytes().getValue(), String.valueOf(rx));
     }
 
+    /** A container with CAP_NET_ADMIN can fill its pod's namespace with interfaces: the report stays bounded. */
+    @Test
+    void aPodFullOfInterfacesGetsABoundedReportWithItsDefaultInterface(TestNetwork network) throws Exception {
+        String podId = runPod(podConfig("ifaces", true));
+        Path ns = NetTools.netns(cri, podId);
+        NetTools.Result made = NetTools.run(ns, "/bin/sh", "-c",
+                "for i in $(seq 1 60); do ip link add h$i type veth peer name p$i || exit 1; done");
+        assertEquals(0, made.exitCode(), made.output());
+
+        Api.NetworkUsage usage = podStats(podId).getLinux().getNetwork();
+        assertEquals(32, usage.getInterfacesCount(), "120 veths and eth0, capped");
+        assertEquals("eth0", usage.getDefaultInterface().getName());
+        assertEquals("eth0", usage.getInterfaces(0).getName());
+        long series = podMetrics(podId).keySet().stream().filter(k -> k.startsWith("container_network_receive_bytes_total/")).count();
+        assertEquals(32, series, "one series per reported interface");
+    }
+
     @Test
     void listsFilterByIdPrefixAndLabels() {
         Api.PodSandboxConfig pod1 = podConfig("filter-one", false);

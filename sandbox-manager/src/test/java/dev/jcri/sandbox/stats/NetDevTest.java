@@ -28,4 +28,18 @@ class NetDevTest {
     void anEmptyFileHasNoInterfaces() {
         assertEquals(List.of(), NetDev.parse(""));
     }
+
+    @Test
+    void aPodWithThousandsOfInterfacesReportsACappedListWithItsDefaultInterface() {
+        List<InterfaceCounters> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            many.add(new InterfaceCounters("veth" + i, i, 0, 0, 0, 0, 0, 0, 0));
+        }
+        many.add(new InterfaceCounters("eth0", 7, 0, 0, 0, 0, 0, 0, 0));
+        NetworkReading reading = new NetworkReading(1, many);
+        assertEquals(NetworkReading.MAX_INTERFACES, reading.interfaces().size());
+        assertEquals("eth0", reading.interfaces().getFirst().name());
+        assertEquals(7, reading.defaultInterface().orElseThrow().rxBytes());
+        assertEquals("veth0", reading.interfaces().get(1).name());
+    }
 }
