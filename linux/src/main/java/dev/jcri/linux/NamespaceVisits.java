@@ -60,6 +60,8 @@ public final class NamespaceVisits {
                         outcomes.put(e.getKey(), new Outcome<>(work.run(), null));
                     } catch (IOException failure) {
                         outcomes.put(e.getKey(), new Outcome<>(null, failure));
+                    } catch (RuntimeException bug) {
+                        outcomes.put(e.getKey(), new Outcome<>(null, new IOException("reading in " + e.getValue() + " failed", bug)));
                     }
                 }
             } finally {
