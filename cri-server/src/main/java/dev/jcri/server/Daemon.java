@@ -16,6 +16,7 @@ import dev.jcri.snapshot.OverlaySnapshotter;
 import dev.jcri.sandbox.pod.PodNetwork;
 import dev.jcri.sandbox.pod.PodRegistry;
 import dev.jcri.sandbox.pod.PodSandboxManager;
+import dev.jcri.sandbox.stats.StatsCollector;
 import dev.jcri.server.config.JcriConfig;
 import dev.jcri.server.config.ListenAddress;
 import dev.jcri.server.config.Settings;
@@ -23,6 +24,7 @@ import dev.jcri.server.grpc.CallObserver;
 import dev.jcri.server.grpc.ServiceBinder;
 import dev.jcri.server.grpc.UnixSocketServer;
 import dev.jcri.server.metrics.MetricsEndpoint;
+import dev.jcri.server.metrics.RuntimeMetrics;
 import dev.jcri.server.network.CniPodNetwork;
 import dev.jcri.server.config.RegistrySettings;
 import dev.jcri.server.rpc.ContainerImages;
@@ -115,6 +117,7 @@ public final class Daemon implements AutoCloseable {
                 config.get(Settings.RUNTIME_HANDLERS).keySet(), defaultHandler, containers);
         containers.recover();
         pods.recover();
+        RuntimeMetrics.bind(registry, pods, containers);
         collectUnusedLayers(snapshots, images);
 
         new RuntimeInfoRpcs(config, cgroupDriver,
@@ -124,7 +127,8 @@ public final class Daemon implements AutoCloseable {
         ContainerImages containerImages = new ContainerImages(images);
         new ContainerRpcs(containers, containerImages, containerImages::releaseUnusedLayers)
                 .register(runtimeService);
-        new StatsRpcs(containers).register(runtimeService);
+        new StatsRpcs(containers, pods, new StatsCollector(cgroups, snapshots, id -> pods.paths(id).namespacePin("net")))
+                .register(runtimeService);
         new EventRpcs(containers, pods, registry).register(runtimeService);
         new ImageRpcs(images).register(imageService);
         ContainerStreams containerStreams = new ContainerStreams(containers, pods);

@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -55,6 +56,12 @@ public final class OverlaySnapshotter implements LayerStore {
     private static final Logger log = LoggerFactory.getLogger(OverlaySnapshotter.class);
     /** A layer's or writable snapshot's {@code fs}: the container's "/" (a layer's "./" entry may change it). */
     private static final int ROOTFS_MODE = 0755;
+    /**
+     * How old a writable snapshot's measurement may be before a read queues a new walk: below
+     * kubelet's ten-second stats period, so each of its calls sees a measurement at most one
+     * period old.
+     */
+    static final Duration WRITABLE_USAGE_TTL = Duration.ofSeconds(5);
 
     private final Path root;
     private final Path snapshotsDir;
@@ -64,12 +71,18 @@ public final class OverlaySnapshotter implements LayerStore {
     private final OverlayMounter overlay;
     private final KeyLocks keyLocks = new KeyLocks();
     private final AtomicLong nextId;
+    private final WritableUsageCache writableUsage;
 
     private final Object lock = new Object();
     private final Map<String, SnapshotRecord> byKey; // guarded by lock
     private final Map<String, Integer> pendingChildren = new HashMap<>(); // parent key -> layers being applied on it; guarded by lock
 
     private OverlaySnapshotter(Path root, boolean syncOnCommit) throws IOException {
+        this(root, syncOnCommit, WRITABLE_USAGE_TTL, UsageCalculator::measure);
+    }
+
+    OverlaySnapshotter(Path root, boolean syncOnCommit, Duration usageTtl, WritableUsageCache.Walker walker)
+            throws IOException {
         this.root = root.toAbsolutePath().normalize();
         PrivateFiles.ensureDirectory(this.root);
         this.snapshotsDir = PrivateFiles.ensureDirectory(this.root.resolve("snapshots"));
@@ -78,6 +91,7 @@ public final class OverlaySnapshotter implements LayerStore {
         this.overlay = new OverlayMounter(snapshotsDir);
         this.byKey = Recovery.run(this.root, snapshotsDir, stagingDir, metadata);
         this.nextId = new AtomicLong(1 + byKey.values().stream().mapToLong(SnapshotRecord::id).max().orElse(0));
+        this.writableUsage = new WritableUsageCache(usageTtl, walker, this::liveWritableDirectory, OverlaySnapshotter::epochNanos);
     }
 
     /** Opens (creating if needed) the store at {@code root} and recovers from any earlier crash. */
@@ -252,6 +266,9 @@ public final class OverlaySnapshotter implements LayerStore {
                     publishLocked(staging, record);
                 }
                 published = true;
+                if (kind == SnapshotKind.ACTIVE) {
+                    measureNewWritable(key, fsDir(id));
+                }
                 return record.toSnapshot();
             } finally {
                 if (!published) {
@@ -347,6 +364,49 @@ public final class OverlaySnapshotter implements LayerStore {
     }
 
     /**
+     * Disk usage of a snapshot without walking it on the caller's thread: committed layers' stored
+     * usage, zero for views, and for a writable snapshot the last measurement of its upper
+     * directory (queueing a new one in the background when it is older than
+     * {@link #WRITABLE_USAGE_TTL}). Empty when the snapshot does not exist, or (briefly, after a
+     * restart) when a writable snapshot has not been measured yet.
+     */
+    public Optional<MeasuredUsage> cachedUsage(String key) {
+        SnapshotRecord r;
+        synchronized (lock) {
+            r = byKey.get(key);
+        }
+        if (r == null) {
+            return Optional.empty();
+        }
+        return switch (r.kind()) {
+            case COMMITTED -> Optional.ofNullable(r.usage()).map(u -> new MeasuredUsage(u, epochNanos()));
+            case ACTIVE -> writableUsage.get(key);
+            case VIEW -> Optional.of(new MeasuredUsage(new Usage(0, 0), epochNanos()));
+        };
+    }
+
+    /** A new writable snapshot is an empty directory: measuring it costs one stat, and readers then never see it unmeasured. */
+    private void measureNewWritable(String key, Path dir) {
+        try {
+            writableUsage.measureNow(key, dir);
+        } catch (IOException e) {
+            log.debug("measuring new writable snapshot {} failed: {}", key, e.toString());
+        }
+    }
+
+    private Optional<Path> liveWritableDirectory(String key) {
+        synchronized (lock) {
+            SnapshotRecord r = byKey.get(key);
+            return r == null || r.kind() != SnapshotKind.ACTIVE ? Optional.empty() : Optional.of(fsDir(r.id()));
+        }
+    }
+
+    private static long epochNanos() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    /**
      * Removes a snapshot of any kind. Refused with {@link SnapshotInUseException} while other
      * snapshots are built on it, a layer is being applied on it, or it is still mounted.
      */
@@ -370,6 +430,7 @@ public final class OverlaySnapshotter implements LayerStore {
                 }
                 byKey.remove(key);
             }
+            writableUsage.forget(key);
             Path dir = snapshotsDir.resolve(Long.toString(r.id()));
             Path trash = stagingDir.resolve(r.id() + "-removed");
             Files.move(dir, trash, StandardCopyOption.ATOMIC_MOVE); // gone in one step, even if deletion is cut short
@@ -478,6 +539,11 @@ public final class OverlaySnapshotter implements LayerStore {
         synchronized (lock) {
             return fsDir(require(key).id());
         }
+    }
+
+    /** The writable snapshots' measurements; for tests. */
+    WritableUsageCache writableUsageCache() {
+        return writableUsage;
     }
 
     /** The mount options a chain would use; for tests and diagnostics. */

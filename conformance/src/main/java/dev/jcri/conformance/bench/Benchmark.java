@@ -245,9 +245,13 @@ public final class Benchmark {
         if (max > 0 && o.relistRounds() > 0) {
             Samples s = sc.relist(t, o.relistRounds());
             String group = "With " + max + " pods present (what kubelet's PLEG and pod workers call)";
-            for (String op : List.of("Relist", "ListPodSandbox", "ListContainers", "PodSandboxStatus", "ContainerStatus")) {
+            for (String op : List.of("Relist", "ListPodSandbox", "ListContainers", "PodSandboxStatus", "ContainerStatus",
+                    "ListContainerStats", "ListPodSandboxStats")) {
                 String label = op.equals("Relist") ? "ListPodSandbox + ListContainers" : op;
                 List<Double> v = s.get(op);
+                if (v.isEmpty()) {
+                    continue; // not implemented by this runtime
+                }
                 results.add(new Results.Measure("many." + op + ".p50", label + " p50", "ms", group), t.label(), Stats.percentile(v, 50));
                 results.add(new Results.Measure("many." + op + ".p95", label + " p95", "ms", group), t.label(), Stats.percentile(v, 95));
             }

@@ -200,9 +200,26 @@ public final class Scenarios {
                 s.time("ContainerStatus", () -> cri.runtime().containerStatus(
                         Api.ContainerStatusRequest.newBuilder().setContainerId(c.getId()).build()));
             }
+            // kubelet's summary API (every ~10 s): stats of every container and of every pod
+            timeIfImplemented(s, t, "ListContainerStats", () -> cri.runtime()
+                    .listContainerStats(Api.ListContainerStatsRequest.getDefaultInstance()));
+            timeIfImplemented(s, t, "ListPodSandboxStats", () -> cri.runtime()
+                    .listPodSandboxStats(Api.ListPodSandboxStatsRequest.getDefaultInstance()));
             sleep(100);
         }
         return s;
+    }
+
+    /** Times a call a runtime may not implement (an older baseline): a failure is noted once, not fatal. */
+    private void timeIfImplemented(Samples s, Target t, String op, java.util.function.Supplier<?> call) {
+        try {
+            s.time(op, call);
+        } catch (io.grpc.StatusRuntimeException e) {
+            String note = t + ": " + op + ": " + e.getStatus().getCode();
+            if (!errors.contains(note)) {
+                errors.add(note);
+            }
+        }
     }
 
     private void quietlyRemove(CriClient cri, String podId) {

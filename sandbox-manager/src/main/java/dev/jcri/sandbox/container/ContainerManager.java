@@ -5,20 +5,15 @@ import dev.jcri.errors.JcriException;
 import dev.jcri.linux.CapturedOutput;
 import dev.jcri.linux.PrivateFiles;
 import dev.jcri.sandbox.cgroup.Cgroups;
-import dev.jcri.sandbox.cgroup.Reading;
 import dev.jcri.sandbox.pod.PodContainers;
-import dev.jcri.sandbox.pod.PodRecord;
 import dev.jcri.sandbox.pod.PodRegistry;
-import dev.jcri.sandbox.util.Ids;
 import dev.jcri.snapshot.OverlaySnapshotter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import runtime.v1.Api;
 
 /**
@@ -32,15 +27,10 @@ import runtime.v1.Api;
  */
 public final class ContainerManager implements PodContainers, AutoCloseable {
 
-    /** What ContainerStats reports of a container's cgroup. */
-    private static final Set<Reading> USAGE = EnumSet.of(Reading.CPU, Reading.MEMORY);
 
     private final ContainerRecords records;
     private final ContainerRuntimes runtimes;
     private final ContainerPaths paths;
-    private final PodRegistry pods;
-    private final OverlaySnapshotter snapshots;
-    private final Cgroups cgroups;
     private final ContainerProcesses processes;
     private final ContainerTeardown teardown;
     private final ContainerCreator creator;
@@ -54,9 +44,6 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
         this.records = new ContainerRecords(root);
         this.runtimes = runtimes;
         this.paths = paths;
-        this.pods = pods;
-        this.snapshots = snapshots;
-        this.cgroups = cgroups;
         PrivateFiles.ensureDirectory(paths.bundles());
         PrivateFiles.ensureDirectory(paths.attachDir());
         this.processes = new ContainerProcesses(records, runtimes, paths, events);
@@ -192,24 +179,4 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
         return paths;
     }
 
-    /** Current usage of a container (ContainerStats): cgroup counters and its writable layer. */
-    public ContainerUsage usage(ContainerRecord record) throws IOException {
-        PodRecord pod = pods.current(record.podId()).orElseThrow(() ->
-                new IOException("pod " + record.podId() + " of container " + record.id() + " is gone"));
-        long timestamp = Ids.nowNanos();
-        long bytes = -1;
-        long inodes = -1;
-        if (snapshots.stat(record.id()).isPresent()) {
-            var layer = snapshots.usage(record.id());
-            bytes = layer.bytes();
-            inodes = layer.inodes();
-        }
-        String cgroup = cgroups.manager().containerPath(PodRegistry.config(pod).getLinux().getCgroupParent(), record.id());
-        return new ContainerUsage(timestamp, cgroups.stats(cgroup, USAGE), bytes, inodes);
-    }
-
-    /** The writable layers' filesystem (ContainerStats' fs_id). */
-    public Path writableLayerMountpoint() {
-        return snapshots.root();
-    }
 }
