@@ -100,6 +100,10 @@ class MetricsDashboardTest {
         } catch (io.grpc.StatusRuntimeException expected) {
             // a failed pull, so the failure counters exist
         }
+        // a pod started makes the per-step RunPodSandbox timers exist
+        java.nio.file.Path logs = java.nio.file.Files.createTempDirectory("jcri-dashboard");
+        Pods.stopAndRemove(cri, Pods.run(cri, Containers.pod("dashboard", false, Api.NamespaceMode.POD, logs)));
+        java.nio.file.Files.delete(logs);
         String address = Deadline.await("metrics address in the log", Duration.ofSeconds(10),
                 () -> jcri.metricsAddress().orElse(null));
         String scrape;

@@ -114,7 +114,7 @@ public final class Daemon implements AutoCloseable {
         PodRegistry podRegistry = new PodRegistry(root, state);
         ContainerManager containers = new ContainerManager(root, containerPaths, podRegistry, snapshots, runtimes, cgroups);
         PodSandboxManager pods = new PodSandboxManager(podRegistry, podNetwork, cgroups,
-                config.get(Settings.RUNTIME_HANDLERS).keySet(), defaultHandler, containers);
+                config.get(Settings.RUNTIME_HANDLERS).keySet(), defaultHandler, containers, registry);
         containers.recover();
         pods.recover();
         RuntimeMetrics.bind(registry, pods, containers);

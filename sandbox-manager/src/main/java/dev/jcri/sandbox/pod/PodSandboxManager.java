@@ -2,6 +2,7 @@ package dev.jcri.sandbox.pod;
 
 import dev.jcri.errors.JcriException;
 import dev.jcri.sandbox.cgroup.Cgroups;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -27,14 +28,15 @@ public final class PodSandboxManager {
     /**
      * @param containers the containers side, built before (on the same {@link PodRegistry}): a pod's
      *                   stop and removal stop and remove its containers
+     * @param meters     where RunPodSandbox's step times go
      */
     public PodSandboxManager(PodRegistry registry, PodNetwork network, Cgroups cgroups, Set<String> runtimeHandlers,
-            String defaultHandler, PodContainers containers) {
+            String defaultHandler, PodContainers containers, MeterRegistry meters) {
         this.registry = registry;
         this.network = network;
         this.cgroups = cgroups;
         this.teardown = new PodTeardown(registry, network, cgroups, containers);
-        this.creator = new PodCreator(registry, teardown, network, cgroups, runtimeHandlers, defaultHandler);
+        this.creator = new PodCreator(registry, teardown, network, cgroups, runtimeHandlers, defaultHandler, meters);
         this.recovery = new PodRecovery(registry, teardown, network, cgroups);
     }
 
