@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import runtime.v1.Api;
+import runtime.v1.RuntimeServiceGrpc;
 
 /** Containers across daemon crashes, the crun handler, and churn: nothing lost, nothing leaked. */
 class ContainerRecoveryTest {
@@ -80,6 +81,28 @@ class ContainerRecoveryTest {
             }
             try (JcriProcess second = start(network);
                     CriClient cri = new CriClient(second.socket())) {
+                // kubelet's evented PLEG subscribes again after a restart: the exit during the outage reaches it
+                java.util.concurrent.LinkedBlockingQueue<Api.ContainerEventResponse> events = new java.util.concurrent.LinkedBlockingQueue<>();
+                RuntimeServiceGrpc.newStub(cri.channel()).getContainerEvents(Api.GetEventsRequest.getDefaultInstance(),
+                        new io.grpc.stub.StreamObserver<>() {
+                            @Override
+                            public void onNext(Api.ContainerEventResponse e) {
+                                events.add(e);
+                            }
+
+                            @Override
+                            public void onError(Throwable t) {
+                            }
+
+                            @Override
+                            public void onCompleted() {
+                            }
+                        });
+                Api.ContainerEventResponse stopped = Deadline.await("the STOPPED event of the exit during the outage",
+                        Duration.ofSeconds(30), () -> events.stream().filter(e -> e.getContainerId().equals(quitter)
+                                && e.getContainerEventType() == Api.ContainerEventType.CONTAINER_STOPPED_EVENT).findFirst().orElse(null));
+                assertEquals(42, stopped.getContainersStatusesList().stream().filter(c -> c.getId().equals(quitter))
+                        .findFirst().orElseThrow().getExitCode());
                 assertEquals(Api.ContainerState.CONTAINER_RUNNING, Containers.status(cri, sleeper).getState());
                 Api.ContainerStatus exited = Containers.awaitExit(cri, quitter, Duration.ofSeconds(30));
                 assertEquals(42, exited.getExitCode(), "the exit that happened while jcri was down");
