@@ -52,8 +52,9 @@ class ImagePullTest {
         assertEquals(busybox.imageId(), pull(cri, busybox.reference()));
         Api.Image image = status(cri, busybox.reference(), false).getImage();
         assertEquals(busybox.imageId(), image.getId());
-        assertEquals(List.of(busybox.reference()), image.getRepoTagsList());
-        assertEquals(List.of(busybox.digestReference()), image.getRepoDigestsList());
+        // the runtime is shared: other tests may have pulled the same content under their own names
+        assertTrue(image.getRepoTagsList().contains(busybox.reference()), image.getRepoTagsList()::toString);
+        assertTrue(image.getRepoDigestsList().contains(busybox.digestReference()), image.getRepoDigestsList()::toString);
         assertEquals(TestImages.busybox().size(), image.getSize());
         assertEquals(0, image.getUid().getValue(), "no USER: root");
         // by ID, short ID and digest too
