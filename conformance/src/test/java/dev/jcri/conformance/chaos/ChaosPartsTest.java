@@ -22,7 +22,8 @@ class ChaosPartsTest {
         assertEquals(100, o.minChurnMillis());
         assertEquals(900, o.maxChurnMillis());
         assertEquals("crun", o.handler());
-        assertEquals(5000, o.answerLimitMillis());
+        assertEquals(0, o.answerLimitMillis(), "start-up times are reported, not judged, unless asked");
+        assertThrows(IllegalArgumentException.class, () -> ChaosOptions.parse("--answer-limit-ms", "-1"));
         assertThrows(IllegalArgumentException.class, () -> ChaosOptions.parse("--kills", "0"));
         assertThrows(IllegalArgumentException.class, () -> ChaosOptions.parse("--handler", "kata"));
         assertThrows(IllegalArgumentException.class, () -> ChaosOptions.parse("--churn-ms", "900,100"));
