@@ -56,7 +56,18 @@ final class ContainerProcesses {
                         + ", only a created container can be started");
             }
             long startedAt = Ids.nowNanos(); // before the process runs, so that it never follows its own exit
-            runtimes.of(record).start(record.id());
+            ContainerRuntime runtime = runtimes.of(record);
+            try {
+                runtime.start(record.id());
+            } catch (IOException e) {
+                // a StopContainer (or an OOM kill) that ended the created container first is the caller's race, not ours
+                Optional<ContainerRuntime.Status> now = runtime.status(record.id());
+                if (now.isEmpty() || now.get() == ContainerRuntime.Status.STOPPED) {
+                    throw new JcriException(JcriException.Kind.FAILED_PRECONDITION, "container " + record.id()
+                            + " stopped before it could be started", e);
+                }
+                throw e;
+            }
             ContainerRecord started = record.started(record.pid(), startedAt);
             records.save(started);
             events.publish(ContainerEvents.Type.STARTED, started);
