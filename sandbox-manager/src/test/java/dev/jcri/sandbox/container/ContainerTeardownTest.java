@@ -176,6 +176,16 @@ class ContainerTeardownTest {
     }
 
     @Test
+    void startingAContainerThatAConcurrentStopEndedIsTheCallersRace() throws IOException {
+        String id = manager.create(podId, config("c"), image());
+        runtime.monitorAlive = false; // its exit is not recorded yet when StartContainer runs
+        runtime.exit(id, 137);
+        runtime.failing("start", 1);
+        dev.jcri.errors.JcriException e = assertThrows(dev.jcri.errors.JcriException.class, () -> manager.start(id));
+        assertEquals(dev.jcri.errors.JcriException.Kind.FAILED_PRECONDITION, e.kind());
+    }
+
+    @Test
     void stopDoesNotWaitForAnExitNoMonitorWillReport() throws IOException {
         String id = manager.create(podId, config("c"), image());
         manager.start(id);
