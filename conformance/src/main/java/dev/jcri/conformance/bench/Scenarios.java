@@ -5,6 +5,7 @@ import dev.jcri.conformance.Pods;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import dev.jcri.conformance.stream.SpdyClient;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +19,7 @@ public final class Scenarios {
     /** The calls timed per lifecycle iteration, in report order. */
     public static final List<String> OPS = List.of("RunPodSandbox", "PodSandboxStatus", "ListPodSandbox", "StopPodSandbox",
             "RemovePodSandbox", "CreateContainer", "StartContainer", "ContainerStatus", "ListContainers", "StopContainer",
-            "RemoveContainer", "ExecSync", "PullImage", "ImageStatus");
+            "RemoveContainer", "ExecSync", "Exec", "PullImage", "ImageStatus");
 
     /** Status, List, ImageStatus and ExecSync calls per iteration (cheap calls get more samples). */
     private static final int CHEAP_CALLS = 3;
@@ -78,6 +79,12 @@ public final class Scenarios {
                         errors.add(t + ": ExecSync /bin/true exited " + r.getExitCode());
                     }
                 }
+                for (int k = 0; k < CHEAP_CALLS; k++) {
+                    String status = s.time("Exec", () -> streamingExec(cri, ctr));
+                    if (!status.contains("Success")) {
+                        errors.add(t + ": Exec /bin/true through the streaming server: " + status);
+                    }
+                }
                 s.time("StopContainer", () -> cri.runtime().stopContainer(
                         Api.StopContainerRequest.newBuilder().setContainerId(ctr).setTimeout(10).build()));
                 s.time("RemoveContainer", () -> cri.runtime().removeContainer(
@@ -96,6 +103,25 @@ public final class Scenarios {
         removeImages(cri, coldImages);
         return s;
     }
+
+    /**
+     * What {@code crictl exec} of /bin/true costs through the streaming server: the Exec call, the
+     * SPDY upgrade, the streams, and the exit status on the error stream. Returns that status.
+     */
+    private static String streamingExec(CriClient cri, String ctr) {
+        String url = cri.runtime().exec(Api.ExecRequest.newBuilder().setContainerId(ctr).addCmd("/bin/true")
+                .setStdout(true).build()).getUrl();
+        try (SpdyClient spdy = SpdyClient.connect(url, List.of("v4.channel.k8s.io"))) {
+            SpdyClient.ClientStream error = spdy.open("error");
+            SpdyClient.ClientStream stdout = spdy.open("stdout");
+            stdout.readAll(EXEC_WAIT);
+            return new String(error.readAll(EXEC_WAIT), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static final java.time.Duration EXEC_WAIT = java.time.Duration.ofSeconds(30);
 
     /** Untimed: removes images (the cold pulls' leftovers). */
     public void removeImages(CriClient cri, List<String> refs) {
