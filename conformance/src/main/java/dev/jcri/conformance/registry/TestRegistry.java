@@ -1,6 +1,7 @@
 package dev.jcri.conformance.registry;
 
 import dev.jcri.conformance.Deadline;
+import dev.jcri.conformance.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -262,7 +263,7 @@ public final class TestRegistry implements AutoCloseable {
             if (t.statusCode() != 200) {
                 throw new IOException("token server: HTTP " + t.statusCode() + " " + t.body());
             }
-            auth = "Bearer " + new com.fasterxml.jackson.databind.ObjectMapper().readTree(t.body()).path("token").asText();
+            auth = "Bearer " + Json.MAPPER.readTree(t.body()).path("token").asText();
         }
         tokens.put(repo, auth);
         copy.header("Authorization", auth);

@@ -1,6 +1,5 @@
 package dev.jcri.server.rpc;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jcri.image.FsUsage;
 import dev.jcri.image.Image;
@@ -16,6 +15,7 @@ import dev.jcri.image.error.RegistryUnavailableException;
 import dev.jcri.image.error.StorageFullException;
 import dev.jcri.image.error.UnsupportedImageException;
 import dev.jcri.image.registry.RegistryCredentials;
+import dev.jcri.json.Json;
 import dev.jcri.server.grpc.RpcErrors;
 import dev.jcri.server.grpc.ServiceBinder;
 import io.grpc.Status;
@@ -30,8 +30,6 @@ import runtime.v1.ImageServiceGrpc;
  * types to image-service's and back, and image-service's errors to gRPC status codes.
  */
 public final class ImageRpcs {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ImageService images;
 
@@ -71,11 +69,11 @@ public final class ImageRpcs {
         Image image = found.get();
         response.setImage(toCri(image));
         if (request.getVerbose()) {
-            ObjectNode info = JSON.createObjectNode();
+            ObjectNode info = Json.objectNode();
             info.put("chainID", image.topLayer() == null ? "" : image.topLayer());
             info.put("manifestDigest", image.manifestDigest());
             info.set("imageSpec", image.config().raw());
-            response.putInfo("info", JSON.writeValueAsString(info));
+            response.putInfo("info", Json.writer().writeValueAsString(info));
         }
         return response.build();
     }

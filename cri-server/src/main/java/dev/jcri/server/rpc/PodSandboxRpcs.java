@@ -1,7 +1,7 @@
 package dev.jcri.server.rpc;
 
 import dev.jcri.errors.JcriException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jcri.json.Json;
 import dev.jcri.sandbox.pod.PodPaths;
 import dev.jcri.sandbox.pod.PodRecord;
 import dev.jcri.sandbox.pod.PodSandboxManager;
@@ -17,8 +17,6 @@ import runtime.v1.RuntimeServiceGrpc;
 
 /** RunPodSandbox, StopPodSandbox, RemovePodSandbox, PodSandboxStatus, ListPodSandbox. */
 public final class PodSandboxRpcs {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PodSandboxManager pods;
 
@@ -72,7 +70,7 @@ public final class PodSandboxRpcs {
         }
         Api.PodSandboxStatusResponse.Builder response = Api.PodSandboxStatusResponse.newBuilder().setStatus(status);
         if (request.getVerbose()) {
-            response.putInfo("info", JSON.writeValueAsString(verboseInfo(record)));
+            response.putInfo("info", Json.writer().writeValueAsString(verboseInfo(record)));
         }
         return response.build();
     }

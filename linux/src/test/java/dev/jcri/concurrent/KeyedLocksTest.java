@@ -1,4 +1,4 @@
-package dev.jcri.cni;
+package dev.jcri.concurrent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class KeyedLocksTest {
     @Test
     void sameKeyIsSerialisedOtherKeysAreNot() throws Exception {
-        KeyedLocks locks = new KeyedLocks();
+        KeyedLocks<String> locks = new KeyedLocks<>();
         AtomicInteger inside = new AtomicInteger();
         AtomicInteger maxInside = new AtomicInteger();
         try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
