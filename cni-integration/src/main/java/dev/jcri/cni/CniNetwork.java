@@ -150,7 +150,7 @@ public final class CniNetwork {
         }
         String cniArgs = PluginEnvironment.cniArgs(request.podNamespace(), request.podName(), id, request.podUid());
         ObjectNode caps = CapabilityArgs.from(request);
-        try (KeyedLocks.Held ignored = locks.lock(id)) {
+        try (var _ = locks.lock(id)) {
             NetworkStatus st = status();
             if (!st.ready()) {
                 throw new CniException("network plugin not ready: " + st.message());
@@ -223,7 +223,7 @@ public final class CniNetwork {
      */
     public void tearDown(PodNetworkRequest request) throws IOException {
         validId(request.containerId());
-        try (KeyedLocks.Held ignored = locks.lock(request.containerId())) {
+        try (var _ = locks.lock(request.containerId())) {
             deleteAll(request);
         }
     }
@@ -301,7 +301,7 @@ public final class CniNetwork {
     /** CNI CHECK of the pod network (and loopback) with the cached results; throws when a plugin reports a problem. */
     public void check(PodNetworkRequest request) throws IOException {
         String id = validId(request.containerId());
-        try (KeyedLocks.Held ignored = locks.lock(id)) {
+        try (var _ = locks.lock(id)) {
             List<ResultCache.Entry> entries = cache.forContainer(id);
             if (entries.isEmpty()) {
                 throw new CniException("no CNI attachment cached for " + id);

@@ -131,7 +131,7 @@ public final class Daemon implements AutoCloseable {
                     Math.toIntExact(config.get(Settings.GRPC_MAX_MESSAGE_BYTES)));
             server.onUnexpectedStop(() -> DyingThreads.fatal("the event loop serving the CRI socket stopped", null));
             LOG.info("jcri {} ready (root {}, state {}, cgroup driver {})", BuildInfo.version(),
-                    config.get(Settings.ROOT), config.get(Settings.STATE), cgroupDriver.name().toLowerCase());
+                    config.get(Settings.ROOT), config.get(Settings.STATE), cgroupDriver.name().toLowerCase(java.util.Locale.ROOT));
             return new Daemon(config, server, metrics, images);
         } catch (IOException | RuntimeException e) {
             if (metrics != null) {

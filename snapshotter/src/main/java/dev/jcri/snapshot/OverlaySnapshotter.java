@@ -113,7 +113,7 @@ public final class OverlaySnapshotter implements LayerStore {
     @Override
     public void applyLayer(String chainId, String parentChainId, InputStream uncompressedTar) throws IOException {
         requireKey(chainId);
-        try (KeyedLocks.Held held = keyLocks.lock(chainId)) {
+        try (var _ = keyLocks.lock(chainId)) {
             long id;
             List<SnapshotRecord> chain;
             synchronized (lock) {
@@ -225,7 +225,7 @@ public final class OverlaySnapshotter implements LayerStore {
     private Snapshot create(String key, String parent, Map<String, String> labels, SnapshotKind kind)
             throws IOException {
         requireKey(key);
-        try (KeyedLocks.Held held = keyLocks.lock(key)) {
+        try (var _ = keyLocks.lock(key)) {
             long id;
             synchronized (lock) {
                 if (byKey.containsKey(key)) {
@@ -276,7 +276,7 @@ public final class OverlaySnapshotter implements LayerStore {
         if (where.startsWith(root)) {
             throw new IllegalArgumentException("mount target " + where + " is inside the snapshot root " + root);
         }
-        try (KeyedLocks.Held held = keyLocks.lock(key)) {
+        try (var _ = keyLocks.lock(key)) {
             SnapshotRecord r;
             List<SnapshotRecord> chain;
             synchronized (lock) {
@@ -310,7 +310,7 @@ public final class OverlaySnapshotter implements LayerStore {
     /** Unmounts {@code target} (if mounted) and forgets it as a mount of {@code key}. */
     public void unmount(String key, Path target) throws IOException {
         Path where = target.toAbsolutePath().normalize();
-        try (KeyedLocks.Held held = keyLocks.lock(key)) {
+        try (var _ = keyLocks.lock(key)) {
             synchronized (lock) {
                 require(key);
             }
@@ -353,7 +353,7 @@ public final class OverlaySnapshotter implements LayerStore {
      * snapshots are built on it, a layer is being applied on it, or it is still mounted.
      */
     public void remove(String key) throws IOException {
-        try (KeyedLocks.Held held = keyLocks.lock(key)) {
+        try (var _ = keyLocks.lock(key)) {
             SnapshotRecord r;
             synchronized (lock) {
                 r = require(key);

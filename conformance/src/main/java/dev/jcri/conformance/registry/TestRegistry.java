@@ -18,7 +18,6 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
@@ -101,7 +100,7 @@ public final class TestRegistry implements AutoCloseable {
                 try {
                     HttpResponse<Void> resp = r.http.send(HttpRequest.newBuilder(r.uri("/v2/")).build(),
                             HttpResponse.BodyHandlers.discarding());
-                    return resp.statusCode() == 200 || resp.statusCode() == 401 ? Boolean.TRUE : null;
+                    return (resp.statusCode() == 200 || resp.statusCode() == 401) ? Boolean.TRUE : null;
                 } catch (IOException e) {
                     return null;
                 } catch (InterruptedException e) {

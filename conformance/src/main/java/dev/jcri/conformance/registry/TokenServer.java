@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.jcri.conformance.Json;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -86,7 +87,7 @@ public final class TokenServer implements AutoCloseable {
         } catch (java.security.GeneralSecurityException e) {
             throw new IOException("cannot load the token key: " + e.getMessage(), e);
         }
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), 0), 0);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/token", this::token);
         server.start();

@@ -1,6 +1,5 @@
 package dev.jcri.server.rpc;
 
-import dev.jcri.errors.JcriException;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.jcri.json.Json;

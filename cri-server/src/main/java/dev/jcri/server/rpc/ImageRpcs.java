@@ -4,22 +4,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jcri.image.FsUsage;
 import dev.jcri.image.Image;
 import dev.jcri.image.ImageService;
-import dev.jcri.image.error.AccessDeniedException;
-import dev.jcri.image.error.DigestMismatchException;
-import dev.jcri.image.error.ImageException;
-import dev.jcri.image.error.ImageNotFoundException;
 import dev.jcri.image.error.InvalidReferenceException;
-import dev.jcri.image.error.NoMatchingPlatformException;
-import dev.jcri.image.error.RegistryAuthException;
-import dev.jcri.image.error.RegistryUnavailableException;
-import dev.jcri.image.error.StorageFullException;
-import dev.jcri.image.error.UnsupportedImageException;
 import dev.jcri.image.registry.RegistryCredentials;
 import dev.jcri.json.Json;
 import dev.jcri.server.grpc.RpcErrors;
 import dev.jcri.server.grpc.ServiceBinder;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.util.List;
 import java.util.Optional;
 import runtime.v1.Api;
@@ -99,7 +88,7 @@ public final class ImageRpcs {
     Api.ImageFsInfoResponse imageFsInfo(Api.ImageFsInfoRequest request) throws Exception {
         FsUsage u;
         u = images.fsUsage();
-        long nanos = u.timestamp().getEpochSecond() * 1_000_000_000L + u.timestamp().getNano();
+        long nanos = java.time.temporal.ChronoUnit.NANOS.between(java.time.Instant.EPOCH, u.timestamp());
         Api.FilesystemUsage usage = Api.FilesystemUsage.newBuilder()
                 .setTimestamp(nanos)
                 .setFsId(Api.FilesystemIdentifier.newBuilder().setMountpoint(u.mountpoint().toString()))

@@ -1,6 +1,5 @@
 package dev.jcri.server.rpc;
 
-import dev.jcri.errors.JcriException;
 import dev.jcri.json.Json;
 import dev.jcri.sandbox.pod.PodPaths;
 import dev.jcri.sandbox.pod.PodRecord;
@@ -8,7 +7,6 @@ import dev.jcri.sandbox.pod.PodSandboxManager;
 import dev.jcri.sandbox.pod.PodState;
 import dev.jcri.server.grpc.ServiceBinder;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

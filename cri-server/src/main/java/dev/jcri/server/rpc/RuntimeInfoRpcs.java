@@ -90,7 +90,7 @@ public final class RuntimeInfoRpcs {
                 .addAllRuntimeHandlers(handlers);
         if (request.getVerbose()) {
             Map<String, Object> effective = new LinkedHashMap<>(config.values());
-            effective.put("cgroup_driver_effective", cgroupDriver.name().toLowerCase());
+            effective.put("cgroup_driver_effective", cgroupDriver.name().toLowerCase(java.util.Locale.ROOT));
             response.putInfo("config", Json.writer().writeValueAsString(effective));
             response.putInfo("configFile", config.source() == null ? "" : config.source().toString());
             response.putInfo("podCIDR", podCidr.get());

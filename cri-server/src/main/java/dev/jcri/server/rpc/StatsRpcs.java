@@ -1,6 +1,5 @@
 package dev.jcri.server.rpc;
 
-import dev.jcri.errors.JcriException;
 import dev.jcri.sandbox.cgroup.CgroupStats;
 import dev.jcri.sandbox.container.ContainerManager;
 import dev.jcri.sandbox.container.ContainerRecord;

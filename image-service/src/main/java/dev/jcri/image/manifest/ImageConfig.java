@@ -43,7 +43,7 @@ public record ImageConfig(String os, String architecture, String variant, String
             try {
                 diffIds.add(Digest.parse(d.asText()));
             } catch (Exception e) {
-                throw new UnsupportedImageException("config of " + what + " has an invalid diff_id " + d.asText());
+                throw new UnsupportedImageException("config of " + what + " has an invalid diff_id: " + e.getMessage());
             }
         }
         Map<String, String> labels = new LinkedHashMap<>();

@@ -140,7 +140,7 @@ public final class Conmon {
 
     /** Lets a reader still blocked in opening the FIFO (no writer ever came) return. */
     private static void unblock(Path fifo) {
-        try (var writer = java.nio.channels.FileChannel.open(fifo, java.nio.file.StandardOpenOption.WRITE)) {
+        try (var _ = java.nio.channels.FileChannel.open(fifo, java.nio.file.StandardOpenOption.WRITE)) {
             // opening for writing is enough: the reader's open returns, then it sees EOF when we close
         } catch (IOException ignored) {
             // the reader is gone already

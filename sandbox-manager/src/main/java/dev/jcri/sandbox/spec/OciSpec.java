@@ -45,6 +45,7 @@ public record OciSpec(
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    @SuppressWarnings("AvoidCommonTypeNames") // the OCI runtime spec's name for it
     public record Process(
             Boolean terminal,
             User user,
