@@ -3,6 +3,7 @@ package dev.jcri.cni;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jcri.json.Json;
 
 /**
  * The runtime capabilities (CNI conventions: portMappings, bandwidth, dns, cgroupPath) built from a
@@ -13,8 +14,8 @@ final class CapabilityArgs {
 
     /** All capability arguments this pod has; keys absent when the pod has nothing for them. */
     static ObjectNode from(PodNetworkRequest request) {
-        ObjectNode args = Json.MAPPER.createObjectNode();
-        ArrayNode ports = Json.MAPPER.createArrayNode();
+        ObjectNode args = Json.objectNode();
+        ArrayNode ports = Json.arrayNode();
         for (PortMapping p : request.portMappings()) {
             if (p.hostPort() <= 0) {
                 continue; // containerd too: a mapping without hostPort only documents the container port
@@ -59,7 +60,7 @@ final class CapabilityArgs {
         ObjectNode conf = plugin.conf().deepCopy();
         conf.put("name", list.name());
         conf.put("cniVersion", list.cniVersion());
-        ObjectNode rc = Json.MAPPER.createObjectNode();
+        ObjectNode rc = Json.objectNode();
         for (String cap : plugin.capabilities()) {
             JsonNode v = capabilityArgs.get(cap);
             if (v != null) {
@@ -77,7 +78,7 @@ final class CapabilityArgs {
             conf.remove("prevResult");
         }
         try {
-            return Json.MAPPER.writeValueAsBytes(conf);
+            return Json.writer().writeValueAsBytes(conf);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise a JSON tree", e);
         }

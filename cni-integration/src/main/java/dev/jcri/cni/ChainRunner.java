@@ -2,6 +2,7 @@ package dev.jcri.cni;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jcri.json.Json;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,8 +31,8 @@ final class ChainRunner {
             }
             if (result.has("code") && result.has("msg") && !result.has("cniVersion")) {
                 // Some plugins print an error object and still exit 0; don't take it for a result.
-                throw new CniException(p.type(), "ADD", result.path("code").asInt(), Json.text(result, "msg"),
-                        Json.text(result, "details"));
+                throw new CniException(p.type(), "ADD", result.path("code").asInt(), JsonFields.text(result, "msg"),
+                        JsonFields.text(result, "details"));
             }
             prev = result;
         }
@@ -86,7 +87,7 @@ final class ChainRunner {
             return;
         }
         PluginInvoker.Call call = new PluginInvoker.Call("STATUS", null, null, null, null);
-        ObjectNode none = Json.MAPPER.createObjectNode();
+        ObjectNode none = Json.objectNode();
         for (NetworkConfigList.Plugin p : list.plugins()) {
             invoker.exec(p.type(), call, CapabilityArgs.pluginStdin(list, p, none, null));
         }
@@ -94,16 +95,16 @@ final class ChainRunner {
 
     /** The spec versions a plugin binary supports (VERSION command). */
     List<String> supportedVersions(String type, String configVersion) throws IOException {
-        ObjectNode stdin = Json.MAPPER.createObjectNode().put("cniVersion", configVersion);
+        ObjectNode stdin = Json.objectNode().put("cniVersion", configVersion);
         JsonNode out = invoker.exec(type, new PluginInvoker.Call("VERSION", null, null, null, null),
-                Json.MAPPER.writeValueAsBytes(stdin));
+                Json.writer().writeValueAsBytes(stdin));
         if (out == null) {
             throw new CniException(type, "VERSION", CniException.CODE_NONE, "printed nothing", null);
         }
-        List<String> versions = Json.strings(out, "supportedVersions");
+        List<String> versions = JsonFields.strings(out, "supportedVersions");
         if (versions.isEmpty()) {
             // Plugins from before spec 0.3.0 answered only "cniVersion".
-            String v = Json.text(out, "cniVersion");
+            String v = JsonFields.text(out, "cniVersion");
             if (v != null) {
                 versions.add(v);
             }

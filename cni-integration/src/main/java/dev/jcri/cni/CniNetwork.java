@@ -2,6 +2,8 @@ package dev.jcri.cni;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jcri.concurrent.KeyedLocks;
+import dev.jcri.json.Json;
 import dev.jcri.linux.MountInfo;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,7 +47,7 @@ public final class CniNetwork {
     private final PluginLocator locator;
     private final ChainRunner chain;
     private final ResultCache cache;
-    private final KeyedLocks locks = new KeyedLocks();
+    private final KeyedLocks<String> locks = new KeyedLocks<>();
     private final NetworkConfigList loopback;
     /** "binary|mtime|size|configVersion" → "" when supported, else the problem. */
     private final Map<String, String> versionChecks = new ConcurrentHashMap<>();
@@ -148,7 +150,7 @@ public final class CniNetwork {
         }
         String cniArgs = PluginEnvironment.cniArgs(request.podNamespace(), request.podName(), id, request.podUid());
         ObjectNode caps = CapabilityArgs.from(request);
-        try (KeyedLocks.Held ignored = locks.lock(id)) {
+        try (var _ = locks.lock(id)) {
             NetworkStatus st = status();
             if (!st.ready()) {
                 throw new CniException("network plugin not ready: " + st.message());
@@ -221,7 +223,7 @@ public final class CniNetwork {
      */
     public void tearDown(PodNetworkRequest request) throws IOException {
         validId(request.containerId());
-        try (KeyedLocks.Held ignored = locks.lock(request.containerId())) {
+        try (var _ = locks.lock(request.containerId())) {
             deleteAll(request);
         }
     }
@@ -240,7 +242,7 @@ public final class CniNetwork {
             }
             entries.add(new ResultCache.Entry(ResultCache.KIND, id, LOOPBACK_NETWORK, LOOPBACK_IF, netns,
                     request.podNamespace(), request.podName(), request.podUid(), loopback.raw(),
-                    Json.MAPPER.createObjectNode(), null, false));
+                    Json.objectNode(), null, false));
         }
         // Pod interfaces before loopback: the reverse of ADD's order.
         entries.sort(Comparator.comparing((ResultCache.Entry e) -> e.ifName().equals(LOOPBACK_IF)));
@@ -250,7 +252,7 @@ public final class CniNetwork {
                 NetworkConfigList net = ConfigParser.parseList(e.config(), null);
                 String netnsPath = request.netns() != null ? request.netns().toString() : e.netns();
                 String cniArgs = PluginEnvironment.cniArgs(e.podNamespace(), e.podName(), id, e.podUid());
-                ObjectNode caps = e.capabilityArgs() == null ? Json.MAPPER.createObjectNode() : e.capabilityArgs();
+                ObjectNode caps = e.capabilityArgs() == null ? Json.objectNode() : e.capabilityArgs();
                 chain.del(net, new PluginInvoker.Call("DEL", id, usableNetns(netnsPath), e.ifName(), cniArgs), caps,
                         e.result());
                 if (fromCache) {
@@ -299,7 +301,7 @@ public final class CniNetwork {
     /** CNI CHECK of the pod network (and loopback) with the cached results; throws when a plugin reports a problem. */
     public void check(PodNetworkRequest request) throws IOException {
         String id = validId(request.containerId());
-        try (KeyedLocks.Held ignored = locks.lock(id)) {
+        try (var _ = locks.lock(id)) {
             List<ResultCache.Entry> entries = cache.forContainer(id);
             if (entries.isEmpty()) {
                 throw new CniException("no CNI attachment cached for " + id);
@@ -379,7 +381,7 @@ public final class CniNetwork {
     }
 
     private static NetworkConfigList loopbackNetwork() {
-        ObjectNode raw = Json.MAPPER.createObjectNode();
+        ObjectNode raw = Json.objectNode();
         raw.put("cniVersion", "1.0.0");
         raw.put("name", LOOPBACK_NETWORK);
         raw.putArray("plugins").addObject().put("type", "loopback");

@@ -3,6 +3,7 @@ package dev.jcri.cni;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jcri.json.Json;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ final class ConfigParser {
     static NetworkConfigList parseFile(Path file, byte[] content) throws CniException {
         JsonNode node;
         try {
-            node = Json.MAPPER.readTree(content);
+            node = Json.reader().readTree(content);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new CniException("invalid JSON in " + file + ": " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -44,11 +45,11 @@ final class ConfigParser {
     /** Parses a list object (from a file, or from the cache). */
     static NetworkConfigList parseList(ObjectNode obj, Path source) throws CniException {
         String where = source == null ? "network config list" : source.toString();
-        String name = Json.text(obj, "name");
+        String name = JsonFields.text(obj, "name");
         if (name == null || !NAME.matcher(name).matches()) {
             throw new CniException(where + ": missing or invalid network name " + (name == null ? "" : "'" + name + "'"));
         }
-        String version = Json.text(obj, "cniVersion");
+        String version = JsonFields.text(obj, "cniVersion");
         if (version == null || version.isEmpty()) {
             version = CniVersions.IMPLICIT;
         }
@@ -69,7 +70,7 @@ final class ConfigParser {
     }
 
     private static NetworkConfigList wrapSingle(ObjectNode conf, Path source) throws CniException {
-        ObjectNode list = Json.MAPPER.createObjectNode();
+        ObjectNode list = Json.objectNode();
         if (conf.has("cniVersion")) {
             list.set("cniVersion", conf.get("cniVersion"));
         }
@@ -82,7 +83,7 @@ final class ConfigParser {
     }
 
     private static NetworkConfigList.Plugin plugin(ObjectNode p, String where) throws CniException {
-        String type = Json.text(p, "type");
+        String type = JsonFields.text(p, "type");
         if (type == null || type.isEmpty() || type.contains("/")) {
             throw new CniException(where + ": a plugin has a missing or invalid 'type'");
         }

@@ -1,6 +1,7 @@
 package dev.jcri.cni;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.jcri.json.Json;
 import dev.jcri.linux.ChildProcess;
 import dev.jcri.linux.ProcessResult;
 import java.io.IOException;
@@ -74,7 +75,7 @@ final class PluginInvoker {
                     "printed more than " + OUTPUT_LIMIT + " bytes", null);
         }
         try {
-            return Json.MAPPER.readTree(out);
+            return Json.reader().readTree(out);
         } catch (IOException e) {
             throw new CniException(type, call.command(), CniException.CODE_NONE,
                     "printed a result that is not JSON: " + clip(out), null);
@@ -86,10 +87,10 @@ final class PluginInvoker {
         String out = r.stdoutText().strip();
         if (!out.isEmpty()) {
             try {
-                JsonNode err = Json.MAPPER.readTree(out);
+                JsonNode err = Json.reader().readTree(out);
                 if (err != null && err.isObject() && (err.has("msg") || err.has("code"))) {
                     return new CniException(type, command, err.path("code").asInt(CniException.CODE_NONE),
-                            Json.text(err, "msg"), Json.text(err, "details"));
+                            JsonFields.text(err, "msg"), JsonFields.text(err, "details"));
                 }
             } catch (IOException ignored) {
                 // Not JSON: fall through to the raw text.

@@ -2,6 +2,7 @@ package dev.jcri.cni;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jcri.json.Json;
 import dev.jcri.linux.AtomicFiles;
 import dev.jcri.linux.PrivateFiles;
 import java.io.IOException;
@@ -38,7 +39,7 @@ final class ResultCache {
         Entry {
             // Jackson reads a JSON null into a JsonNode component as NullNode: "no result" must stay null.
             result = result == null || result.isNull() || result.isMissingNode() ? null : result;
-            capabilityArgs = capabilityArgs == null ? Json.MAPPER.createObjectNode() : capabilityArgs;
+            capabilityArgs = capabilityArgs == null ? Json.objectNode() : capabilityArgs;
         }
     }
 
@@ -54,7 +55,7 @@ final class ResultCache {
 
     void put(Entry e) throws IOException {
         PrivateFiles.createDirectories(dir);
-        AtomicFiles.write(file(e.networkName(), e.containerId(), e.ifName()), out -> Json.MAPPER.writeValue(out, e));
+        AtomicFiles.write(file(e.networkName(), e.containerId(), e.ifName()), out -> Json.writer().writeValue(out, e));
     }
 
     void remove(Entry e) throws IOException {
@@ -117,7 +118,7 @@ final class ResultCache {
             return null;
         }
         try {
-            Entry e = Json.MAPPER.readValue(bytes, Entry.class);
+            Entry e = Json.reader().readValue(bytes, Entry.class);
             if (!KIND.equals(e.kind()) || e.containerId() == null || e.networkName() == null || e.config() == null) {
                 log.warn("ignoring CNI cache file {}: not a {} record", f, KIND);
                 return null;

@@ -16,7 +16,7 @@ final class ResultParser {
         if (node == null || !node.isObject()) {
             throw new CniException("CNI result is not a JSON object");
         }
-        String version = Json.text(node, "cniVersion");
+        String version = JsonFields.text(node, "cniVersion");
         if (version == null) {
             version = CniVersions.IMPLICIT;
         }
@@ -28,15 +28,15 @@ final class ResultParser {
         JsonNode ifs = node.get("interfaces");
         if (ifs != null && ifs.isArray()) {
             for (JsonNode i : ifs) {
-                interfaces.add(new CniResult.Interface(Json.text(i, "name"), Json.text(i, "mac"),
-                        i.hasNonNull("mtu") ? i.get("mtu").asInt() : null, nullToEmpty(Json.text(i, "sandbox"))));
+                interfaces.add(new CniResult.Interface(JsonFields.text(i, "name"), JsonFields.text(i, "mac"),
+                        i.hasNonNull("mtu") ? i.get("mtu").asInt() : null, nullToEmpty(JsonFields.text(i, "sandbox"))));
             }
         }
         List<CniResult.IpConfig> ips = new ArrayList<>();
         JsonNode ipArray = node.get("ips");
         if (ipArray != null && ipArray.isArray()) {
             for (JsonNode ip : ipArray) {
-                String address = Json.text(ip, "address");
+                String address = JsonFields.text(ip, "address");
                 if (address == null || address.isEmpty()) {
                     throw new CniException("CNI result has an ips entry without an address: " + ip);
                 }
@@ -45,7 +45,7 @@ final class ResultParser {
                     throw new CniException("CNI result ips entry " + address + " names interface " + index
                             + " but the result has " + interfaces.size() + " interfaces");
                 }
-                ips.add(new CniResult.IpConfig(address, Json.text(ip, "gateway"), index));
+                ips.add(new CniResult.IpConfig(address, JsonFields.text(ip, "gateway"), index));
             }
         }
         return new CniResult(version, interfaces, ips, routes(node.get("routes")), dns(node.get("dns")));
@@ -59,11 +59,11 @@ final class ResultParser {
             if (ip == null || ip.isNull()) {
                 continue;
             }
-            String address = Json.text(ip, "ip");
+            String address = JsonFields.text(ip, "ip");
             if (address == null || address.isEmpty()) {
                 throw new CniException("CNI " + version + " result has " + family + " without ip");
             }
-            ips.add(new CniResult.IpConfig(address, Json.text(ip, "gateway"), null));
+            ips.add(new CniResult.IpConfig(address, JsonFields.text(ip, "gateway"), null));
             routes.addAll(routes(ip.get("routes")));
         }
         return new CniResult(version, List.of(), ips, routes, dns(node.get("dns")));
@@ -73,7 +73,7 @@ final class ResultParser {
         List<CniResult.Route> out = new ArrayList<>();
         if (array != null && array.isArray()) {
             for (JsonNode r : array) {
-                out.add(new CniResult.Route(Json.text(r, "dst"), Json.text(r, "gw")));
+                out.add(new CniResult.Route(JsonFields.text(r, "dst"), JsonFields.text(r, "gw")));
             }
         }
         return out;
@@ -83,8 +83,8 @@ final class ResultParser {
         if (d == null || !d.isObject()) {
             return null;
         }
-        return new CniResult.Dns(Json.strings(d, "nameservers"), Json.text(d, "domain"),
-                Json.strings(d, "search"), Json.strings(d, "options"));
+        return new CniResult.Dns(JsonFields.strings(d, "nameservers"), JsonFields.text(d, "domain"),
+                JsonFields.strings(d, "search"), JsonFields.strings(d, "options"));
     }
 
     private static String nullToEmpty(String s) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jcri.json.Json;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -39,21 +40,21 @@ class CapabilityArgsTest {
 
     @Test
     void pluginStdinCarriesOnlyDeclaredCapabilitiesAndThePrevResult() throws Exception {
-        NetworkConfigList list = ConfigParser.parseList((ObjectNode) Json.MAPPER.readTree("""
+        NetworkConfigList list = ConfigParser.parseList((ObjectNode) Json.reader().readTree("""
                 {"cniVersion":"0.4.0","name":"k8s","plugins":[
                   {"type":"bridge","name":"ignored","cniVersion":"9","runtimeConfig":{"stale":1}},
                   {"type":"portmap","capabilities":{"portMappings":true,"bandwidth":false},"snat":true}]}
                 """), null);
         ObjectNode args = CapabilityArgs.from(POD);
-        JsonNode prev = Json.MAPPER.readTree("{\"cniVersion\":\"0.4.0\",\"ips\":[]}");
+        JsonNode prev = Json.reader().readTree("{\"cniVersion\":\"0.4.0\",\"ips\":[]}");
 
-        JsonNode bridge = Json.MAPPER.readTree(CapabilityArgs.pluginStdin(list, list.plugins().get(0), args, null));
+        JsonNode bridge = Json.reader().readTree(CapabilityArgs.pluginStdin(list, list.plugins().get(0), args, null));
         assertEquals("k8s", bridge.get("name").asText(), "the list's name wins");
         assertEquals("0.4.0", bridge.get("cniVersion").asText());
         assertFalse(bridge.has("runtimeConfig"), "no declared capability: no runtimeConfig");
         assertFalse(bridge.has("prevResult"));
 
-        JsonNode portmap = Json.MAPPER.readTree(CapabilityArgs.pluginStdin(list, list.plugins().get(1), args, prev));
+        JsonNode portmap = Json.reader().readTree(CapabilityArgs.pluginStdin(list, list.plugins().get(1), args, prev));
         assertEquals(List.of("portMappings"), List.copyOf(iterable(portmap.get("runtimeConfig").fieldNames())));
         assertEquals(prev, portmap.get("prevResult"));
         assertTrue(portmap.get("snat").asBoolean(), "the plugin's own keys are kept");

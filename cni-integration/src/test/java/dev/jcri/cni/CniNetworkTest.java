@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jcri.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -300,7 +301,7 @@ class CniNetworkTest {
                 + id + ";K8S_POD_UID=u-1", env.get("CNI_ARGS"));
         assertTrue(env.containsKey("PATH"));
 
-        var stdin = Json.MAPPER.readTree(stdinFile.toFile());
+        var stdin = Json.reader().readTree(Files.readAllBytes(stdinFile));
         assertEquals(fx.networkName, stdin.get("name").asText());
         assertEquals("1.0.0", stdin.get("cniVersion").asText());
         assertEquals("[{\"hostPort\":8053,\"containerPort\":53,\"protocol\":\"udp\",\"hostIP\":\"127.0.0.1\"}]",
@@ -312,7 +313,7 @@ class CniNetworkTest {
         Files.delete(envFile);
         net.tearDown(pod(id, ns));
         assertTrue(Files.readString(envFile).contains("CNI_COMMAND=DEL"));
-        var delStdin = Json.MAPPER.readTree(stdinFile.toFile());
+        var delStdin = Json.reader().readTree(Files.readAllBytes(stdinFile));
         assertTrue(delStdin.at("/prevResult/cniVersion").asText().equals("1.0.0"), "DEL gets the cached result");
         assertEquals(8053, delStdin.at("/runtimeConfig/portMappings/0/hostPort").asInt(), "DEL gets the cached args");
     }

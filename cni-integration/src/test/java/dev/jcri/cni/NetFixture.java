@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jcri.json.Json;
 import dev.jcri.linux.ChildProcess;
 import dev.jcri.linux.ProcessResult;
 import java.io.IOException;
@@ -91,7 +92,7 @@ final class NetFixture implements AutoCloseable {
     // ------------------------------------------------------------------ config
 
     ObjectNode bridgePlugin() {
-        ObjectNode b = Json.MAPPER.createObjectNode();
+        ObjectNode b = Json.objectNode();
         b.put("type", "bridge");
         b.put("bridge", bridge);
         b.put("isGateway", true);
@@ -106,7 +107,7 @@ final class NetFixture implements AutoCloseable {
     }
 
     static ObjectNode plugin(String type, String... capabilities) {
-        ObjectNode p = Json.MAPPER.createObjectNode().put("type", type);
+        ObjectNode p = Json.objectNode().put("type", type);
         if (capabilities.length > 0) {
             ObjectNode caps = p.putObject("capabilities");
             for (String c : capabilities) {
@@ -117,7 +118,7 @@ final class NetFixture implements AutoCloseable {
     }
 
     ObjectNode confList(String version, ObjectNode... plugins) {
-        ObjectNode list = Json.MAPPER.createObjectNode();
+        ObjectNode list = Json.objectNode();
         list.put("cniVersion", version);
         list.put("name", networkName);
         ArrayNode array = list.putArray("plugins");
@@ -128,7 +129,7 @@ final class NetFixture implements AutoCloseable {
     }
 
     Path writeConf(String fileName, ObjectNode content) throws IOException {
-        return Files.write(confDir.resolve(fileName), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(content));
+        return Files.write(confDir.resolve(fileName), Json.prettyWriter().writeValueAsBytes(content));
     }
 
     /** Bridge + portmap + (optionally) bandwidth, the usual Kubernetes chain. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jcri.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,11 +16,11 @@ class ResultCacheTest {
     Path dir;
 
     private static ResultCache.Entry entry(String net, String id, String ifName, boolean complete) throws Exception {
-        ObjectNode config = (ObjectNode) Json.MAPPER.readTree("{\"cniVersion\":\"1.0.0\",\"name\":\"" + net
+        ObjectNode config = (ObjectNode) Json.reader().readTree("{\"cniVersion\":\"1.0.0\",\"name\":\"" + net
                 + "\",\"plugins\":[{\"type\":\"bridge\"}]}");
         return new ResultCache.Entry(ResultCache.KIND, id, net, ifName, "/run/netns/" + id, "ns", "pod", "uid", config,
-                Json.MAPPER.createObjectNode().put("cgroupPath", "/x"),
-                complete ? Json.MAPPER.readTree("{\"cniVersion\":\"1.0.0\",\"ips\":[]}") : null, complete);
+                Json.objectNode().put("cgroupPath", "/x"),
+                complete ? Json.reader().readTree("{\"cniVersion\":\"1.0.0\",\"ips\":[]}") : null, complete);
     }
 
     @Test

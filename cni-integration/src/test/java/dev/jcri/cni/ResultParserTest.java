@@ -5,12 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jcri.json.Json;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ResultParserTest {
     private static CniResult parse(String json) throws Exception {
-        return ResultParser.parse(Json.MAPPER.readTree(json));
+        return ResultParser.parse(Json.reader().readTree(json));
     }
 
     @Test

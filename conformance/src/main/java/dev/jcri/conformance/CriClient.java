@@ -64,6 +64,6 @@ public final class CriClient implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        var _ = loop.shutdownGracefully(0, 1, TimeUnit.SECONDS); // no need to wait for the loop to stop
     }
 }

@@ -98,14 +98,14 @@ public final class JcriProcess implements AutoCloseable {
     /** Starts jcri and waits until its socket answers a connection. */
     public static JcriProcess start(Path dir, List<String> extraArgs) throws IOException {
         JcriProcess jcri = launch(dir, extraArgs);
-        jcri.awaitServing(Duration.ofSeconds(120));
+        jcri.awaitServing(Duration.ofMinutes(2));
         return jcri;
     }
 
     /** Starts jcri with {@code launcher} (see {@link #launch(Path, List, List)}) and waits until it serves. */
     public static JcriProcess start(Path dir, List<String> launcher, List<String> extraArgs) throws IOException {
         JcriProcess jcri = launch(dir, launcher, extraArgs);
-        jcri.awaitServing(Duration.ofSeconds(120));
+        jcri.awaitServing(Duration.ofMinutes(2));
         return jcri;
     }
 
@@ -122,7 +122,7 @@ public final class JcriProcess implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new AssertionError("jcri exited with " + process.exitValue() + " before serving:\n" + logText());
             }
-            return logText().contains("jcri ") && logText().contains(" ready ") ? Boolean.TRUE : null;
+            return (logText().contains("jcri ") && logText().contains(" ready ")) ? Boolean.TRUE : null;
         });
     }
 
@@ -182,10 +182,16 @@ public final class JcriProcess implements AutoCloseable {
         process.waitFor();
     }
 
+    /** SIGTERM and a wait; interrupted, it kills instead and keeps the interrupt for the caller. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (process.isAlive()) {
-            terminate(Duration.ofSeconds(30));
+            try {
+                terminate(Duration.ofSeconds(30));
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

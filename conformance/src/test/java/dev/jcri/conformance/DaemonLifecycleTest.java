@@ -93,7 +93,7 @@ class DaemonLifecycleTest {
     void socketAndItsDirectoryHaveTightPermissions() throws Exception {
         Path socket = dir.resolve("run").resolve("jcri.sock");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x")); // like /run
-        try (JcriProcess jcri = JcriProcess.start(dir, List.of("--socket", socket.toString()));
+        try (JcriProcess _ = JcriProcess.start(dir, List.of("--socket", socket.toString()));
                 CriClient cri = new CriClient(socket)) {
             cri.runtime().version(Api.VersionRequest.getDefaultInstance());
             assertEquals("rw-rw----", mode(socket));

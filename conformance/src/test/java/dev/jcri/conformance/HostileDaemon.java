@@ -107,7 +107,7 @@ public final class HostileDaemon implements AutoCloseable {
      * under conmon), so that a failing case leaks nothing either.
      */
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         cri.close();
         if (jcri.process().isAlive()) {
             jcri.close();
@@ -119,6 +119,10 @@ public final class HostileDaemon implements AutoCloseable {
                 }
             }
         }
-        new ProcessBuilder("rm", "-rf", dir.toString()).start().waitFor();
+        try {
+            new ProcessBuilder("rm", "-rf", dir.toString()).start().waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

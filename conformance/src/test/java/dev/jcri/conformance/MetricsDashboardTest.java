@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,7 +39,7 @@ class MetricsDashboardTest {
     private static final Pattern METRIC = Pattern.compile("\\b((?:jcri|jvm)_[a-z0-9_]+)\\b");
 
     private static JsonNode dashboard() throws Exception {
-        return new ObjectMapper().readTree(Files.readString(DASHBOARD));
+        return Json.MAPPER.readTree(Files.readString(DASHBOARD));
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.jcri.conformance;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +20,7 @@ public final class NetTools {
     public static Path netns(CriClient cri, String podId) throws IOException {
         String info = cri.runtime().podSandboxStatus(Api.PodSandboxStatusRequest.newBuilder()
                 .setPodSandboxId(podId).setVerbose(true).build()).getInfoMap().get("info");
-        return Path.of(new ObjectMapper().readTree(info).get("netNamespacePath").asText());
+        return Path.of(Json.MAPPER.readTree(info).get("netNamespacePath").asText());
     }
 
     /** Runs a command in the namespace and returns its exit code and output (bounded wait). */

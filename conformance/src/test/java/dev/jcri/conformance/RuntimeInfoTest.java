@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -56,7 +55,7 @@ class RuntimeInfoTest {
     void verboseStatusCarriesTheEffectiveConfigAsJson(CriClient cri) throws Exception {
         Api.StatusResponse status = cri.runtime().status(Api.StatusRequest.newBuilder().setVerbose(true).build());
         assertTrue(status.getInfoMap().containsKey("config"), status.getInfoMap().keySet().toString());
-        JsonNode config = new ObjectMapper().readTree(status.getInfoMap().get("config"));
+        JsonNode config = Json.MAPPER.readTree(status.getInfoMap().get("config"));
         assertTrue(config.isObject());
         if (SharedRuntime.externalEndpoint() == null) {
             assertEquals(cri.socket().toString(), config.get("socket").asText());

@@ -1,5 +1,6 @@
 package dev.jcri.conformance;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,6 +46,7 @@ public final class SharedRuntime implements ParameterResolver {
     }
 
     /** The client and, when the suite started it, the jcri process behind it. */
+    @SuppressWarnings("AvoidCommonTypeNames") // private, and java.lang.Runtime is never used here
     private record Runtime(CriClient client, JcriProcess jcri, TestNetwork network) implements AutoCloseable {
         static Runtime open() {
             String external = externalEndpoint();
@@ -63,7 +65,7 @@ public final class SharedRuntime implements ParameterResolver {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws IOException {
             client.close();
             if (jcri != null) {
                 jcri.close();

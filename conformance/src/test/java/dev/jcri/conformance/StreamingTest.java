@@ -224,7 +224,7 @@ class StreamingTest {
         }
         Deadline.await("the exec'd processes to be killed", WAIT, () -> {
             String ps = ps(id);
-            return ps.contains("sleep 777") || ps.contains("sleep 778") ? null : true;
+            return (ps.contains("sleep 777") || ps.contains("sleep 778")) ? null : true;
         });
     }
 
@@ -290,7 +290,7 @@ class StreamingTest {
                     var stdin = spdy.open("stdin");
                     var stdout = spdy.open("stdout");
                     spdy.open("stderr");
-                    stdout.readUntil("up", Duration.ofSeconds(120));
+                    stdout.readUntil("up", Duration.ofMinutes(2));
                     allRunning.countDown();
                     allRunning.await();
                     peak.accumulateAndGet(threads(pid), Math::max);

@@ -9,6 +9,10 @@ import dev.jcri.server.config.Setting;
 import dev.jcri.server.config.Settings;
 import dev.jcri.server.grpc.UnixSocketServer.SocketInUseException;
 import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandleProxies;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -16,7 +20,6 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import sun.misc.Signal;
 
 /** {@code jcri}: runs the daemon in the foreground; {@code jcri config default} prints the defaults. */
 @Command(name = "jcri", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
@@ -65,8 +68,8 @@ public final class Main implements Callable<Integer> {
 
         DyingThreads.install();
         CountDownLatch stop = new CountDownLatch(1);
-        Signal.handle(new Signal("TERM"), s -> stop.countDown());
-        Signal.handle(new Signal("INT"), s -> stop.countDown());
+        onSignal("TERM", stop::countDown);
+        onSignal("INT", stop::countDown);
         Daemon daemon;
         try {
             daemon = Daemon.start(config);
@@ -140,6 +143,26 @@ public final class Main implements Callable<Integer> {
         @Override
         public String[] getVersion() {
             return new String[] {BuildInfo.NAME + " " + BuildInfo.version() + " (CRI runtime.v1, Java " + Runtime.version() + ")"};
+        }
+    }
+
+    /**
+     * Handles a signal instead of letting it run the JVM's shutdown hooks: a stop must first drain
+     * the calls in flight, then exit with a status, and hooks can do neither. sun.misc.Signal
+     * (jdk.unsupported, exported for this use) is the JDK's only way. It is reached reflectively
+     * because javac's proprietary-API warning has no switch under --release, and the build treats
+     * warnings as errors; a JDK without it fails the start here, loudly.
+     */
+    private static void onSignal(String name, Runnable action) {
+        try {
+            Class<?> signal = Class.forName("sun.misc.Signal");
+            Class<?> handlerType = Class.forName("sun.misc.SignalHandler");
+            MethodHandle run = MethodHandles.lookup()
+                    .findVirtual(Runnable.class, "run", MethodType.methodType(void.class)).bindTo(action);
+            Object handler = MethodHandleProxies.asInterfaceInstance(handlerType, MethodHandles.dropArguments(run, 0, signal));
+            signal.getMethod("handle", signal, handlerType).invoke(null, signal.getConstructor(String.class).newInstance(name), handler);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot handle SIG" + name + ": this JDK lacks sun.misc.Signal", e);
         }
     }
 }

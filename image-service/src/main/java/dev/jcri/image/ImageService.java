@@ -1,7 +1,6 @@
 package dev.jcri.image;
 
 import dev.jcri.image.error.ImageException;
-import dev.jcri.image.error.ImageNotFoundException;
 import dev.jcri.image.error.InvalidReferenceException;
 import dev.jcri.image.error.LocalIo;
 import dev.jcri.image.manifest.ImageConfig;
@@ -38,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * usage. Images are stored under {@code <dir>} (content store in {@code content/}, records in
  * {@code images.json}); their layers live in the shared {@link LayerStore}. Thread-safe.
  *
- * <p>Lookups ({@link #find}, {@link #remove}, {@link #lease}) accept a reference ({@code busybox},
+ * <p>Lookups ({@link #find}, {@link #remove}) accept a reference ({@code busybox},
  * {@code host:5000/app:v1}, {@code repo@sha256:...}), an image ID ({@code sha256:<hex>} or the bare
  * hex), or a unique prefix of at least 4 hex digits of an ID.
  */
@@ -125,8 +124,9 @@ public final class ImageService implements AutoCloseable {
 
     /**
      * Removes an image reference. By tag: removes that tag; the image goes with its last tag. By
-     * digest reference or ID: removes the image. Its layers are released unless another image or a
-     * {@link LayerLease} still uses them (then they go later). Unknown images are not an error.
+     * digest reference or ID: removes the image. Its layers are released unless another image still
+     * uses them, or a pull or a container's snapshot builds on them (then they go later). Unknown
+     * images are not an error.
      */
     public void remove(String reference) throws ImageException {
         synchronized (this) {
@@ -170,27 +170,9 @@ public final class ImageService implements AutoCloseable {
     }
 
     /**
-     * Takes a lease on an image's layers (see {@link LayerLease}).
-     *
-     * @throws ImageNotFoundException when no such image is stored
-     */
-    public LayerLease lease(String reference) throws ImageException {
-        synchronized (this) {
-            Match m = resolve(reference).orElseThrow(() -> new ImageNotFoundException("image " + reference + " not found"));
-            Image image = toImage(m.record());
-            List<Digest> chain = m.record().chainIds();
-            refs.pin(chain);
-            return new LayerLease(image, () -> {
-                refs.unpin(chain);
-                releaseUnusedLayers();
-            });
-        }
-    }
-
-    /**
-     * Releases layers that no image needs and no lease holds, when the snapshotter lets them go
-     * (it refuses while a container's snapshot is built on one). Called after removals, when a
-     * lease closes, and at start; container code may call it after removing a container.
+     * Releases layers that no image needs and no pull holds, when the snapshotter lets them go
+     * (it refuses while a container's snapshot is built on one). Called after removals and at
+     * start; container code may call it after removing a container.
      */
     public void releaseUnusedLayers() {
         Set<Digest> pending = images.releasableLayers();

@@ -132,6 +132,7 @@ public class JcriException extends IOException implements Classified {
      * The domain error behind {@code t}: {@code t} itself, or the first {@link Classified} error in
      * its cause chain (a future's ExecutionException, a wrapper); empty when there is none.
      */
+    @SuppressWarnings("ReferenceEquality") // identity is the point: a cause that is the exception itself
     public static Optional<Classified> find(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof Classified e) {

@@ -22,7 +22,7 @@ final class Native {
 
     private static final class PosixHolder {
         // The native POSIX (not the Java fallback): we need real lchown/mkfifo/kill semantics.
-        static final POSIX POSIX = POSIXFactory.getNativePOSIX();
+        static final POSIX INSTANCE = POSIXFactory.getNativePOSIX();
     }
 
     static LibC libc() {
@@ -34,7 +34,7 @@ final class Native {
     }
 
     static POSIX posix() {
-        return PosixHolder.POSIX;
+        return PosixHolder.INSTANCE;
     }
 
     /** errno saved by the last {@link LibC} call on this thread. */

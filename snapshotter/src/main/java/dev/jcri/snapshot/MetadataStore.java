@@ -1,8 +1,6 @@
 package dev.jcri.snapshot;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.jcri.json.Json;
 import dev.jcri.linux.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,12 +17,8 @@ import java.util.Optional;
 final class MetadataStore {
     static final String FILE_NAME = "info.json";
 
-    private final ObjectMapper json = new ObjectMapper()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES) // a newer version may add fields
-            .enable(SerializationFeature.INDENT_OUTPUT);
-
     void write(Path snapshotDir, SnapshotRecord record) throws IOException {
-        AtomicFiles.write(snapshotDir.resolve(FILE_NAME), out -> json.writeValue(out, record));
+        AtomicFiles.write(snapshotDir.resolve(FILE_NAME), out -> Json.prettyWriter().writeValue(out, record));
     }
 
     /** The record in a snapshot directory, or empty if it has none (an unfinished or foreign directory). */
@@ -33,6 +27,6 @@ final class MetadataStore {
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }
-        return Optional.of(json.readValue(file.toFile(), SnapshotRecord.class));
+        return Optional.of(Json.reader().readValue(file.toFile(), SnapshotRecord.class));
     }
 }

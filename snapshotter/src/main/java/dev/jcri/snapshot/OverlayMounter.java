@@ -92,7 +92,8 @@ final class OverlayMounter {
     /** overlayfs splits lowerdir on ':' and options on ','; a backslash escapes them (and itself). */
     static String escape(String path) {
         StringBuilder b = new StringBuilder(path.length());
-        for (char c : path.toCharArray()) {
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
             if (c == ':' || c == ',' || c == '\\') {
                 b.append('\\');
             }

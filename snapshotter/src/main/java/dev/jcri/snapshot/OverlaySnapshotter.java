@@ -1,5 +1,6 @@
 package dev.jcri.snapshot;
 
+import dev.jcri.concurrent.KeyedLocks;
 import dev.jcri.linux.AtomicFiles;
 import dev.jcri.linux.MountFlags;
 import dev.jcri.linux.Mounts;
@@ -49,8 +50,9 @@ import org.slf4j.LoggerFactory;
  * <p>Mount targets must lie outside the root: everything mounted inside it is treated as a
  * crash leftover at start.
  *
- * <p>Thread-safe. Work on one key is serialised ({@link KeyLocks}); metadata in memory is guarded
- * by one lock held only briefly, never across I/O of a layer.
+ * <p>Thread-safe. Work on one key is serialised ({@link KeyedLocks}: a second applyLayer of one chain
+ * ID waits, then finds it done) while different keys proceed in parallel; metadata in memory is
+ * guarded by one lock held only briefly, never across I/O of a layer.
  */
 public final class OverlaySnapshotter implements LayerStore {
     private static final Logger log = LoggerFactory.getLogger(OverlaySnapshotter.class);
@@ -69,7 +71,7 @@ public final class OverlaySnapshotter implements LayerStore {
     private final boolean syncOnCommit;
     private final MetadataStore metadata = new MetadataStore();
     private final OverlayMounter overlay;
-    private final KeyLocks keyLocks = new KeyLocks();
+    private final KeyedLocks<String> keyLocks = new KeyedLocks<>();
     private final AtomicLong nextId;
     private final WritableUsageCache writableUsage;
 
@@ -125,7 +127,7 @@ public final class OverlaySnapshotter implements LayerStore {
     @Override
     public void applyLayer(String chainId, String parentChainId, InputStream uncompressedTar) throws IOException {
         requireKey(chainId);
-        try (KeyLocks.Held held = keyLocks.lock(chainId)) {
+        try (var _ = keyLocks.lock(chainId)) {
             long id;
             List<SnapshotRecord> chain;
             synchronized (lock) {
@@ -237,7 +239,7 @@ public final class OverlaySnapshotter implements LayerStore {
     private Snapshot create(String key, String parent, Map<String, String> labels, SnapshotKind kind)
             throws IOException {
         requireKey(key);
-        try (KeyLocks.Held held = keyLocks.lock(key)) {
+        try (var _ = keyLocks.lock(key)) {
             long id;
             synchronized (lock) {
                 if (byKey.containsKey(key)) {
@@ -291,7 +293,7 @@ public final class OverlaySnapshotter implements LayerStore {
         if (where.startsWith(root)) {
             throw new IllegalArgumentException("mount target " + where + " is inside the snapshot root " + root);
         }
-        try (KeyLocks.Held held = keyLocks.lock(key)) {
+        try (var _ = keyLocks.lock(key)) {
             SnapshotRecord r;
             List<SnapshotRecord> chain;
             synchronized (lock) {
@@ -325,7 +327,7 @@ public final class OverlaySnapshotter implements LayerStore {
     /** Unmounts {@code target} (if mounted) and forgets it as a mount of {@code key}. */
     public void unmount(String key, Path target) throws IOException {
         Path where = target.toAbsolutePath().normalize();
-        try (KeyLocks.Held held = keyLocks.lock(key)) {
+        try (var _ = keyLocks.lock(key)) {
             synchronized (lock) {
                 require(key);
             }
@@ -411,7 +413,7 @@ public final class OverlaySnapshotter implements LayerStore {
      * snapshots are built on it, a layer is being applied on it, or it is still mounted.
      */
     public void remove(String key) throws IOException {
-        try (KeyLocks.Held held = keyLocks.lock(key)) {
+        try (var _ = keyLocks.lock(key)) {
             SnapshotRecord r;
             synchronized (lock) {
                 r = require(key);

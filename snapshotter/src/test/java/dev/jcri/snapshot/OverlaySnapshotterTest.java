@@ -98,7 +98,7 @@ class OverlaySnapshotterTest extends SnapshotterTestBase {
      */
     @Test
     void storeIsPrivateToRootButTheContainersRootIsNot() throws Exception {
-        apply("sha256:suid", null, TestLayer.pax().dir("bin").file("bin/su", "elf".getBytes(), 04755, 0, 0, Map.of()));
+        apply("sha256:suid", null, TestLayer.pax().dir("bin").file("bin/su", "elf".getBytes(java.nio.charset.StandardCharsets.UTF_8), 04755, 0, 0, Map.of()));
         store.prepare("c1", "sha256:suid", Map.of());
         Path snapshots = root.resolve("snapshots");
         for (Path p : List.of(root, snapshots, root.resolve("staging"))) {

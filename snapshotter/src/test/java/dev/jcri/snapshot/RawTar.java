@@ -22,7 +22,7 @@ final class RawTar {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(header(name, type, data.length));
         out.writeBytes(data);
-        out.writeBytes(new byte[(int) ((BLOCK - data.length % BLOCK) % BLOCK)]);
+        out.writeBytes(new byte[(BLOCK - data.length % BLOCK) % BLOCK]);
         return out.toByteArray();
     }
 

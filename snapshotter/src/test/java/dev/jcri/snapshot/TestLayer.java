@@ -13,7 +13,15 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 
-/** Builds layer tars in memory for tests, with commons-compress (an independent tar writer). */
+/**
+ * Builds layer tars in memory for tests, with commons-compress (an independent tar writer), entry by
+ * entry as a hostile or odd producer would: GNU long names, FIFOs, raw PAX records.
+ *
+ * <p>Not the same as conformance's {@code registry.TestLayer}, which builds whole registry blobs
+ * (compression, digests, diff IDs, media types) from the tars it writes: conformance sits at the top
+ * of the reactor (it needs the daemon's jar), so the snapshotter's tests cannot use its classes, and
+ * conformance, a client that sees only the CRI, must not use the snapshotter's.
+ */
 final class TestLayer {
     static final Instant MTIME = Instant.parse("2020-01-02T03:04:05Z");
 

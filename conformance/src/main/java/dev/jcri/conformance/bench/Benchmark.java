@@ -2,7 +2,6 @@ package dev.jcri.conformance.bench;
 
 import dev.jcri.conformance.TestNetwork;
 import dev.jcri.conformance.registry.TestRegistry;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

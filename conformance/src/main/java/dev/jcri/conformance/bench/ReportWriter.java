@@ -1,9 +1,8 @@
 package dev.jcri.conformance.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jcri.conformance.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,9 +80,8 @@ public final class ReportWriter {
     }
 
     public String json() {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = mapper.createObjectNode();
-        root.set("meta", mapper.valueToTree(meta));
+                ObjectNode root = Json.MAPPER.createObjectNode();
+        root.set("meta", Json.MAPPER.valueToTree(meta));
         ArrayNode ts = root.putArray("targets");
         targets.forEach(ts::add);
         if (baseline != null) {
@@ -114,7 +112,7 @@ public final class ReportWriter {
             }
         }
         try {
-            return mapper.writeValueAsString(root) + "\n";
+            return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

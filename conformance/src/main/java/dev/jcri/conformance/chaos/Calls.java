@@ -6,6 +6,7 @@ import io.grpc.StatusRuntimeException;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -26,7 +27,7 @@ final class Calls {
 
     private volatile CriClient client;
     /** Bumped at each kill: a call that spans a kill (or starts while no daemon serves) was cut. */
-    private volatile long epoch;
+    private final AtomicLong epoch = new AtomicLong();
     private volatile boolean serving;
     private final AtomicInteger ok = new AtomicInteger();
     private final AtomicInteger cut = new AtomicInteger();
@@ -42,11 +43,11 @@ final class Calls {
     /** The daemon is about to be killed: every call in flight from now on is cut. */
     void killing() {
         serving = false;
-        epoch++;
+        epoch.incrementAndGet();
     }
 
     <T> Result<T> call(String rpc, Function<CriClient, T> call) {
-        long before = epoch;
+        long before = epoch.get();
         boolean wasServing = serving;
         try {
             T value = call.apply(client);
@@ -54,7 +55,7 @@ final class Calls {
             return new Result<>(Kind.OK, value, "");
         } catch (StatusRuntimeException e) {
             String error = rpc + " " + e.getStatus().getCode() + ": " + e.getStatus().getDescription();
-            if (!wasServing || epoch != before) {
+            if (!wasServing || epoch.get() != before) {
                 cut.incrementAndGet();
                 return new Result<>(Kind.CUT, null, error);
             }

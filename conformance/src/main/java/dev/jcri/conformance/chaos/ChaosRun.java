@@ -34,7 +34,7 @@ import runtime.v1.Api;
  */
 public final class ChaosRun {
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
     /** How long checks may wait for the host to catch up (an exit being recorded, a process dying). */
     private static final Duration SETTLE = Duration.ofSeconds(5);
 

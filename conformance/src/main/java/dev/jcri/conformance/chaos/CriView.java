@@ -1,8 +1,8 @@
 package dev.jcri.conformance.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jcri.conformance.CriClient;
+import dev.jcri.conformance.Json;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -22,7 +22,6 @@ import runtime.v1.RuntimeServiceGrpc;
  */
 record CriView(List<PodView> pods, List<ContainerView> containers, long listMillis, List<String> problems) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Longest wait for List and Status: beyond it they count as failed. */
     private static final long LIST_LIMIT_MILLIS = 5000;
 
@@ -97,12 +96,12 @@ record CriView(List<PodView> pods, List<ContainerView> containers, long listMill
 
     private static JsonNode info(String json) {
         if (json == null) {
-            return JSON.createObjectNode();
+            return Json.MAPPER.createObjectNode();
         }
         try {
-            return JSON.readTree(json);
+            return Json.MAPPER.readTree(json);
         } catch (IOException e) {
-            return JSON.createObjectNode();
+            return Json.MAPPER.createObjectNode();
         }
     }
 }

@@ -1,7 +1,7 @@
 package dev.jcri.conformance.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jcri.conformance.Json;
 import dev.jcri.conformance.bench.HostProcesses;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +28,6 @@ import java.util.regex.Pattern;
  */
 final class HostProbe {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** The daemon's per-object directories: every name in them must belong to a listed object. */
     static final List<String> OBJECT_DIRS = List.of("root/pods", "state/pods", "root/containers", "state/containers",
             "state/exits", "state/attach", "root/cni/results");
@@ -224,7 +223,7 @@ final class HostProbe {
             return found;
         }
         try {
-            for (JsonNode c : JSON.readTree(out)) {
+            for (JsonNode c : Json.MAPPER.readTree(out)) {
                 found.add(new HostFacts.RuntimeContainer(c.path("id").asText(), c.path("pid").asLong(), c.path("status").asText()));
             }
         } catch (IOException e) {
@@ -257,7 +256,7 @@ final class HostProbe {
         try (DirectoryStream<Path> s = Files.newDirectoryStream(site.root().resolve("snapshots").resolve("snapshots"))) {
             for (Path snapshot : s) {
                 try {
-                    JsonNode info = JSON.readTree(snapshot.resolve("info.json").toFile());
+                    JsonNode info = Json.MAPPER.readTree(snapshot.resolve("info.json").toFile());
                     if (!info.path("kind").asText().equals("COMMITTED")) {
                         keys.add(info.path("key").asText());
                     }

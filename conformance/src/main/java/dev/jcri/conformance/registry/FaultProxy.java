@@ -3,8 +3,8 @@ package dev.jcri.conformance.registry;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -66,7 +66,7 @@ public final class FaultProxy implements AutoCloseable {
 
     private FaultProxy(String upstreamHost) throws IOException {
         this.upstream = upstreamHost;
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), 0), 0);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", this::handle);
         server.start();
@@ -213,7 +213,7 @@ public final class FaultProxy implements AutoCloseable {
                             ? HttpRequest.BodyPublishers.noBody()
                             : HttpRequest.BodyPublishers.ofByteArray(ex.getRequestBody().readAllBytes()));
             ex.getRequestHeaders().forEach((k, vs) -> {
-                if (!HOP_HEADERS.contains(k.toLowerCase()) && !k.equalsIgnoreCase("expect")) {
+                if (!HOP_HEADERS.contains(k.toLowerCase(java.util.Locale.ROOT)) && !k.equalsIgnoreCase("expect")) {
                     vs.forEach(v -> b.header(k, v));
                 }
             });
@@ -225,7 +225,7 @@ public final class FaultProxy implements AutoCloseable {
                 return;
             }
             r.headers().map().forEach((k, vs) -> {
-                if (!HOP_HEADERS.contains(k.toLowerCase())) {
+                if (!HOP_HEADERS.contains(k.toLowerCase(java.util.Locale.ROOT))) {
                     ex.getResponseHeaders().put(k, List.copyOf(vs));
                 }
             });

@@ -1,8 +1,8 @@
 package dev.jcri.conformance.registry;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jcri.conformance.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,8 +30,6 @@ public final class TestImage {
 
     static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
     static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<TestLayer> layers;
     private final byte[] config;
@@ -180,7 +178,7 @@ public final class TestImage {
             if (format == Format.DOCKER && layers.stream().anyMatch(l -> l.compression() != TestLayer.Compression.GZIP)) {
                 throw new IllegalStateException("Docker schema 2 images have gzip layers only");
             }
-            ObjectNode c = JSON.createObjectNode();
+            ObjectNode c = Json.MAPPER.createObjectNode();
             c.put("created", "2024-01-01T00:00:00Z");
             c.put("architecture", architecture);
             if (variant != null) {
@@ -224,7 +222,7 @@ public final class TestImage {
             layers.forEach(l -> diffIds.add(l.diffId()));
             byte[] config = json(c);
 
-            ObjectNode m = JSON.createObjectNode();
+            ObjectNode m = Json.MAPPER.createObjectNode();
             m.put("schemaVersion", 2);
             m.put("mediaType", format == Format.OCI ? OCI_MANIFEST : DOCKER_MANIFEST);
             ObjectNode cd = m.putObject("config");
@@ -245,7 +243,7 @@ public final class TestImage {
 
     static byte[] json(Object node) {
         try {
-            return JSON.writeValueAsString(node).getBytes(StandardCharsets.UTF_8);
+            return Json.MAPPER.writeValueAsString(node).getBytes(StandardCharsets.UTF_8);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -1,8 +1,8 @@
 package dev.jcri.conformance.registry;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jcri.conformance.Json;
 import java.util.List;
 
 /**
@@ -28,7 +28,7 @@ public final class TestIndex {
     /** An OCI index (or a Docker manifest list when every image is a Docker image). */
     public static TestIndex of(TestImage... images) {
         boolean docker = List.of(images).stream().allMatch(i -> i.format() == TestImage.Format.DOCKER);
-        ObjectNode root = new ObjectMapper().createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("schemaVersion", 2);
         String mediaType = docker ? DOCKER_LIST : OCI_INDEX;
         root.put("mediaType", mediaType);

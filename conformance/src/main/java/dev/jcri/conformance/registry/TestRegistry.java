@@ -1,6 +1,7 @@
 package dev.jcri.conformance.registry;
 
 import dev.jcri.conformance.Deadline;
+import dev.jcri.conformance.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -17,7 +18,6 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
@@ -100,7 +100,7 @@ public final class TestRegistry implements AutoCloseable {
                 try {
                     HttpResponse<Void> resp = r.http.send(HttpRequest.newBuilder(r.uri("/v2/")).build(),
                             HttpResponse.BodyHandlers.discarding());
-                    return resp.statusCode() == 200 || resp.statusCode() == 401 ? Boolean.TRUE : null;
+                    return (resp.statusCode() == 200 || resp.statusCode() == 401) ? Boolean.TRUE : null;
                 } catch (IOException e) {
                     return null;
                 } catch (InterruptedException e) {
@@ -262,7 +262,7 @@ public final class TestRegistry implements AutoCloseable {
             if (t.statusCode() != 200) {
                 throw new IOException("token server: HTTP " + t.statusCode() + " " + t.body());
             }
-            auth = "Bearer " + new com.fasterxml.jackson.databind.ObjectMapper().readTree(t.body()).path("token").asText();
+            auth = "Bearer " + Json.MAPPER.readTree(t.body()).path("token").asText();
         }
         tokens.put(repo, auth);
         copy.header("Authorization", auth);

@@ -1,12 +1,13 @@
 package dev.jcri.conformance.registry;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.jcri.conformance.Json;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -53,8 +54,6 @@ public final class TokenServer implements AutoCloseable {
     public static final String SERVICE = "jcri-test-registry";
     public static final String ISSUER = "jcri-test-token-server";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final HttpServer server;
     private final Path dir;
     private final Path certificate;
@@ -88,7 +87,7 @@ public final class TokenServer implements AutoCloseable {
         } catch (java.security.GeneralSecurityException e) {
             throw new IOException("cannot load the token key: " + e.getMessage(), e);
         }
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), 0), 0);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/token", this::token);
         server.start();
@@ -190,7 +189,7 @@ public final class TokenServer implements AutoCloseable {
             String service = query.getOrDefault("service", SERVICE);
             String scope = query.get("scope");
             long now = Instant.now().getEpochSecond();
-            ObjectNode claims = JSON.createObjectNode();
+            ObjectNode claims = Json.MAPPER.createObjectNode();
             claims.put("iss", ISSUER);
             claims.put("sub", username);
             claims.put("aud", service);
@@ -213,22 +212,22 @@ public final class TokenServer implements AutoCloseable {
                     }
                 }
             }
-            ObjectNode header = JSON.createObjectNode();
+            ObjectNode header = Json.MAPPER.createObjectNode();
             header.put("typ", "JWT");
             header.put("alg", "RS256");
             header.putArray("x5c").add(certDer);
-            String signingInput = b64(JSON.writeValueAsBytes(header)) + "." + b64(JSON.writeValueAsBytes(claims));
+            String signingInput = b64(Json.MAPPER.writeValueAsBytes(header)) + "." + b64(Json.MAPPER.writeValueAsBytes(claims));
             Signature sig = Signature.getInstance("SHA256withRSA");
             sig.initSign(key);
             sig.update(signingInput.getBytes(StandardCharsets.US_ASCII));
             String jwt = signingInput + "." + b64(sig.sign());
-            ObjectNode body = JSON.createObjectNode();
+            ObjectNode body = Json.MAPPER.createObjectNode();
             body.put("token", jwt);
             body.put("access_token", jwt);
             body.put("expires_in", lifetimeSeconds);
             body.put("issued_at", Instant.ofEpochSecond(now).toString());
             issued.incrementAndGet();
-            reply(ex, 200, JSON.writeValueAsString(body));
+            reply(ex, 200, Json.MAPPER.writeValueAsString(body));
         } catch (java.security.GeneralSecurityException e) {
             throw new IOException(e);
         }

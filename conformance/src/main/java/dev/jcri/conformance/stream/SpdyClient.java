@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -89,7 +88,7 @@ public final class SpdyClient implements AutoCloseable {
         }
         String chosen = "";
         for (String line : head.split("\r\n")) {
-            if (line.toLowerCase().startsWith("x-stream-protocol-version:")) {
+            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("x-stream-protocol-version:")) {
                 chosen = line.substring(line.indexOf(':') + 1).strip();
             }
         }
@@ -142,7 +141,7 @@ public final class SpdyClient implements AutoCloseable {
         return stream;
     }
 
-    /** Opens a stream of {@code streamtype} (the other headers as given). */
+    /** Opens a stream of type {@code streamType} (the other headers as given). */
     public ClientStream open(String streamType, String... moreHeaders) throws IOException {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("streamtype", streamType);
@@ -312,6 +311,7 @@ public final class SpdyClient implements AutoCloseable {
     }
 
     /** One stream: bytes from the server as an InputStream; writes as DATA frames. */
+    @SuppressWarnings("ReferenceEquality") // EOF is a sentinel array: its identity is the point
     public static final class ClientStream {
         private final SpdyClient client;
         private final int id;

@@ -3,7 +3,7 @@ package dev.jcri.conformance.bench;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jcri.conformance.Json;
 import dev.jcri.conformance.SharedRuntime;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +32,7 @@ class BenchmarkSmokeTest {
             assertTrue(md.contains(row), "missing row " + row + " in:\n" + md);
         }
         assertTrue(!md.contains("left behind"), "jcri left something behind:\n" + md);
-        JsonNode json = new ObjectMapper().readTree(report.json());
+        JsonNode json = Json.MAPPER.readTree(report.json());
         assertTrue(json.path("measures").size() > 40, report.json());
         JsonNode first = json.path("measures").get(0);
         assertTrue(first.path("median").path("jcri (runc)").isNumber(), first.toString());

@@ -1,15 +1,12 @@
 package dev.jcri.conformance.container;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jcri.conformance.Containers;
-import dev.jcri.conformance.CriClient;
 import dev.jcri.conformance.Deadline;
-import dev.jcri.conformance.Pods;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.charset.StandardCharsets;
@@ -125,12 +122,12 @@ class ContainerLifecycleTest extends InOnePodTest {
         String id = Containers.run(cri, podId, pod, Containers.config("rotated", image,
                 "sh", "-c", "while true; do echo tick; sleep 0.2; done").build());
         Path log = logs.resolve("rotated.log");
-        Deadline.await("first log lines", Duration.ofSeconds(20), () -> Files.exists(log) && size(log) > 0 ? Boolean.TRUE : null);
+        Deadline.await("first log lines", Duration.ofSeconds(20), () -> (Files.exists(log) && size(log) > 0) ? Boolean.TRUE : null);
         Path rotated = logs.resolve("rotated.log.1");
         Files.move(log, rotated);
         cri.runtime().reopenContainerLog(Api.ReopenContainerLogRequest.newBuilder().setContainerId(id).build());
         Deadline.await("lines in the reopened log", Duration.ofSeconds(20),
-                () -> Files.exists(log) && size(log) > 0 ? Boolean.TRUE : null);
+                () -> (Files.exists(log) && size(log) > 0) ? Boolean.TRUE : null);
         assertTrue(Files.readString(log).contains("stdout F tick"));
         Containers.stop(cri, id, 0);
     }

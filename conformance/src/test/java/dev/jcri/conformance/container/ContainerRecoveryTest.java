@@ -165,8 +165,12 @@ class ContainerRecoveryTest {
                 now.removeAll(conmonsBefore);
                 return now.isEmpty() ? Boolean.TRUE : null;
             });
-            assertTrue(Files.list(jcri.root().resolve("containers")).findAny().isEmpty(), "no container records left");
-            assertEquals(0, Files.list(jcri.state().resolve("containers")).count(), "no bundles left");
+            try (var records = Files.list(jcri.root().resolve("containers"))) {
+                assertTrue(records.findAny().isEmpty(), "no container records left");
+            }
+            try (var bundles = Files.list(jcri.state().resolve("containers"))) {
+                assertEquals(0, bundles.count(), "no bundles left");
+            }
         }
     }
 }

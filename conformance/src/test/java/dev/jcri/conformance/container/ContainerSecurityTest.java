@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jcri.conformance.Containers;
-import dev.jcri.conformance.CriClient;
 import dev.jcri.conformance.Pods;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

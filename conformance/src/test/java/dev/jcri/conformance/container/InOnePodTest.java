@@ -31,7 +31,7 @@ abstract class InOnePodTest {
     void createPod(CriClient cri) throws Exception {
         this.cri = cri;
         this.image = Containers.busybox(cri);
-        this.pod = Containers.pod(getClass().getSimpleName().toLowerCase(), true, Api.NamespaceMode.CONTAINER, logs);
+        this.pod = Containers.pod(getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT), true, Api.NamespaceMode.CONTAINER, logs);
         this.podId = Pods.run(cri, pod);
     }
 

@@ -35,7 +35,7 @@ final class Verdicts {
         String summary() {
             List<String> parts = new ArrayList<>();
             if (answered != Answered.RIGHT) {
-                parts.add(answered.name().toLowerCase().replace('_', ' ') + ": expected " + expect + ", got " + describe(got));
+                parts.add(answered.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": expected " + expect + ", got " + describe(got));
             }
             if (!leaks.isEmpty()) {
                 parts.add("left on the host: " + String.join("; ", leaks.stream().limit(12).toList())

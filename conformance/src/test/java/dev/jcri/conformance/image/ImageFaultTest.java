@@ -14,7 +14,6 @@ import dev.jcri.conformance.Deadline;
 import dev.jcri.conformance.JcriProcess;
 import dev.jcri.conformance.SharedRuntime;
 import dev.jcri.conformance.registry.FaultProxy;
-import dev.jcri.conformance.registry.PushedImage;
 import dev.jcri.conformance.registry.TestImage;
 import dev.jcri.conformance.registry.TestImages;
 import dev.jcri.conformance.registry.TestLayer;

@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jcri.conformance.CriClient;
+import dev.jcri.conformance.Json;
 import dev.jcri.conformance.SharedRuntime;
 import dev.jcri.conformance.registry.FaultProxy;
 import dev.jcri.conformance.registry.PushedImage;
@@ -72,7 +72,7 @@ class ImagePullTest {
         PushedImage pushed = registry.push("pull/config:1", image);
         pull(cri, pushed.reference());
         Api.ImageStatusResponse r = status(cri, pushed.reference(), true);
-        JsonNode info = new ObjectMapper().readTree(r.getInfoOrThrow("info"));
+        JsonNode info = Json.MAPPER.readTree(r.getInfoOrThrow("info"));
         JsonNode config = info.path("imageSpec").path("config");
         assertEquals("SIGUSR1", config.path("StopSignal").asText());
         assertEquals("/tmp", config.path("WorkingDir").asText());

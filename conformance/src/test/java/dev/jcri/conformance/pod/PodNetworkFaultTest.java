@@ -68,7 +68,9 @@ class PodNetworkFaultTest {
             assertEquals(0, cri.runtime().listPodSandbox(Api.ListPodSandboxRequest.getDefaultInstance()).getItemsCount());
             assertEquals(List.of(), HostState.mountsUnder(jcri.state()), "no namespace pins or shm left");
             assertEquals(0, network.allocatedAddresses(), "the address bridge/host-local gave was released");
-            assertTrue(Files.list(jcri.root().resolve("pods")).findAny().isEmpty(), "no pod record left");
+            try (var records = Files.list(jcri.root().resolve("pods"))) {
+                assertTrue(records.findAny().isEmpty(), "no pod record left");
+            }
         }
     }
 

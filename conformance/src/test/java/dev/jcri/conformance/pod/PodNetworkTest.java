@@ -13,6 +13,7 @@ import dev.jcri.conformance.Pods;
 import dev.jcri.conformance.SharedRuntime;
 import dev.jcri.conformance.TestNetwork;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -73,7 +74,7 @@ class PodNetworkTest {
         Process server = NetTools.listen(ns, 8081);
         Deadline.await("the server in the pod to listen", Duration.ofSeconds(10), () -> probe(ns, "ss -ltn | grep -q ':8081 '"));
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", hostPort), 5000);
+            socket.connect(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), hostPort), 5000);
             OutputStream out = socket.getOutputStream();
             out.write("via-host-port\n".getBytes(StandardCharsets.UTF_8));
             out.flush();

@@ -95,7 +95,9 @@ class PodRecoveryTest {
             List<Long> infraAfter = new ArrayList<>(HostState.processes("catatonit"));
             infraAfter.removeAll(infraBefore);
             assertEquals(List.of(), infraAfter);
-            assertTrue(java.nio.file.Files.list(jcri.root().resolve("pods")).findAny().isEmpty(), "no pod records left");
+            try (var records = java.nio.file.Files.list(jcri.root().resolve("pods"))) {
+                assertTrue(records.findAny().isEmpty(), "no pod records left");
+            }
         }
     }
 }

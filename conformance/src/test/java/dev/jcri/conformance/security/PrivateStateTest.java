@@ -259,7 +259,7 @@ class PrivateStateTest {
             Path log = Path.of(Containers.status(cri, id).getLogPath());
             Deadline.await("the container to read its pod files as nobody", Duration.ofSeconds(30), () -> {
                 try {
-                    return Files.exists(log) && Files.readString(log).contains("usable") ? Boolean.TRUE : null;
+                    return (Files.exists(log) && Files.readString(log).contains("usable")) ? Boolean.TRUE : null;
                 } catch (IOException e) {
                     return null;
                 }

@@ -47,7 +47,7 @@ public final class UnprivilegedProbe {
             out.append("reachable ").append(p).append('\n');
             if (attrs.isDirectory()) {
                 try (DirectoryStream<Path> list = Files.newDirectoryStream(p)) {
-                    list.iterator().hasNext();
+                    var _ = list.iterator().hasNext(); // reads the directory: denied throws
                     out.append("listable ").append(p).append('\n');
                 } catch (IOException | RuntimeException denied) {
                     // expected

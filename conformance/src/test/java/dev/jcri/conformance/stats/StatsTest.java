@@ -151,7 +151,6 @@ class StatsTest {
     @Test
     void bytesWrittenToTheContainerLayerShowInItsWritableLayer() {
         Running run = runInOwnPod("layer", false, "writer", "sleep 1; dd if=/dev/zero of=/written bs=1M count=8; sleep 600");
-        String podId = run.podId();
         String id = run.id();
         Api.ContainerStats stats = awaitStats(id, "8 MiB in the writable layer (measured in the background)",
                 s -> s.getWritableLayer().getUsedBytes().getValue() >= 8 * MIB);
@@ -168,21 +167,19 @@ class StatsTest {
     @Test
     void aLayerWithManyFilesDoesNotSlowStatsCalls() {
         Running run = runInOwnPod("files", false, "many", "mkdir /many && cd /many && seq 1 150000 | xargs touch && touch /done; sleep 600");
-        String podId = run.podId();
         String id = run.id();
-        Deadline.await("150000 files made", Duration.ofSeconds(120),
+        Deadline.await("150000 files made", Duration.ofMinutes(2),
                 () -> Containers.exec(cri, id, 10, "test", "-e", "/done").getExitCode() == 0);
         awaitStats(id, "the files counted", s -> s.getWritableLayer().getInodesUsed().getValue() >= 150_000);
-        List<Long> millis = new ArrayList<>();
+        // served from the snapshotter's last measurement, never by a walk on the call: back-to-back calls
+        // see one measurement (two if a background refresh lands between them), not one walk each
+        java.util.Set<Long> measurements = new java.util.HashSet<>();
         for (int i = 0; i < 21; i++) {
-            long start = System.nanoTime();
-            cri.runtime().listContainerStats(Api.ListContainerStatsRequest.newBuilder()
-                    .setFilter(Api.ContainerStatsFilter.newBuilder().setId(id)).build());
-            millis.add((System.nanoTime() - start) / 1_000_000);
+            measurements.add(cri.runtime().listContainerStats(Api.ListContainerStatsRequest.newBuilder()
+                    .setFilter(Api.ContainerStatsFilter.newBuilder().setId(id)).build())
+                    .getStats(0).getWritableLayer().getTimestamp());
         }
-        millis.sort(null);
-        // the median, so a busy machine's odd slow call does not decide; a walk of 150000 files takes seconds
-        assertTrue(millis.get(10) < 100, "stats calls took " + millis + " ms");
+        assertTrue(measurements.size() <= 2, "a measurement per call: " + measurements);
     }
 
     @Test

@@ -121,10 +121,6 @@ public record Setting<T>(String key, T defaultValue, String comment, ValueType<T
             }, list -> "[" + String.join(", ", list.stream().map(Setting::quote).toList()) + "]");
         }
 
-        /**
-         * A table of registry hosts to mirror endpoints:
-         * {@code [registry.mirrors."docker.io"]} then {@code endpoints = ["http://127.0.0.1:5000"]}.
-         */
         /** An inline table of names to non-empty strings: {@code { runc = "runc", crun = "/usr/bin/crun" }}. */
         public static ValueType<Map<String, String>> stringTable(String what) {
             return new ValueType<>("an inline table of " + what, n -> {
@@ -215,7 +211,8 @@ public record Setting<T>(String key, T defaultValue, String comment, ValueType<T
 
     static String quote(String s) {
         StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
             switch (c) {
                 case '"' -> b.append("\\\"");
                 case '\\' -> b.append("\\\\");

@@ -23,11 +23,11 @@ public final class RuntimeMetrics {
     public static void bind(MeterRegistry registry, PodSandboxManager pods, ContainerManager containers) {
         for (PodState state : PodState.values()) {
             Gauge.builder("jcri.pods", () -> pods.list().stream().filter(p -> p.state() == state).count())
-                    .description("Pod sandboxes by state").tag("state", state.name().toLowerCase()).register(registry);
+                    .description("Pod sandboxes by state").tag("state", state.name().toLowerCase(java.util.Locale.ROOT)).register(registry);
         }
         for (ContainerState state : ContainerState.values()) {
             Gauge.builder("jcri.containers", () -> containers.list().stream().filter(c -> c.state() == state).count())
-                    .description("Containers by state").tag("state", state.name().toLowerCase()).register(registry);
+                    .description("Containers by state").tag("state", state.name().toLowerCase(java.util.Locale.ROOT)).register(registry);
         }
         Gauge.builder("jcri.conmon.processes", () -> containers.list().stream()
                         .filter(c -> c.state() != ContainerState.EXITED && conmonAlive(containers.paths().monitorPidFile(c.id()))).count())

@@ -1,14 +1,12 @@
 package dev.jcri.server.rpc;
 
-import dev.jcri.errors.JcriException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+import dev.jcri.json.Json;
 import dev.jcri.linux.CapturedOutput;
 import dev.jcri.sandbox.container.ContainerImage;
 import dev.jcri.sandbox.container.ContainerManager;
 import dev.jcri.sandbox.container.ContainerRecord;
-import dev.jcri.sandbox.container.ContainerState;
 import dev.jcri.server.grpc.ServiceBinder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -33,7 +31,6 @@ public final class ContainerRpcs {
      * or kubelet would get an error instead of the output. The rest of the output is dropped.
      */
     static final int EXEC_OUTPUT_LIMIT = 8 * 1024 * 1024 - 1024;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Finds the image a container is created from; NOT_FOUND when it is not pulled. */
     @FunctionalInterface
@@ -139,12 +136,12 @@ public final class ContainerRpcs {
             info.put("runtimeHandler", c.runtimeHandler());
             containers.specJson(c.id()).ifPresent(spec -> {
                 try {
-                    info.put("runtimeSpec", JSON.readTree(spec));
+                    info.put("runtimeSpec", Json.reader().readTree(spec));
                 } catch (Exception e) {
                     info.put("runtimeSpec", spec);
                 }
             });
-            response.putInfo("info", JSON.writeValueAsString(info));
+            response.putInfo("info", Json.writer().writeValueAsString(info));
         }
         return response.build();
     }

@@ -68,12 +68,13 @@ public final class EventRpcs {
             return;
         }
         Api.ContainerEventResponse message = message(event);
-        for (Subscriber s : subscribers) {
-            if (!s.offer(message)) {
-                subscribers.remove(s);
+        subscribers.removeIf(s -> {
+            boolean behind = !s.offer(message);
+            if (behind) {
                 dropped.increment();
             }
-        }
+            return behind;
+        });
     }
 
     private Api.ContainerEventResponse message(ContainerEvents.Event event) {

@@ -1,25 +1,14 @@
 package dev.jcri.server.rpc;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jcri.image.FsUsage;
 import dev.jcri.image.Image;
 import dev.jcri.image.ImageService;
-import dev.jcri.image.error.AccessDeniedException;
-import dev.jcri.image.error.DigestMismatchException;
-import dev.jcri.image.error.ImageException;
-import dev.jcri.image.error.ImageNotFoundException;
 import dev.jcri.image.error.InvalidReferenceException;
-import dev.jcri.image.error.NoMatchingPlatformException;
-import dev.jcri.image.error.RegistryAuthException;
-import dev.jcri.image.error.RegistryUnavailableException;
-import dev.jcri.image.error.StorageFullException;
-import dev.jcri.image.error.UnsupportedImageException;
 import dev.jcri.image.registry.RegistryCredentials;
+import dev.jcri.json.Json;
 import dev.jcri.server.grpc.RpcErrors;
 import dev.jcri.server.grpc.ServiceBinder;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.util.List;
 import java.util.Optional;
 import runtime.v1.Api;
@@ -30,8 +19,6 @@ import runtime.v1.ImageServiceGrpc;
  * types to image-service's and back, and image-service's errors to gRPC status codes.
  */
 public final class ImageRpcs {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ImageService images;
 
@@ -71,11 +58,11 @@ public final class ImageRpcs {
         Image image = found.get();
         response.setImage(toCri(image));
         if (request.getVerbose()) {
-            ObjectNode info = JSON.createObjectNode();
+            ObjectNode info = Json.objectNode();
             info.put("chainID", image.topLayer() == null ? "" : image.topLayer());
             info.put("manifestDigest", image.manifestDigest());
             info.set("imageSpec", image.config().raw());
-            response.putInfo("info", JSON.writeValueAsString(info));
+            response.putInfo("info", Json.writer().writeValueAsString(info));
         }
         return response.build();
     }
@@ -101,7 +88,7 @@ public final class ImageRpcs {
     Api.ImageFsInfoResponse imageFsInfo(Api.ImageFsInfoRequest request) throws Exception {
         FsUsage u;
         u = images.fsUsage();
-        long nanos = u.timestamp().getEpochSecond() * 1_000_000_000L + u.timestamp().getNano();
+        long nanos = java.time.temporal.ChronoUnit.NANOS.between(java.time.Instant.EPOCH, u.timestamp());
         Api.FilesystemUsage usage = Api.FilesystemUsage.newBuilder()
                 .setTimestamp(nanos)
                 .setFsId(Api.FilesystemIdentifier.newBuilder().setMountpoint(u.mountpoint().toString()))

@@ -1,14 +1,12 @@
 package dev.jcri.server.rpc;
 
-import dev.jcri.errors.JcriException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jcri.json.Json;
 import dev.jcri.sandbox.pod.PodPaths;
 import dev.jcri.sandbox.pod.PodRecord;
 import dev.jcri.sandbox.pod.PodSandboxManager;
 import dev.jcri.sandbox.pod.PodState;
 import dev.jcri.server.grpc.ServiceBinder;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +15,6 @@ import runtime.v1.RuntimeServiceGrpc;
 
 /** RunPodSandbox, StopPodSandbox, RemovePodSandbox, PodSandboxStatus, ListPodSandbox. */
 public final class PodSandboxRpcs {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PodSandboxManager pods;
 
@@ -57,7 +53,7 @@ public final class PodSandboxRpcs {
         Api.PodSandboxStatusResponse.Builder response = Api.PodSandboxStatusResponse.newBuilder()
                 .setStatus(CriStatuses.pod(record));
         if (request.getVerbose()) {
-            response.putInfo("info", JSON.writeValueAsString(verboseInfo(record)));
+            response.putInfo("info", Json.writer().writeValueAsString(verboseInfo(record)));
         }
         return response.build();
     }

@@ -1,8 +1,8 @@
 package dev.jcri.server.rpc;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jcri.errors.JcriException;
+import dev.jcri.json.Json;
 import dev.jcri.sandbox.cgroup.CgroupDriver;
 import dev.jcri.sandbox.RuntimeBinaries;
 import dev.jcri.sandbox.container.ContainerRuntime;
@@ -29,8 +29,6 @@ public final class RuntimeInfoRpcs {
 
     /** The CRI version string kubelet expects in VersionResponse.version. */
     private static final String KUBELET_API_VERSION = "0.1.0";
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final JcriConfig config;
     private final CgroupDriver cgroupDriver;
@@ -95,8 +93,8 @@ public final class RuntimeInfoRpcs {
                 .addAllRuntimeHandlers(handlers);
         if (request.getVerbose()) {
             Map<String, Object> effective = new LinkedHashMap<>(config.values());
-            effective.put("cgroup_driver_effective", cgroupDriver.name().toLowerCase());
-            response.putInfo("config", JSON.writeValueAsString(effective));
+            effective.put("cgroup_driver_effective", cgroupDriver.name().toLowerCase(java.util.Locale.ROOT));
+            response.putInfo("config", Json.writer().writeValueAsString(effective));
             response.putInfo("configFile", config.source() == null ? "" : config.source().toString());
             response.putInfo("podCIDR", podCidr.get());
             response.putInfo("version", BuildInfo.version());

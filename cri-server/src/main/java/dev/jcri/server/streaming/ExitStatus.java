@@ -1,6 +1,6 @@
 package dev.jcri.server.streaming;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jcri.json.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
@@ -12,7 +12,6 @@ import java.util.List;
  */
 record ExitStatus(boolean success, String message, Integer exitCode) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     static ExitStatus of(List<String> cmd, int code) {
         if (code == 0) {
@@ -28,7 +27,7 @@ record ExitStatus(boolean success, String message, Integer exitCode) {
 
     /** The v4 error stream's document. */
     byte[] toStatusJson() {
-        ObjectNode status = JSON.createObjectNode();
+        ObjectNode status = Json.objectNode();
         status.putObject("metadata");
         if (success) {
             status.put("status", "Success");
@@ -43,7 +42,7 @@ record ExitStatus(boolean success, String message, Integer exitCode) {
             }
         }
         try {
-            return JSON.writeValueAsBytes(status);
+            return Json.writer().writeValueAsBytes(status);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -14,6 +14,9 @@ import org.slf4j.LoggerFactory;
  * (the client's other forwards go on); the output towards the client is bounded by its
  * {@link Outbound} (which blocks), the input by its {@link InboundPipe}.
  */
+// Netty: a failed write or close is reported through the pipeline (exceptionCaught, the channel's
+// close future), which this class handles; nothing waits on the futures these calls return.
+@SuppressWarnings("FutureReturnValueIgnored")
 final class PortForwarding {
 
     private static final Logger LOG = LoggerFactory.getLogger(PortForwarding.class);

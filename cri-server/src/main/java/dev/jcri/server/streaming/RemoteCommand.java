@@ -1,8 +1,8 @@
 package dev.jcri.server.streaming;
 
+import dev.jcri.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jcri.errors.JcriException;
 import dev.jcri.sandbox.container.TerminalSize;
 import dev.jcri.sandbox.stream.ContainerStreams;
@@ -22,10 +22,12 @@ import org.slf4j.LoggerFactory;
  * the client, the client's stdin and terminal sizes to the session, the end reported on the error
  * stream. A client that goes away ends the session (an exec is killed with its process tree).
  */
+// Netty: a failed write or close is reported through the pipeline (exceptionCaught, the channel's
+// close future), which this class handles; nothing waits on the futures these calls return.
+@SuppressWarnings("FutureReturnValueIgnored")
 final class RemoteCommand {
 
     private static final Logger LOG = LoggerFactory.getLogger(RemoteCommand.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** A terminal client sends its size right after the streams are up: wait that long for it before starting. */
     private static final long FIRST_SIZE_WAIT_MILLIS = 1_000;
     /** A resize message is a tiny JSON object; anything larger is not one. */
@@ -129,7 +131,7 @@ final class RemoteCommand {
     private static void readSizes(InboundPipe pipe, CompletableFuture<TerminalSize> firstSize, SessionRef ref) {
         Thread.ofVirtual().name("resize").start(() -> {
             try (InputStream in = new BoundedMessages(pipe.asInputStream(), RESIZE_MESSAGE_LIMIT);
-                    MappingIterator<JsonNode> sizes = JSON.readerFor(JsonNode.class).readValues(in)) {
+                    MappingIterator<JsonNode> sizes = Json.reader().forType(JsonNode.class).readValues(in)) {
                 while (sizes.hasNextValue()) {
                     JsonNode node = sizes.nextValue();
                     TerminalSize size = new TerminalSize(node.path("Width").asInt(0), node.path("Height").asInt(0));

@@ -46,6 +46,9 @@ import org.slf4j.LoggerFactory;
  * unknown stream) closes the connection; so does a client that does not open its streams within
  * {@link #STREAM_CREATION_TIMEOUT_SECONDS}, and the idle timeout.
  */
+// Netty: a failed write or close is reported through the pipeline (exceptionCaught, the channel's
+// close future), which this class handles; nothing waits on the futures these calls return.
+@SuppressWarnings("FutureReturnValueIgnored")
 final class SpdyConnection extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(SpdyConnection.class);

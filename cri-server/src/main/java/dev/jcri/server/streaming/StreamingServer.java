@@ -38,6 +38,9 @@ import org.slf4j.LoggerFactory;
  * outbound bytes wait in Netty's buffer up to {@link #HIGH_WATER} before writers block, inbound
  * bytes up to {@link InboundPipe#LIMIT} per stream before reading stops.
  */
+// Netty: a failed write or close is reported through the pipeline (exceptionCaught, the channel's
+// close future), which this class handles; nothing waits on the futures these calls return.
+@SuppressWarnings("FutureReturnValueIgnored")
 public final class StreamingServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamingServer.class);

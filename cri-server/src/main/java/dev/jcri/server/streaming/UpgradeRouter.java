@@ -30,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * a usable upgrade 400; no common sub-protocol 403 naming the ones accepted. After a successful
  * upgrade the HTTP handlers leave the pipeline to the protocol's own.
  */
+// Netty: a failed write or close is reported through the pipeline (exceptionCaught, the channel's
+// close future), which this class handles; nothing waits on the futures these calls return.
+@SuppressWarnings("FutureReturnValueIgnored")
 final class UpgradeRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final Logger LOG = LoggerFactory.getLogger(UpgradeRouter.class);

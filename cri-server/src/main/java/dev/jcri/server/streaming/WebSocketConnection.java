@@ -20,7 +20,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.timeout.IdleStateEvent;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -37,6 +36,9 @@ import org.slf4j.LoggerFactory;
  * port two channels (data 2i, error 2i+1), each opened by the server with the port number (two
  * bytes, little-endian).
  */
+// Netty: a failed write or close is reported through the pipeline (exceptionCaught, the channel's
+// close future), which this class handles; nothing waits on the futures these calls return.
+@SuppressWarnings("FutureReturnValueIgnored")
 final class WebSocketConnection extends SimpleChannelInboundHandler<WebSocketFrame> {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketConnection.class);

@@ -44,7 +44,7 @@ class UnixSocketServerTest {
         try (ServerSocketChannel dead = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             dead.bind(UnixDomainSocketAddress.of(leftover.resolve("sock")));
         }
-        try (UnixSocketServer server = start(socket)) {
+        try (UnixSocketServer _ = start(socket)) {
             assertEquals(List.of("jcri.sock", "jcri.sock.lock"), names());
             assertEquals("rw-rw----", mode(socket));
             assertEquals("rw-------", mode(dir.resolve("jcri.sock.lock")));
@@ -75,7 +75,7 @@ class UnixSocketServerTest {
         try (ServerSocketChannel dead = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             dead.bind(UnixDomainSocketAddress.of(socket));
         }
-        try (UnixSocketServer server = start(socket);
+        try (UnixSocketServer _ = start(socket);
                 SocketChannel client = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
             assertTrue(client.isConnected());
             assertEquals("rw-rw----", mode(socket));

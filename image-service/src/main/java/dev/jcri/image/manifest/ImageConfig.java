@@ -3,6 +3,7 @@ package dev.jcri.image.manifest;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jcri.image.error.UnsupportedImageException;
 import dev.jcri.image.ref.Digest;
+import dev.jcri.json.BoundedJson;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,10 +24,13 @@ public record ImageConfig(String os, String architecture, String variant, String
         List<String> entrypoint, List<String> cmd, String workingDir, List<String> volumes, String stopSignal,
         List<String> exposedPorts, Map<String, String> labels, List<Digest> diffIds, JsonNode raw) {
 
+    /** Tokens of an image config: env, labels, history of every layer, diff_ids. */
+    public static final long MAX_TOKENS = 200_000;
+
     public static ImageConfig parse(byte[] bytes, String what) throws UnsupportedImageException {
         JsonNode root;
         try {
-            root = BoundedJson.readTree(bytes, BoundedJson.MAX_CONFIG_TOKENS);
+            root = BoundedJson.readTree(bytes, MAX_TOKENS);
         } catch (IOException e) {
             throw new UnsupportedImageException("config of " + what + " cannot be read as JSON: " + e.getMessage());
         }
@@ -39,7 +43,7 @@ public record ImageConfig(String os, String architecture, String variant, String
             try {
                 diffIds.add(Digest.parse(d.asText()));
             } catch (Exception e) {
-                throw new UnsupportedImageException("config of " + what + " has an invalid diff_id " + d.asText());
+                throw new UnsupportedImageException("config of " + what + " has an invalid diff_id: " + e.getMessage());
             }
         }
         Map<String, String> labels = new LinkedHashMap<>();

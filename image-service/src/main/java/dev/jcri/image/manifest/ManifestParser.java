@@ -3,6 +3,7 @@ package dev.jcri.image.manifest;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jcri.image.error.UnsupportedImageException;
 import dev.jcri.image.ref.Digest;
+import dev.jcri.json.BoundedJson;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,13 +17,16 @@ import java.util.Map;
  */
 public final class ManifestParser {
 
+    /** Tokens of a manifest or index: a hundred layers or platforms with annotations are a few thousand. */
+    public static final long MAX_TOKENS = 100_000;
+
     private ManifestParser() {}
 
     /** @param what names the manifest in messages (the reference) */
     public static ManifestDocument parse(byte[] bytes, String contentType, String what) throws UnsupportedImageException {
         JsonNode root;
         try {
-            root = BoundedJson.readTree(bytes, BoundedJson.MAX_MANIFEST_TOKENS);
+            root = BoundedJson.readTree(bytes, MAX_TOKENS);
         } catch (IOException e) {
             throw new UnsupportedImageException("manifest of " + what + " cannot be read as JSON: " + e.getMessage());
         }

@@ -62,7 +62,7 @@ final class LayerUnpacker {
                 return new UnsupportedImageException(what + " cannot be decompressed: " + c.getMessage());
             }
             if (!LocalIo.isDiskFull(e)
-                    && (c instanceof TarFormatException || c instanceof LayerApplyException && c.getCause() == null)) {
+                    && (c instanceof TarFormatException || (c instanceof LayerApplyException && c.getCause() == null))) {
                 // the layer itself is malformed or over a limit (a PAX bomb): the image's fault, not the node's
                 return new UnsupportedImageException(what + " is not a usable layer: " + c.getMessage());
             }

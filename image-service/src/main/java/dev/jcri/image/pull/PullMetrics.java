@@ -24,7 +24,7 @@ final class PullMetrics {
     }
 
     void downloaded(long n) {
-        bytes.increment(n);
+        bytes.increment((double) n); // exact up to 2^53 bytes
     }
 
     void succeeded(Duration took) {

@@ -31,7 +31,7 @@ final class SingleFlight<K, V> {
             mine.completeExceptionally(t);
             throw t;
         }
-        started.whenComplete((v, t) -> {
+        var _ = started.whenComplete((v, t) -> { // the callback cannot throw: nothing to observe
             inFlight.remove(key, mine);
             if (t != null) {
                 mine.completeExceptionally(t);

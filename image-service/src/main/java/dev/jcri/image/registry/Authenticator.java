@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.jcri.image.error.ImageException;
 import dev.jcri.image.error.RegistryAuthException;
 import dev.jcri.image.error.RegistryUnavailableException;
-import dev.jcri.image.manifest.BoundedJson;
+import dev.jcri.json.BoundedJson;
 import dev.jcri.image.ref.ImageReference;
 import dev.jcri.image.registry.WwwAuthenticate.Challenge;
 import java.io.IOException;

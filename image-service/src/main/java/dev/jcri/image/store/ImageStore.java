@@ -1,10 +1,10 @@
 package dev.jcri.image.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jcri.image.ref.Digest;
+import dev.jcri.json.Json;
 import dev.jcri.linux.AtomicFiles;
 import dev.jcri.linux.PrivateFiles;
 import java.io.IOException;
@@ -27,7 +27,6 @@ import java.util.Set;
  */
 public final class ImageStore {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int FORMAT = 1;
 
     private final Path file;
@@ -48,7 +47,7 @@ public final class ImageStore {
             }
         }
         if (Files.exists(file)) {
-            JsonNode root = JSON.readTree(file.toFile());
+            JsonNode root = Json.reader().readTree(Files.readAllBytes(file));
             for (JsonNode n : root.path("images")) {
                 ImageRecord r = fromJson(n);
                 store.images.put(r.id(), r);
@@ -143,7 +142,7 @@ public final class ImageStore {
     }
 
     private void save(Map<Digest, ImageRecord> records, Set<Digest> releasableLayers) throws IOException {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Json.objectNode();
         root.put("format", FORMAT);
         ArrayNode arr = root.putArray("images");
         for (ImageRecord r : records.values()) {
@@ -151,11 +150,11 @@ public final class ImageStore {
         }
         ArrayNode rel = root.putArray("releasableLayers");
         releasableLayers.forEach(d -> rel.add(d.toString()));
-        AtomicFiles.write(file, out -> JSON.writerWithDefaultPrettyPrinter().writeValue(out, root));
+        AtomicFiles.write(file, out -> Json.prettyWriter().writeValue(out, root));
     }
 
     private static ObjectNode toJson(ImageRecord r) {
-        ObjectNode n = JSON.createObjectNode();
+        ObjectNode n = Json.objectNode();
         n.put("id", r.id().toString());
         r.repoTags().forEach(n.putArray("repoTags")::add);
         r.repoDigests().forEach(n.putArray("repoDigests")::add);

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * In-memory reference counts on layers (chain IDs) that must not be released: layers a pull is
- * building on, layers leased by containers. Releasing a layer happens while holding this object's
+ * building on. Releasing a layer happens while holding this object's
  * monitor, so a pin either comes first (and the layer stays) or after (and sees it gone).
  */
 public final class LayerRefs {

@@ -29,7 +29,7 @@ class JsonLimitsTest {
         assertTrue(m.length < 4 << 20, "under the byte limit: " + m.length);
         UnsupportedImageException e = assertThrows(UnsupportedImageException.class,
                 () -> ManifestParser.parse(m, null, "test/many"));
-        assertTrue(e.getMessage().contains(Long.toString(BoundedJson.MAX_MANIFEST_TOKENS)), e.getMessage());
+        assertTrue(e.getMessage().contains(Long.toString(ManifestParser.MAX_TOKENS)), e.getMessage());
     }
 
     @Test
@@ -41,7 +41,7 @@ class JsonLimitsTest {
         byte[] c = sb.append("]},\"rootfs\":{\"diff_ids\":[]}}").toString().getBytes(StandardCharsets.UTF_8);
         assertTrue(c.length < 4 << 20, "under the byte limit: " + c.length);
         UnsupportedImageException e = assertThrows(UnsupportedImageException.class, () -> ImageConfig.parse(c, "test/many"));
-        assertTrue(e.getMessage().contains(Long.toString(BoundedJson.MAX_CONFIG_TOKENS)), e.getMessage());
+        assertTrue(e.getMessage().contains(Long.toString(ImageConfig.MAX_TOKENS)), e.getMessage());
     }
 
     @Test

@@ -140,7 +140,7 @@ public final class CgroupLayout {
 
     @Override
     public String toString() {
-        return mode.name().toLowerCase() + " " + hierarchies().stream()
+        return mode.name().toLowerCase(java.util.Locale.ROOT) + " " + hierarchies().stream()
                 .map(h -> h.mountPoint() + (h.v2() ? " (v2)" : " " + h.controllers())).toList();
     }
 }

@@ -1,7 +1,7 @@
 package dev.jcri.sandbox.container;
 
+import dev.jcri.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jcri.linux.PosixFiles;
 import dev.jcri.linux.PrivateFiles;
 import java.io.BufferedReader;
@@ -33,7 +33,6 @@ import java.util.concurrent.TimeoutException;
  */
 public final class Conmon {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     /**
      * $0 = the sync FIFO; then conmon's argv. Opened read-write: the open never blocks (a jcri
      * that died before opening its end cannot leave the shell waiting), and conmon never gets
@@ -117,7 +116,7 @@ public final class Conmon {
             if (report == null) {
                 throw new IOException("conmon exited without reporting the container: " + stderrText(stderr));
             }
-            JsonNode json = JSON.readTree(report);
+            JsonNode json = Json.reader().readTree(report);
             long pid = json.path("data").asLong(-1); // conmon's sync message: {"data": PID} or {"data": -1, "message": ...}
             if (pid <= 0) {
                 String message = json.path("message").asText("").strip();
@@ -140,7 +139,7 @@ public final class Conmon {
 
     /** Lets a reader still blocked in opening the FIFO (no writer ever came) return. */
     private static void unblock(Path fifo) {
-        try (var writer = java.nio.channels.FileChannel.open(fifo, java.nio.file.StandardOpenOption.WRITE)) {
+        try (var _ = java.nio.channels.FileChannel.open(fifo, java.nio.file.StandardOpenOption.WRITE)) {
             // opening for writing is enough: the reader's open returns, then it sees EOF when we close
         } catch (IOException ignored) {
             // the reader is gone already

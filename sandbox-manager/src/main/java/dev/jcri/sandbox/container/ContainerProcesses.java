@@ -52,7 +52,7 @@ final class ContainerProcesses {
             ContainerRecord record = records.current(found.id())
                     .orElseThrow(() -> JcriException.notFound("container", idOrPrefix));
             if (record.state() != ContainerState.CREATED) {
-                throw JcriException.failedPrecondition("container " + record.id() + " is " + record.state().name().toLowerCase()
+                throw JcriException.failedPrecondition("container " + record.id() + " is " + record.state().name().toLowerCase(java.util.Locale.ROOT)
                         + ", only a created container can be started");
             }
             long startedAt = Ids.nowNanos(); // before the process runs, so that it never follows its own exit

@@ -1,9 +1,9 @@
 package dev.jcri.sandbox.container;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jcri.json.Json;
 import dev.jcri.linux.PrivateFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -26,8 +26,6 @@ import java.util.List;
  */
 final class ExecProcess {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private ExecProcess() {}
 
     /** The process document for {@code cmd}, from the container's config.json bytes. */
@@ -43,7 +41,7 @@ final class ExecProcess {
         if (cmd.isEmpty()) {
             throw new IllegalArgumentException("an exec needs a command");
         }
-        JsonNode process = JSON.readTree(configJson).path("process");
+        JsonNode process = Json.reader().readTree(configJson).path("process");
         if (!(process instanceof ObjectNode exec) || !exec.path("user").isObject()) {
             // never fall back to the runtime's defaults: those are what this class exists to avoid
             throw new IOException("the container's config.json has no process with a user");
@@ -55,7 +53,7 @@ final class ExecProcess {
         if (terminal != null && terminal.columns() > 0 && terminal.rows() > 0) {
             exec.putObject("consoleSize").put("height", terminal.rows()).put("width", terminal.columns());
         }
-        return JSON.writeValueAsBytes(exec);
+        return Json.writer().writeValueAsBytes(exec);
     }
 
     /**

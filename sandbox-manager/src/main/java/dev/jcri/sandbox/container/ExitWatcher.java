@@ -144,7 +144,7 @@ public final class ExitWatcher implements AutoCloseable {
             return;
         }
         for (WatchEvent<?> event : key.pollEvents()) {
-            if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
+            if (StandardWatchEventKinds.OVERFLOW.equals(event.kind())) {
                 LOG.warn("exit events overflowed; rescanning {}", dir);
                 rescan(onExit);
                 continue;

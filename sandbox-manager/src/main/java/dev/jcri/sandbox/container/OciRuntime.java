@@ -1,7 +1,7 @@
 package dev.jcri.sandbox.container;
 
+import dev.jcri.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jcri.linux.ChildProcess;
 import dev.jcri.linux.ProcessResult;
 import java.io.IOException;
@@ -24,7 +24,6 @@ public final class OciRuntime {
     /** runc 1.1's answer is about 4 KiB. */
     private static final int FEATURES_LIMIT = 1 << 20;
     private static final Logger LOG = LoggerFactory.getLogger(OciRuntime.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String handler;
     private final Path binary;
@@ -126,7 +125,7 @@ public final class OciRuntime {
             }
             throw new IOException(handler + " state " + id + " failed: " + r.stderrText().strip());
         }
-        JsonNode state = JSON.readTree(r.stdout());
+        JsonNode state = Json.reader().readTree(r.stdout());
         return Optional.of(state.path("status").asText());
     }
 

@@ -1,7 +1,7 @@
 package dev.jcri.sandbox.container;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jcri.json.Json;
 import dev.jcri.sandbox.spec.HostFeatures;
 import java.io.IOException;
 import java.util.LinkedHashSet;
@@ -26,8 +26,6 @@ import java.util.Set;
  */
 public record RuntimeFeatures(boolean reported, Set<String> mountOptions, Boolean seccomp, Boolean appArmor) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     /** A runtime without a features command (runc 1.0, crun 1.8): nothing beyond the OCI 1.0 basics is known. */
     public static final RuntimeFeatures UNREPORTED = new RuntimeFeatures(false, Set.of(), null, null);
 
@@ -37,7 +35,7 @@ public record RuntimeFeatures(boolean reported, Set<String> mountOptions, Boolea
 
     /** Parses the features document; an unreadable one is an error (the caller decides what that means). */
     public static RuntimeFeatures parse(byte[] json) throws IOException {
-        JsonNode root = JSON.readTree(json);
+        JsonNode root = Json.reader().readTree(json);
         if (root == null || !root.isObject()) {
             throw new IOException("the features answer is not a JSON object");
         }

@@ -2,7 +2,6 @@ package dev.jcri.sandbox.container;
 
 import dev.jcri.linux.AtomicFiles;
 import dev.jcri.linux.PrivateFiles;
-import dev.jcri.linux.ProcFiles;
 import dev.jcri.sandbox.RuntimeBinaries;
 import dev.jcri.sandbox.cgroup.CgroupDriver;
 import dev.jcri.sandbox.cgroup.CgroupMode;
@@ -10,7 +9,6 @@ import dev.jcri.sandbox.cgroup.Cgroups;
 import dev.jcri.sandbox.cgroup.Hierarchy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;

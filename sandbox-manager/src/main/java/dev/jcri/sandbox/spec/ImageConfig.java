@@ -4,8 +4,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The parts of an OCI image config a container's spec is built from (image-service owns the full
- * config; the daemon hands these over).
+ * The parts of an OCI image config a container's spec is built from. Deliberately a second record
+ * beside image-service's {@code dev.jcri.image.manifest.ImageConfig}: that one is the parsed
+ * document (platform, diff IDs, the raw JSON, parsing with limits), and sandbox-manager must not
+ * depend on image-service (no registries below the daemon), nor the image service on pods. The
+ * daemon ({@code ContainerImages}) copies these fields across, the one place both are seen.
  *
  * @param user       USER as written in the image ("", "name", "uid", "name:group", "uid:gid")
  * @param volumes    VOLUME paths (become empty directories in the container's writable layer)

@@ -2,8 +2,7 @@ package dev.jcri.sandbox.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.jcri.json.Json;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
@@ -27,28 +26,26 @@ public record OciSpec(
     /** runc 1.1 reports 1.0.2-dev as its maximum; crun accepts every 1.0.x. */
     public static final String OCI_VERSION = "1.0.2-dev";
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT);
-
-    /** config.json bytes (UTF-8, indented so that a human can read a bundle). */
     /** Any part of a spec as JSON (e.g. {@link Resources} for the runtime's update command). */
     static byte[] toJson(Object part) {
         try {
-            return JSON.writeValueAsBytes(part);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return Json.prettyWriter().writeValueAsBytes(part);
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("spec part not serialisable", e);
         }
     }
 
+    /** config.json bytes (UTF-8, indented so that a human can read a bundle). */
     public byte[] toJson() {
         try {
-            return JSON.writeValueAsBytes(this);
+            return Json.prettyWriter().writeValueAsBytes(this);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e); // records of strings and numbers always serialise
         }
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    @SuppressWarnings("AvoidCommonTypeNames") // the OCI runtime spec's name for it
     public record Process(
             Boolean terminal,
             User user,

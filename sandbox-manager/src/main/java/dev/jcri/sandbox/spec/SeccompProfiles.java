@@ -2,8 +2,7 @@ package dev.jcri.sandbox.spec;
 
 import dev.jcri.errors.JcriException;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jcri.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
@@ -22,10 +21,6 @@ import java.util.Set;
  */
 final class SeccompProfiles {
     private SeccompProfiles() {}
-
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-            .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, false);
 
     private static final Set<String> ACTIONS = Set.of("SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD",
             "SCMP_ACT_TRAP", "SCMP_ACT_ERRNO", "SCMP_ACT_TRACE", "SCMP_ACT_ALLOW", "SCMP_ACT_LOG", "SCMP_ACT_NOTIFY");
@@ -57,7 +52,7 @@ final class SeccompProfiles {
             if (in == null) {
                 throw new IllegalStateException("seccomp-default.json missing from the classpath");
             }
-            return JSON.readValue(in, Profile.class);
+            return Json.reader().readValue(in, Profile.class);
         } catch (IOException e) {
             throw new IllegalStateException("built-in seccomp profile unreadable", e);
         }
@@ -70,7 +65,7 @@ final class SeccompProfiles {
         }
         Profile p;
         try {
-            p = JSON.readValue(Files.readAllBytes(Path.of(path)), Profile.class);
+            p = Json.reader().readValue(Files.readAllBytes(Path.of(path)), Profile.class);
         } catch (java.nio.file.NoSuchFileException e) {
             throw JcriException.invalidArgument(field, "seccomp profile " + path + " not found", e);
         } catch (IOException e) {

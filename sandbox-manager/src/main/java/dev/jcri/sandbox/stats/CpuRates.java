@@ -29,7 +29,7 @@ public final class CpuRates {
     static final Duration MIN_WINDOW = Duration.ofSeconds(1);
     static final int MAX_OBJECTS = 20_000;
 
-    private record Sample(long monotonicNanos, long usageNanos) {}
+    record Sample(long monotonicNanos, long usageNanos) {}
 
     private record Samples(Sample newest, Sample older) {}
 

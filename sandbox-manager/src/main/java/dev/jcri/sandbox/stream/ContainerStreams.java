@@ -170,7 +170,7 @@ public final class ContainerStreams {
 
     private static SocketChannel dialLoopback(int port) throws IOException {
         IOException first = null;
-        for (InetAddress loopback : List.of(InetAddress.getByName("127.0.0.1"), InetAddress.getByName("::1"))) {
+        for (InetAddress loopback : List.of(InetAddress.ofLiteral("127.0.0.1"), InetAddress.ofLiteral("::1"))) {
             SocketChannel channel = SocketChannel.open();
             try {
                 channel.socket().connect(new InetSocketAddress(loopback, port), (int) DIAL_TIMEOUT.toMillis());

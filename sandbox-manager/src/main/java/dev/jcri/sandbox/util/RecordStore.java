@@ -1,8 +1,7 @@
 package dev.jcri.sandbox.util;
 
 import dev.jcri.errors.JcriException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jcri.json.Json;
 import dev.jcri.linux.AtomicFiles;
 import dev.jcri.linux.PrivateFiles;
 import java.io.IOException;
@@ -28,8 +27,6 @@ import org.slf4j.LoggerFactory;
 public final class RecordStore<T> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecordStore.class);
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final Path dir;
     private final String fileName;
@@ -64,7 +61,7 @@ public final class RecordStore<T> {
                 PrivateFiles.restrict(objectDir, PrivateFiles.DIRECTORY_MODE);
                 PrivateFiles.restrict(file, PrivateFiles.FILE_MODE);
                 try {
-                    T record = JSON.readValue(file.toFile(), type);
+                    T record = Json.reader().readValue(file.toFile(), type);
                     byId.put(idOf.apply(record), record);
                     loaded.add(record);
                 } catch (IOException e) {
@@ -105,7 +102,7 @@ public final class RecordStore<T> {
     public void save(T record) throws IOException {
         Path objectDir = dirOf(idOf.apply(record));
         PrivateFiles.createDirectories(objectDir);
-        AtomicFiles.write(objectDir.resolve(fileName), JSON.writeValueAsBytes(record));
+        AtomicFiles.write(objectDir.resolve(fileName), Json.writer().writeValueAsBytes(record));
         byId.put(idOf.apply(record), record);
     }
 

@@ -77,6 +77,7 @@ public final class ContainerConfigRules {
         }
     }
 
+    @SuppressWarnings("deprecation") // seccomp_profile_path, apparmor_profile: older kubelets and crictl still send them
     private static void security(Api.LinuxContainerSecurityContext sc) throws JcriException {
         Api.NamespaceOption ns = sc.getNamespaceOptions();
         // a container always shares its pod's network and IPC: TARGET is only defined for PID

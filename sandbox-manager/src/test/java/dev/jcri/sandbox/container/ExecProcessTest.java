@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jcri.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,8 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ExecProcessTest {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A container's config.json, with fields jcri does not write itself (they must survive too). */
     private static final String CONFIG = """
@@ -45,13 +43,13 @@ class ExecProcessTest {
             """;
 
     private static JsonNode process(String config, List<String> cmd) throws IOException {
-        return JSON.readTree(ExecProcess.of(config.getBytes(StandardCharsets.UTF_8), cmd));
+        return Json.reader().readTree(ExecProcess.of(config.getBytes(StandardCharsets.UTF_8), cmd));
     }
 
     @Test
     void theContainersProcessWithOnlyTheCommandAndTerminalChanged() throws Exception {
         JsonNode exec = process(CONFIG, List.of("id", "-u"));
-        ObjectNode expected = (ObjectNode) JSON.readTree(CONFIG).path("process").deepCopy();
+        ObjectNode expected = (ObjectNode) Json.reader().readTree(CONFIG).path("process").deepCopy();
         expected.putArray("args").add("id").add("-u");
         expected.put("terminal", false);
         expected.remove("consoleSize");
@@ -74,8 +72,8 @@ class ExecProcessTest {
         Path file = ExecProcess.write(bundle, "exec-1.json", List.of("true"));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)),
                 "it holds the container's environment");
-        assertEquals(List.of("true"), JSON.convertValue(JSON.readTree(file.toFile()).path("args"), List.class));
+        assertEquals(List.of("true"), Json.reader().readValue(Json.reader().readTree(Files.readAllBytes(file)).path("args"), List.class));
         assertThrows(java.nio.file.FileAlreadyExistsException.class, () -> ExecProcess.write(bundle, "exec-1.json", List.of("x")));
-        assertFalse(JSON.readTree(file.toFile()).path("terminal").asBoolean());
+        assertFalse(Json.reader().readTree(Files.readAllBytes(file)).path("terminal").asBoolean());
     }
 }

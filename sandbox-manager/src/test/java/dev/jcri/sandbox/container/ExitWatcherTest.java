@@ -44,7 +44,7 @@ class ExitWatcherTest {
         Files.move(tmp, exits.resolve(id)); // complete at once, as conmon's rename does
     }
 
-    /** Fails its first {@code failures} calls with {@code failure}, then records. */
+    /** Fails its first {@code failures} calls, throwing {@code runtime} or else {@code error}, then records. */
     private BiConsumer<String, Integer> failingFirst(int failures, RuntimeException runtime, Error error) {
         AtomicInteger calls = new AtomicInteger();
         return (id, code) -> {
@@ -61,7 +61,7 @@ class ExitWatcherTest {
     @Test
     void anErrorInTheHandlerDoesNotStopTheWatcher() throws Exception {
         Path exits = dir.resolve("exits");
-        try (ExitWatcher w = new ExitWatcher(exits, failingFirst(1, null, new StackOverflowError("injected")))) {
+        try (ExitWatcher _ = new ExitWatcher(exits, failingFirst(1, null, new StackOverflowError("injected")))) {
             exit(exits, "first", 3);
             await("the failed exit to be retried", () -> recorded.containsKey("first"));
             exit(exits, "second", 0);
@@ -73,7 +73,7 @@ class ExitWatcherTest {
     @Test
     void anExitWhoseHandlingFailedIsRetried() throws Exception {
         Path exits = dir.resolve("exits");
-        try (ExitWatcher w = new ExitWatcher(exits, failingFirst(2, new IllegalStateException("store unavailable"), null))) {
+        try (ExitWatcher _ = new ExitWatcher(exits, failingFirst(2, new IllegalStateException("store unavailable"), null))) {
             exit(exits, "c1", 137);
             await("the exit to be recorded after the handler recovers", () -> recorded.containsKey("c1"));
             assertEquals(137, recorded.get("c1"));
@@ -83,7 +83,7 @@ class ExitWatcherTest {
     @Test
     void theExitDirectoryRemovedUnderItIsWatchedAgain() throws Exception {
         Path exits = dir.resolve("exits");
-        try (ExitWatcher w = new ExitWatcher(exits, recorded::put)) {
+        try (ExitWatcher _ = new ExitWatcher(exits, recorded::put)) {
             exit(exits, "before", 1);
             await("an exit", () -> recorded.containsKey("before"));
             Files.delete(exits.resolve("before"));

@@ -40,8 +40,8 @@ class RuntimeFeaturesTest {
         assertTrue(runc.reported());
         assertTrue(runc.knowsMountOption("rro"));
         assertTrue(runc.knowsMountOption("rbind"));
-        assertEquals(Boolean.TRUE, runc.seccomp());
-        assertEquals(Boolean.TRUE, runc.appArmor());
+        assertTrue(runc.seccomp());
+        assertTrue(runc.appArmor());
         assertEquals(KERNEL, runc.applyTo(KERNEL));
         assertFalse(runc.applyTo(KERNEL.withRecursiveReadOnlyMounts(false)).recursiveReadOnlyMounts(),
                 "a kernel before 5.12 (no mount_setattr) cannot, whatever the runtime says");

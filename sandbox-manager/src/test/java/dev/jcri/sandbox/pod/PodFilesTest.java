@@ -1,8 +1,6 @@
 package dev.jcri.sandbox.pod;
 
-import dev.jcri.errors.JcriException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 import runtime.v1.Api;

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
+import dev.jcri.json.Json;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +44,7 @@ class OciSpecBuilderTest {
                                 .setSeccomp(Api.SecurityProfile.newBuilder().setProfileType(Api.SecurityProfile.ProfileType.RuntimeDefault))
                                 .setCapabilities(Api.Capability.newBuilder().addDropCapabilities("ALL").addAddCapabilities("NET_BIND_SERVICE"))));
         BuiltSpec b = build(c);
-        JsonNode j = new ObjectMapper().readTree(b.toJson());
+        JsonNode j = Json.reader().readTree(b.toJson());
         assertEquals(OciSpec.OCI_VERSION, j.get("ociVersion").asText());
         JsonNode p = j.get("process");
         assertTrue(p.get("terminal").asBoolean());

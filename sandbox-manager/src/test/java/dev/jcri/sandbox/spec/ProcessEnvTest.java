@@ -1,8 +1,6 @@
 package dev.jcri.sandbox.spec;
 
-import dev.jcri.errors.JcriException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.protobuf.ByteString;
 import java.util.List;

@@ -140,7 +140,7 @@ class SecurityOptionsTest {
         assertEquals(2, s.syscalls().size());
         assertEquals("18446744073709551615", s.syscalls().get(1).args().getFirst().value().toString());
         String json = new String(new OciSpec(null, null, null, null, null, null,
-                new OciSpec.Linux(null, null, null, null, s, null, null, null, null)).toJson());
+                new OciSpec.Linux(null, null, null, null, s, null, null, null, null)).toJson(), java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(json.contains("\"value\" : 18446744073709551615"), json);
         assertFalse(json.contains("comment"));
     }

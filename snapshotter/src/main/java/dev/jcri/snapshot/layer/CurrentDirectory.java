@@ -18,7 +18,7 @@ final class CurrentDirectory implements AutoCloseable {
 
     DirectoryHandle of(Path dir) throws IOException {
         if (open != null) {
-            if (open.path() == dir || open.path().equals(dir)) { // resolved paths are cached: usually the same object
+            if (open.path().equals(dir)) {
                 return open;
             }
             drop();

@@ -68,7 +68,7 @@ public final class LayerApplier {
     /** Applies the layer; call once per applier. */
     public ApplyStats apply(InputStream uncompressedTar) throws IOException {
         TarReader reader = new TarReader(uncompressedTar);
-        try (RegularFileWriter closing = files) {
+        try (RegularFileWriter _ = files) {
             TarEntry e;
             while ((e = reader.next()) != null) {
                 try {
@@ -112,7 +112,7 @@ public final class LayerApplier {
         }
         Path target = parent.resolve(base);
         switch (e.type()) {
-            case DIRECTORY -> applyDirectory(e, target, parent);
+            case DIRECTORY -> applyDirectory(e, target);
             case FILE -> throw new AssertionError("handled above");
             case SYMLINK -> {
                 createReplacing(target, () -> PosixFiles.symlink(e.linkName(), target));
@@ -156,7 +156,7 @@ public final class LayerApplier {
         }
     }
 
-    private void applyDirectory(TarEntry e, Path target, Path parent) throws IOException {
+    private void applyDirectory(TarEntry e, Path target) throws IOException {
         try {
             Files.createDirectory(target);
             usage.directory(target);

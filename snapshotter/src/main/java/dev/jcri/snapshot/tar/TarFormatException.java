@@ -9,4 +9,8 @@ public class TarFormatException extends IOException {
     public TarFormatException(String message) {
         super(message);
     }
+
+    public TarFormatException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -241,7 +241,7 @@ public final class TarReader {
         try {
             expected = parseNumber(h + 148, 8, "checksum");
         } catch (TarFormatException e) {
-            throw new TarFormatException("not a tar header (unreadable checksum) after " + entryCount + " entries");
+            throw new TarFormatException("not a tar header (unreadable checksum) after " + entryCount + " entries", e);
         }
         long unsigned = 0;
         long signed = 0;
@@ -347,7 +347,7 @@ public final class TarReader {
         try {
             return Long.parseLong(utf8(value).strip());
         } catch (NumberFormatException e) {
-            throw new TarFormatException("malformed PAX " + key + " value");
+            throw new TarFormatException("malformed PAX " + key + " value", e);
         }
     }
 
@@ -368,7 +368,7 @@ public final class TarReader {
             }
             return new long[] {seconds, nanos};
         } catch (NumberFormatException e) {
-            throw new TarFormatException("malformed PAX mtime value");
+            throw new TarFormatException("malformed PAX mtime value", e);
         }
     }
 

@@ -1,19 +1,15 @@
 package dev.jcri.cni;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The module's one ObjectMapper (thread-safe once configured) and small tree helpers. */
-final class Json {
-    private Json() {}
-
-    static final ObjectMapper MAPPER = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
+/**
+ * Lenient field reads on the JSON that plugins print and configs hold: a field of the wrong type
+ * reads as absent, which the callers then report by name (parsing is {@link dev.jcri.json.Json}'s).
+ */
+final class JsonFields {
+    private JsonFields() {}
 
     /** A text field, or null when absent, null or not text. */
     static String text(JsonNode node, String field) {

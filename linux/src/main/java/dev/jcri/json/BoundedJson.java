@@ -1,4 +1,4 @@
-package dev.jcri.image.manifest;
+package dev.jcri.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -10,8 +10,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Parses JSON that came from outside (manifests, indexes, configs, token answers) into a tree
- * whose heap stays proportional to a limit, not to the attacker's ingenuity.
+ * Parses JSON that came from outside (a registry's manifests, indexes, configs, token answers) into
+ * a tree whose heap stays proportional to a limit, not to the attacker's ingenuity. Each caller
+ * names its document's limit beside the parser of that document.
  *
  * <p>Why a token limit on top of the byte limits: a tree costs per token, not per byte. Four MiB
  * of {@code "",} is over a million text nodes, a hundred MB of heap; four MiB of distinct short
@@ -21,11 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class BoundedJson {
 
-    /** Tokens of a manifest or index: a hundred layers or platforms with annotations are a few thousand. */
-    public static final long MAX_MANIFEST_TOKENS = 100_000;
-    /** Tokens of an image config: env, labels, history of every layer, diff_ids. */
-    public static final long MAX_CONFIG_TOKENS = 200_000;
-    /** Nesting depth: no image document needs more than a handful of levels. */
+    /** Nesting depth: no document jcri reads from outside needs more than a handful of levels. */
     public static final int MAX_DEPTH = 64;
 
     private static final Map<Long, ObjectMapper> MAPPERS = new ConcurrentHashMap<>();
