@@ -2,51 +2,32 @@ package dev.jcri.server;
 
 import ch.qos.logback.classic.Level;
 import dev.jcri.server.config.ConfigException;
-import dev.jcri.server.config.ConfigLoader;
 import dev.jcri.server.config.DefaultConfigRenderer;
 import dev.jcri.server.config.JcriConfig;
-import dev.jcri.server.config.Setting;
 import dev.jcri.server.config.Settings;
 import dev.jcri.server.grpc.UnixSocketServer.SocketInUseException;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import sun.misc.Signal;
 
-/** {@code jcri}: runs the daemon in the foreground; {@code jcri config default} prints the defaults. */
+/** {@code jcri}: runs the daemon in the foreground; {@code jcri config default} prints the defaults;
+ * {@code jcri check} checks the node. */
 @Command(name = "jcri", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Kubernetes CRI runtime. Serves runtime.v1 RuntimeService and ImageService on a UNIX socket.",
-        subcommands = {Main.ConfigCommand.class})
+        subcommands = {Main.ConfigCommand.class, CheckCommand.class})
 public final class Main implements Callable<Integer> {
-
-    static final Path DEFAULT_CONFIG = Path.of("/etc/jcri/jcri.toml");
 
     /** Exit status for a configuration or usage error (picocli uses 2 for usage errors too). */
     static final int EXIT_CONFIG = 2;
     static final int EXIT_FAILED = 1;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Config file (default ${DEFAULT-VALUE}; a missing default file means built-in defaults).")
-    Path configFile;
-
-    @Option(names = "--socket", paramLabel = "PATH", description = "CRI socket (config key socket).")
-    String socket;
-
-    @Option(names = "--root", paramLabel = "DIR", description = "Persistent state directory (config key root).")
-    String root;
-
-    @Option(names = "--state", paramLabel = "DIR", description = "Volatile state directory (config key state).")
-    String state;
-
-    @Option(names = "--log-level", paramLabel = "LEVEL", description = "error, warn, info, debug or trace (config key log_level).")
-    String logLevel;
-
-    @Option(names = "--metrics-address", paramLabel = "HOST:PORT", description = "Prometheus endpoint, \"\" for off (config key metrics.address).")
-    String metricsAddress;
+    @Mixin
+    ConfigOptions options;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new Main()).execute(args));
@@ -56,7 +37,7 @@ public final class Main implements Callable<Integer> {
     public Integer call() {
         JcriConfig config;
         try {
-            config = effectiveConfig();
+            config = options.effectiveConfig();
         } catch (ConfigException e) {
             System.err.println("jcri: " + e.getMessage());
             return EXIT_CONFIG;
@@ -90,33 +71,7 @@ public final class Main implements Callable<Integer> {
         return 0;
     }
 
-    /** The file's values, then the flags on top; each flag is validated like its config key. */
-    private JcriConfig effectiveConfig() throws ConfigException {
-        JcriConfig config = configFile == null
-                ? ConfigLoader.load(DEFAULT_CONFIG, true)
-                : ConfigLoader.load(configFile, false);
-        config = override(config, Settings.SOCKET, socket, "--socket");
-        config = override(config, Settings.ROOT, root, "--root");
-        config = override(config, Settings.STATE, state, "--state");
-        config = override(config, Settings.LOG_LEVEL, logLevel, "--log-level");
-        config = override(config, Settings.METRICS_ADDRESS, metricsAddress, "--metrics-address");
-        return config;
-    }
-
-    private static JcriConfig override(JcriConfig config, Setting<String> setting, String flagValue, String flag)
-            throws ConfigException {
-        if (flagValue == null) {
-            return config;
-        }
-        try {
-            String checked = setting.type().read(com.fasterxml.jackson.databind.node.TextNode.valueOf(flagValue));
-            return config.with(setting, checked);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("invalid value for " + flag + ": " + e.getMessage() + ", got \"" + flagValue + "\"");
-        }
-    }
-
-    private static void setLogLevel(String level) {
+    static void setLogLevel(String level) {
         if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
             context.getLogger("dev.jcri").setLevel(Level.toLevel(level, Level.INFO));
             context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(
