@@ -66,14 +66,16 @@ public final class Daemon implements AutoCloseable {
     private final MetricsEndpoint metrics;
     private final ImageService images;
     private final StreamingServer streaming;
+    private final CniPodNetwork podNetwork;
 
     private Daemon(JcriConfig config, UnixSocketServer server, MetricsEndpoint metrics, ImageService images,
-            StreamingServer streaming) {
+            StreamingServer streaming, CniPodNetwork podNetwork) {
         this.config = config;
         this.server = server;
         this.metrics = metrics;
         this.images = images;
         this.streaming = streaming;
+        this.podNetwork = podNetwork;
     }
 
     public static Daemon start(JcriConfig config) throws IOException {
@@ -87,10 +89,7 @@ public final class Daemon implements AutoCloseable {
         CgroupDriver cgroupDriver = CgroupDriver.fromConfig(config.get(Settings.CGROUP_DRIVER));
         ServiceBinder runtimeService = new ServiceBinder(RuntimeServiceGrpc.getServiceDescriptor());
         ServiceBinder imageService = new ServiceBinder(ImageServiceGrpc.getServiceDescriptor());
-        PodNetwork podNetwork = new CniPodNetwork(new CniNetwork(CniOptions.of(config.path(Settings.CNI_CONF_DIR),
-                config.get(Settings.CNI_BIN_DIRS).stream().map(Path::of).toList(),
-                config.path(Settings.ROOT).resolve("cni"),
-                Duration.ofSeconds(config.get(Settings.CNI_PLUGIN_TIMEOUT_SECONDS)))));
+        CniPodNetwork podNetwork = new CniPodNetwork(new CniNetwork(cniOptions(config)));
         String defaultHandler = config.get(Settings.RUNTIME_DEFAULT_HANDLER);
         if (!config.get(Settings.RUNTIME_HANDLERS).containsKey(defaultHandler)) {
             throw new StartupException("runtime.default_handler \"" + defaultHandler + "\" is not in runtime.handlers "
@@ -152,7 +151,7 @@ public final class Daemon implements AutoCloseable {
             server.onUnexpectedStop(() -> DyingThreads.fatal("the event loop serving the CRI socket stopped", null));
             LOG.info("jcri {} ready (root {}, state {}, cgroup driver {})", BuildInfo.version(),
                     config.get(Settings.ROOT), config.get(Settings.STATE), cgroupDriver.name().toLowerCase());
-            return new Daemon(config, server, metrics, images, streaming);
+            return new Daemon(config, server, metrics, images, streaming, podNetwork);
         } catch (IOException | RuntimeException e) {
             if (metrics != null) {
                 metrics.close();
@@ -160,6 +159,21 @@ public final class Daemon implements AutoCloseable {
             streaming.close();
             throw e;
         }
+    }
+
+    private static CniOptions cniOptions(JcriConfig config) {
+        return CniOptions.of(config.path(Settings.CNI_CONF_DIR), config.get(Settings.CNI_BIN_DIRS).stream().map(Path::of).toList(),
+                config.path(Settings.ROOT).resolve("cni"), Duration.ofSeconds(config.get(Settings.CNI_PLUGIN_TIMEOUT_SECONDS)));
+    }
+
+    /** A reload's registry settings (mirrors, per-host settings) for pulls from now on. */
+    void applyRegistry(JcriConfig next) {
+        images.reconfigureRegistry(RegistrySettings.toRegistryConfig(next));
+    }
+
+    /** A reload's CNI directories for pod networks from now on. */
+    void applyCni(JcriConfig next) {
+        podNetwork.replace(new CniNetwork(cniOptions(next)));
     }
 
     /**

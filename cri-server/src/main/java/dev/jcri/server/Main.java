@@ -48,6 +48,7 @@ public final class Main implements Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         Signal.handle(new Signal("INT"), s -> stop.countDown());
+        Signal.handle(new Signal("HUP"), s -> { }); // until the daemon runs, a reload has nothing to apply
         Daemon daemon;
         try {
             daemon = Daemon.start(config);
@@ -58,6 +59,9 @@ public final class Main implements Callable<Integer> {
             LoggerFactory.getLogger(Main.class).error("jcri failed to start", e);
             return EXIT_FAILED;
         }
+        LoggerFactory.getLogger(Main.class).info("configuration: {}", config.describeSources());
+        ConfigReload reload = new ConfigReload(options::effectiveConfig, daemon, config);
+        Signal.handle(new Signal("HUP"), s -> Thread.ofVirtual().name("config-reload").start(reload::reload));
         while (stop.getCount() > 0) {
             try {
                 stop.await();
@@ -79,7 +83,7 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    @Command(name = "config", description = "Configuration helpers.", subcommands = {ConfigCommand.Default.class})
+    @Command(name = "config", description = "Configuration helpers.", subcommands = {ConfigCommand.Default.class, Dump.class})
     static final class ConfigCommand {
         @Command(name = "default", description = "Print the full default configuration as commented TOML.")
         static final class Default implements Callable<Integer> {
@@ -87,6 +91,27 @@ public final class Main implements Callable<Integer> {
             public Integer call() {
                 System.out.print(DefaultConfigRenderer.render());
                 return 0;
+            }
+        }
+    }
+
+    /** {@code jcri config dump}: the effective configuration (file, drop-ins, flags), as the daemon would run with it. */
+    @Command(name = "dump", mixinStandardHelpOptions = true,
+            description = "Print the effective configuration: the config file, its drop-ins (jcri.d/*.toml beside it) and the flags, merged.")
+    static final class Dump implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        ConfigOptions options;
+
+        @Override
+        public Integer call() {
+            try {
+                JcriConfig config = options.effectiveConfig();
+                System.out.print(DefaultConfigRenderer.render(config, "# jcri effective configuration, from " + config.describeSources()
+                        + " and the command line's flags.\n"));
+                return 0;
+            } catch (ConfigException e) {
+                System.err.println("jcri: " + e.getMessage());
+                return EXIT_CONFIG;
             }
         }
     }

@@ -73,6 +73,11 @@ public final class ImageService implements AutoCloseable {
      *
      * @param fsMountpoint the directory reported as the image filesystem (the snapshotter's root)
      */
+    /** Registry mirrors and per-host settings from now on (a configuration reload); see {@link RegistryClient#reconfigure}. */
+    public void reconfigureRegistry(RegistryConfig registryConfig) {
+        registry.reconfigure(registryConfig);
+    }
+
     public static ImageService open(Path dir, Path fsMountpoint, RegistryConfig registryConfig, LayerStore layers,
             MeterRegistry meters) throws IOException {
         return open(dir, fsMountpoint, registryConfig, layers, meters, Platform.current());
