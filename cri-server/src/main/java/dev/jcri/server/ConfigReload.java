@@ -24,7 +24,7 @@ final class ConfigReload {
 
     /** The keys a reload applies; the rest need a restart. */
     static final Set<Setting<?>> LIVE = Set.of(Settings.LOG_LEVEL, Settings.REGISTRY_MIRRORS, Settings.REGISTRY_CONFIGS,
-            Settings.CNI_CONF_DIR, Settings.CNI_BIN_DIRS);
+            Settings.REGISTRY_CONFIG_PATH, Settings.CNI_CONF_DIR, Settings.CNI_BIN_DIRS);
 
     /** Reads the configuration as at start. */
     interface Source {
@@ -64,8 +64,13 @@ final class ConfigReload {
             }
         }
         try {
-            if (changed(applied, Settings.REGISTRY_MIRRORS, Settings.REGISTRY_CONFIGS)) {
+            // the hosts.toml files may have changed under an unchanged config_path: they are read again at every reload
+            boolean hostsFiles = !live.get(Settings.REGISTRY_CONFIG_PATH).isEmpty();
+            if (hostsFiles || changed(applied, Settings.REGISTRY_MIRRORS, Settings.REGISTRY_CONFIGS, Settings.REGISTRY_CONFIG_PATH)) {
                 daemon.applyRegistry(live);
+            }
+            if (hostsFiles && !applied.contains(Settings.REGISTRY_CONFIG_PATH.key())) {
+                applied.add(Settings.REGISTRY_CONFIG_PATH.key() + " (hosts.toml files read again)");
             }
             if (changed(applied, Settings.CNI_CONF_DIR, Settings.CNI_BIN_DIRS)) {
                 daemon.applyCni(live);

@@ -3,6 +3,7 @@ package dev.jcri.server;
 import dev.jcri.cni.CniNetwork;
 import dev.jcri.cni.CniOptions;
 import dev.jcri.image.ImageService;
+import dev.jcri.image.registry.RegistryConfig;
 import dev.jcri.sandbox.cgroup.CgroupDriver;
 import dev.jcri.sandbox.cgroup.CgroupLayout;
 import dev.jcri.sandbox.cgroup.Cgroups;
@@ -102,8 +103,13 @@ public final class Daemon implements AutoCloseable {
         Path state = config.path(Settings.STATE);
         // One snapshotter for the whole daemon: images commit layers to it, containers build on them.
         OverlaySnapshotter snapshots = OverlaySnapshotter.open(root.resolve("snapshots"));
-        ImageService images = ImageService.open(root.resolve("images"), snapshots.root(),
-                RegistrySettings.toRegistryConfig(config), snapshots, registry);
+        RegistryConfig registryConfig;
+        try {
+            registryConfig = RegistrySettings.toRegistryConfig(config);
+        } catch (IllegalArgumentException e) {
+            throw new StartupException(e.getMessage());
+        }
+        ImageService images = ImageService.open(root.resolve("images"), snapshots.root(), registryConfig, snapshots, registry);
         Conmon conmon = new Conmon(RuntimeBinaries.find(config.get(Settings.RUNTIME_CONMON)).orElseThrow(() ->
                 new StartupException("conmon (" + config.get(Settings.RUNTIME_CONMON) + ") not found: install it (Debian package conmon)")));
         ContainerPaths containerPaths = new ContainerPaths(state);
