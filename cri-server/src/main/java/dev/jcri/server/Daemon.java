@@ -4,6 +4,7 @@ import dev.jcri.cni.CniNetwork;
 import dev.jcri.cni.CniOptions;
 import dev.jcri.image.ImageService;
 import dev.jcri.sandbox.RuntimeBinaries;
+import dev.jcri.image.registry.RegistryConfig;
 import dev.jcri.sandbox.cgroup.CgroupDriver;
 import dev.jcri.sandbox.cgroup.CgroupLayout;
 import dev.jcri.sandbox.cgroup.Cgroups;
@@ -12,7 +13,6 @@ import dev.jcri.sandbox.container.ContainerManager;
 import dev.jcri.sandbox.container.ContainerPaths;
 import dev.jcri.sandbox.container.ContainerRuntimes;
 import dev.jcri.sandbox.container.RuntimeHandlers;
-import dev.jcri.sandbox.pod.PodNetwork;
 import dev.jcri.sandbox.pod.PodRegistry;
 import dev.jcri.sandbox.pod.PodSandboxManager;
 import dev.jcri.sandbox.stats.StatsCollector;
@@ -65,14 +65,16 @@ public final class Daemon implements AutoCloseable {
     private final MetricsEndpoint metrics;
     private final ImageService images;
     private final StreamingServer streaming;
+    private final CniPodNetwork podNetwork;
 
     private Daemon(JcriConfig config, UnixSocketServer server, MetricsEndpoint metrics, ImageService images,
-            StreamingServer streaming) {
+            StreamingServer streaming, CniPodNetwork podNetwork) {
         this.config = config;
         this.server = server;
         this.metrics = metrics;
         this.images = images;
         this.streaming = streaming;
+        this.podNetwork = podNetwork;
     }
 
     public static Daemon start(JcriConfig config) throws IOException {
@@ -86,10 +88,7 @@ public final class Daemon implements AutoCloseable {
         CgroupDriver cgroupDriver = CgroupDriver.fromConfig(config.get(Settings.CGROUP_DRIVER));
         ServiceBinder runtimeService = new ServiceBinder(RuntimeServiceGrpc.getServiceDescriptor());
         ServiceBinder imageService = new ServiceBinder(ImageServiceGrpc.getServiceDescriptor());
-        PodNetwork podNetwork = new CniPodNetwork(new CniNetwork(CniOptions.of(config.path(Settings.CNI_CONF_DIR),
-                config.get(Settings.CNI_BIN_DIRS).stream().map(Path::of).toList(),
-                config.path(Settings.ROOT).resolve("cni"),
-                Duration.ofSeconds(config.get(Settings.CNI_PLUGIN_TIMEOUT_SECONDS)))));
+        CniPodNetwork podNetwork = new CniPodNetwork(new CniNetwork(cniOptions(config)));
         String defaultHandler = config.get(Settings.RUNTIME_DEFAULT_HANDLER);
         if (!config.get(Settings.RUNTIME_HANDLERS).containsKey(defaultHandler)) {
             throw new StartupException("runtime.default_handler \"" + defaultHandler + "\" is not in runtime.handlers "
@@ -102,8 +101,13 @@ public final class Daemon implements AutoCloseable {
         Path state = config.path(Settings.STATE);
         // One snapshotter for the whole daemon: images commit layers to it, containers build on them.
         OverlaySnapshotter snapshots = OverlaySnapshotter.open(root.resolve("snapshots"));
-        ImageService images = ImageService.open(root.resolve("images"), snapshots.root(),
-                RegistrySettings.toRegistryConfig(config), snapshots, registry);
+        RegistryConfig registryConfig;
+        try {
+            registryConfig = RegistrySettings.toRegistryConfig(config);
+        } catch (IllegalArgumentException e) {
+            throw new StartupException(e.getMessage());
+        }
+        ImageService images = ImageService.open(root.resolve("images"), snapshots.root(), registryConfig, snapshots, registry);
         Conmon conmon = new Conmon(RuntimeBinaries.find(config.get(Settings.RUNTIME_CONMON)).orElseThrow(() ->
                 new StartupException("conmon (" + config.get(Settings.RUNTIME_CONMON) + ") not found: install it (Debian package conmon)")));
         ContainerPaths containerPaths = new ContainerPaths(state);
@@ -151,7 +155,7 @@ public final class Daemon implements AutoCloseable {
             server.onUnexpectedStop(() -> DyingThreads.fatal("the event loop serving the CRI socket stopped", null));
             LOG.info("jcri {} ready (root {}, state {}, cgroup driver {})", BuildInfo.version(),
                     config.get(Settings.ROOT), config.get(Settings.STATE), cgroupDriver.name().toLowerCase(java.util.Locale.ROOT));
-            return new Daemon(config, server, metrics, images, streaming);
+            return new Daemon(config, server, metrics, images, streaming, podNetwork);
         } catch (IOException | RuntimeException e) {
             if (metrics != null) {
                 metrics.close();
@@ -159,6 +163,21 @@ public final class Daemon implements AutoCloseable {
             streaming.close();
             throw e;
         }
+    }
+
+    private static CniOptions cniOptions(JcriConfig config) {
+        return CniOptions.of(config.path(Settings.CNI_CONF_DIR), config.get(Settings.CNI_BIN_DIRS).stream().map(Path::of).toList(),
+                config.path(Settings.ROOT).resolve("cni"), Duration.ofSeconds(config.get(Settings.CNI_PLUGIN_TIMEOUT_SECONDS)));
+    }
+
+    /** A reload's registry settings (mirrors, per-host settings) for pulls from now on. */
+    void applyRegistry(JcriConfig next) {
+        images.reconfigureRegistry(RegistrySettings.toRegistryConfig(next));
+    }
+
+    /** A reload's CNI directories for pod networks from now on. */
+    void applyCni(JcriConfig next) {
+        podNetwork.replace(new CniNetwork(cniOptions(next)));
     }
 
     /**

@@ -2,10 +2,8 @@ package dev.jcri.server;
 
 import ch.qos.logback.classic.Level;
 import dev.jcri.server.config.ConfigException;
-import dev.jcri.server.config.ConfigLoader;
 import dev.jcri.server.config.DefaultConfigRenderer;
 import dev.jcri.server.config.JcriConfig;
-import dev.jcri.server.config.Setting;
 import dev.jcri.server.config.Settings;
 import dev.jcri.server.grpc.UnixSocketServer.SocketInUseException;
 import java.io.IOException;
@@ -13,43 +11,26 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandleProxies;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
-/** {@code jcri}: runs the daemon in the foreground; {@code jcri config default} prints the defaults. */
+/** {@code jcri}: runs the daemon in the foreground; {@code jcri config default} prints the defaults;
+ * {@code jcri check} checks the node. */
 @Command(name = "jcri", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Kubernetes CRI runtime. Serves runtime.v1 RuntimeService and ImageService on a UNIX socket.",
-        subcommands = {Main.ConfigCommand.class})
+        subcommands = {Main.ConfigCommand.class, CheckCommand.class})
 public final class Main implements Callable<Integer> {
-
-    static final Path DEFAULT_CONFIG = Path.of("/etc/jcri/jcri.toml");
 
     /** Exit status for a configuration or usage error (picocli uses 2 for usage errors too). */
     static final int EXIT_CONFIG = 2;
     static final int EXIT_FAILED = 1;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Config file (default ${DEFAULT-VALUE}; a missing default file means built-in defaults).")
-    Path configFile;
-
-    @Option(names = "--socket", paramLabel = "PATH", description = "CRI socket (config key socket).")
-    String socket;
-
-    @Option(names = "--root", paramLabel = "DIR", description = "Persistent state directory (config key root).")
-    String root;
-
-    @Option(names = "--state", paramLabel = "DIR", description = "Volatile state directory (config key state).")
-    String state;
-
-    @Option(names = "--log-level", paramLabel = "LEVEL", description = "error, warn, info, debug or trace (config key log_level).")
-    String logLevel;
-
-    @Option(names = "--metrics-address", paramLabel = "HOST:PORT", description = "Prometheus endpoint, \"\" for off (config key metrics.address).")
-    String metricsAddress;
+    @Mixin
+    ConfigOptions options;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new Main()).execute(args));
@@ -59,7 +40,7 @@ public final class Main implements Callable<Integer> {
     public Integer call() {
         JcriConfig config;
         try {
-            config = effectiveConfig();
+            config = options.effectiveConfig();
         } catch (ConfigException e) {
             System.err.println("jcri: " + e.getMessage());
             return EXIT_CONFIG;
@@ -70,6 +51,7 @@ public final class Main implements Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         onSignal("TERM", stop::countDown);
         onSignal("INT", stop::countDown);
+        onSignal("HUP", () -> { }); // until the daemon runs, a reload has nothing to apply
         Daemon daemon;
         try {
             daemon = Daemon.start(config);
@@ -80,6 +62,9 @@ public final class Main implements Callable<Integer> {
             LoggerFactory.getLogger(Main.class).error("jcri failed to start", e);
             return EXIT_FAILED;
         }
+        LoggerFactory.getLogger(Main.class).info("configuration: {}", config.describeSources());
+        ConfigReload reload = new ConfigReload(options::effectiveConfig, daemon, config);
+        onSignal("HUP", () -> Thread.ofVirtual().name("config-reload").start(reload::reload));
         while (stop.getCount() > 0) {
             try {
                 stop.await();
@@ -93,33 +78,7 @@ public final class Main implements Callable<Integer> {
         return 0;
     }
 
-    /** The file's values, then the flags on top; each flag is validated like its config key. */
-    private JcriConfig effectiveConfig() throws ConfigException {
-        JcriConfig config = configFile == null
-                ? ConfigLoader.load(DEFAULT_CONFIG, true)
-                : ConfigLoader.load(configFile, false);
-        config = override(config, Settings.SOCKET, socket, "--socket");
-        config = override(config, Settings.ROOT, root, "--root");
-        config = override(config, Settings.STATE, state, "--state");
-        config = override(config, Settings.LOG_LEVEL, logLevel, "--log-level");
-        config = override(config, Settings.METRICS_ADDRESS, metricsAddress, "--metrics-address");
-        return config;
-    }
-
-    private static JcriConfig override(JcriConfig config, Setting<String> setting, String flagValue, String flag)
-            throws ConfigException {
-        if (flagValue == null) {
-            return config;
-        }
-        try {
-            String checked = setting.type().read(com.fasterxml.jackson.databind.node.TextNode.valueOf(flagValue));
-            return config.with(setting, checked);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("invalid value for " + flag + ": " + e.getMessage() + ", got \"" + flagValue + "\"");
-        }
-    }
-
-    private static void setLogLevel(String level) {
+    static void setLogLevel(String level) {
         if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
             context.getLogger("dev.jcri").setLevel(Level.toLevel(level, Level.INFO));
             context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(
@@ -127,7 +86,7 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    @Command(name = "config", description = "Configuration helpers.", subcommands = {ConfigCommand.Default.class})
+    @Command(name = "config", description = "Configuration helpers.", subcommands = {ConfigCommand.Default.class, Dump.class})
     static final class ConfigCommand {
         @Command(name = "default", description = "Print the full default configuration as commented TOML.")
         static final class Default implements Callable<Integer> {
@@ -135,6 +94,27 @@ public final class Main implements Callable<Integer> {
             public Integer call() {
                 System.out.print(DefaultConfigRenderer.render());
                 return 0;
+            }
+        }
+    }
+
+    /** {@code jcri config dump}: the effective configuration (file, drop-ins, flags), as the daemon would run with it. */
+    @Command(name = "dump", mixinStandardHelpOptions = true,
+            description = "Print the effective configuration: the config file, its drop-ins (jcri.d/*.toml beside it) and the flags, merged.")
+    static final class Dump implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        ConfigOptions options;
+
+        @Override
+        public Integer call() {
+            try {
+                JcriConfig config = options.effectiveConfig();
+                System.out.print(DefaultConfigRenderer.render(config, "# jcri effective configuration, from " + config.describeSources()
+                        + " and the command line's flags.\n"));
+                return 0;
+            } catch (ConfigException e) {
+                System.err.println("jcri: " + e.getMessage());
+                return EXIT_CONFIG;
             }
         }
     }

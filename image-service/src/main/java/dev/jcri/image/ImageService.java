@@ -66,6 +66,11 @@ public final class ImageService implements AutoCloseable {
         this.fsMountpoint = fsMountpoint;
     }
 
+    /** Registry mirrors and per-host settings from now on (a configuration reload); see {@link RegistryClient#reconfigure}. */
+    public void reconfigureRegistry(RegistryConfig registryConfig) {
+        registry.reconfigure(registryConfig);
+    }
+
     /**
      * Opens the stores under {@code dir} (creating them), removes what a crash left half-done
      * (temp files, blobs no image references) and retries releasing layers no image needs.

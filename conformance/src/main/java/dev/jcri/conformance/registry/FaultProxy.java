@@ -61,6 +61,9 @@ public final class FaultProxy implements AutoCloseable {
     private volatile long manifestPadding;
     private volatile boolean announcePadding;
     private volatile boolean endlessBlobs;
+    /** name: value every request must carry (a pull-through mirror's access header), else 403; null: none. */
+    private volatile String[] requiredHeader;
+    private final AtomicInteger refusedForHeader = new AtomicInteger();
     private final AtomicInteger hostileRequests = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicLong hostileBytes = new java.util.concurrent.atomic.AtomicLong();
 
@@ -134,6 +137,17 @@ public final class FaultProxy implements AutoCloseable {
         return this;
     }
 
+    /** From now on, requests without header {@code name} equal to {@code value} are answered 403 (null name: off). */
+    public FaultProxy requireHeader(String name, String value) {
+        requiredHeader = name == null ? null : new String[] {name, value};
+        return this;
+    }
+
+    /** Requests answered 403 for lacking the required header. */
+    public int refusedForHeader() {
+        return refusedForHeader.get();
+    }
+
     /** Turns every fault off and zeroes the hostile counters. */
     public FaultProxy reset() {
         hostileRequests.set(0);
@@ -145,6 +159,8 @@ public final class FaultProxy implements AutoCloseable {
         redirectLoops = null;
         manifestPadding = 0;
         endlessBlobs = false;
+        requiredHeader = null;
+        refusedForHeader.set(0);
         return this;
     }
 
@@ -173,6 +189,12 @@ public final class FaultProxy implements AutoCloseable {
 
     /** The hostile answers that need no upstream; true when one was sent. */
     private boolean hostile(HttpExchange ex) throws IOException {
+        String[] required = requiredHeader;
+        if (required != null && !required[1].equals(ex.getRequestHeaders().getFirst(required[0]))) {
+            refusedForHeader.incrementAndGet();
+            ex.sendResponseHeaders(403, -1);
+            return true;
+        }
         String path = ex.getRequestURI().getPath();
         if (path.startsWith(LOOP)) {
             hostileRequests.incrementAndGet();

@@ -7,11 +7,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Reads a jcri TOML file against {@link Settings}. Unknown keys and invalid values are errors
@@ -24,27 +28,78 @@ public final class ConfigLoader {
 
     private ConfigLoader() {}
 
+    /** The drop-in directory beside a main config file: {@code /etc/jcri/jcri.d} for {@code /etc/jcri/jcri.toml}. */
+    public static Path dropInDirectory(Path file) {
+        Path parent = file.toAbsolutePath().getParent();
+        return parent == null ? Path.of("jcri.d") : parent.resolve("jcri.d");
+    }
+
     /**
-     * Loads {@code file} over the built-in defaults. A missing file is an error unless
-     * {@code missingMeansDefaults} (the default path may be absent on a fresh node).
+     * The drop-ins that apply: regular {@code *.toml} files of {@link #dropInDirectory}, in lexical
+     * order of their names (hidden files, such as editors' temporaries, are skipped). A missing
+     * directory means none.
+     */
+    public static List<Path> dropIns(Path file) throws ConfigException {
+        Path dir = dropInDirectory(file);
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.filter(p -> p.getFileName().toString().endsWith(".toml") && !p.getFileName().toString().startsWith("."))
+                    .filter(Files::isRegularFile)
+                    .sorted(Comparator.comparing(p -> p.getFileName().toString()))
+                    .toList();
+        } catch (IOException e) {
+            throw new ConfigException("cannot list drop-in directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Loads {@code file} over the built-in defaults, then its drop-ins in order. A missing file is
+     * an error unless {@code missingMeansDefaults} (the default path may be absent on a fresh node;
+     * its drop-ins still apply). A drop-in's key replaces the value so far, except tables of named
+     * entries (runtime.handlers, registry.mirrors, registry.configs): there it adds or replaces
+     * entries by name, so a drop-in can add a handler or a mirror without repeating the others.
      */
     public static JcriConfig load(Path file, boolean missingMeansDefaults) throws ConfigException {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            if (missingMeansDefaults) {
-                return JcriConfig.defaults();
-            }
+        Map<String, Object> values = new HashMap<>(JcriConfig.defaults().values());
+        Path source = null;
+        String text = readIfExists(file);
+        if (text != null) {
+            apply(text, file, values, false);
+            source = file;
+        } else if (!missingMeansDefaults) {
             throw new ConfigException("config file " + file + " does not exist");
+        }
+        List<Path> dropIns = dropIns(file);
+        for (Path dropIn : dropIns) {
+            String dropInText = readIfExists(dropIn);
+            if (dropInText != null) {
+                apply(dropInText, dropIn, values, true);
+            }
+        }
+        return new JcriConfig(orderLikeSettings(values), source, dropIns);
+    }
+
+    private static String readIfExists(Path file) throws ConfigException {
+        try {
+            return Files.readString(file);
+        } catch (NoSuchFileException e) {
+            return null;
         } catch (IOException e) {
             throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
         }
-        return parse(text, file);
     }
 
     /** Parses TOML text; {@code source} is used in messages and recorded in the result. */
     public static JcriConfig parse(String text, Path source) throws ConfigException {
+        Map<String, Object> values = new HashMap<>(JcriConfig.defaults().values());
+        apply(text, source, values, false);
+        return new JcriConfig(orderLikeSettings(values), source);
+    }
+
+    private static void apply(String text, Path source, Map<String, Object> values, boolean mergeTables)
+            throws ConfigException {
         JsonNode tree;
         try {
             tree = TOML.readTree(text);
@@ -52,14 +107,28 @@ public final class ConfigLoader {
             throw new ConfigException(source + ": not valid TOML: " + e.getOriginalMessage()
                     + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : ""), e);
         }
+        if (tree == null) {
+            return; // an empty file
+        }
         Map<String, Setting<?>> byKey = Settings.ALL.stream()
                 .collect(Collectors.toMap(Setting::key, s -> s, (a, b) -> a, LinkedHashMap::new));
         Set<String> tables = Settings.ALL.stream().map(Setting::table).filter(t -> !t.isEmpty())
                 .collect(Collectors.toSet());
-        Map<String, Object> values = new HashMap<>(JcriConfig.defaults().values());
-        LineFinder lines = new LineFinder(text);
-        walk(tree, "", byKey, tables, values, lines, source);
-        return new JcriConfig(orderLikeSettings(values), source);
+        Map<String, Object> read = new HashMap<>();
+        walk(tree, "", byKey, tables, read, new LineFinder(text), source);
+        for (var e : read.entrySet()) {
+            values.merge(e.getKey(), e.getValue(), mergeTables ? ConfigLoader::mergeEntries : (old, now) -> now);
+        }
+    }
+
+    /** Tables of named entries gain or replace entries; any other value is replaced. */
+    private static Object mergeEntries(Object old, Object now) {
+        if (old instanceof Map<?, ?> before && now instanceof Map<?, ?> added) {
+            Map<Object, Object> merged = new LinkedHashMap<>(before);
+            merged.putAll(added);
+            return Collections.unmodifiableMap(merged);
+        }
+        return now;
     }
 
     private static void walk(JsonNode node, String prefix, Map<String, Setting<?>> byKey, Set<String> tables,

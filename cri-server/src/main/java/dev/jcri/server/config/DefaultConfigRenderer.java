@@ -1,14 +1,21 @@
 package dev.jcri.server.config;
 
-/** Renders the full default configuration as commented TOML ({@code jcri config default}). */
+/**
+ * Renders a configuration as commented TOML: the built-in defaults ({@code jcri config default})
+ * or the effective one, files, drop-ins and flags merged ({@code jcri config dump}).
+ */
 public final class DefaultConfigRenderer {
 
     private DefaultConfigRenderer() {}
 
     public static String render() {
-        StringBuilder out = new StringBuilder();
-        out.append("# jcri configuration (TOML). Every key is shown with its built-in default.\n");
-        out.append("# Default location: /etc/jcri/jcri.toml; a missing file means these defaults.\n");
+        return render(JcriConfig.defaults(), "# jcri configuration (TOML). Every key is shown with its built-in default.\n"
+                + "# Default location: /etc/jcri/jcri.toml; a missing file means these defaults.\n");
+    }
+
+    /** {@code config}'s every value, after {@code header} (comment lines). */
+    public static String render(JcriConfig config, String header) {
+        StringBuilder out = new StringBuilder(header);
         String table = "";
         for (Setting<?> s : Settings.ALL) {
             if (!s.table().equals(table)) {
@@ -20,13 +27,13 @@ public final class DefaultConfigRenderer {
             for (String line : s.comment().split("\n")) {
                 out.append("# ").append(line).append('\n');
             }
-            out.append(s.name()).append(" = ").append(renderValue(s)).append('\n');
+            out.append(s.name()).append(" = ").append(renderValue(s, config.get(s))).append('\n');
         }
         return out.toString();
     }
 
     @SuppressWarnings("unchecked")
-    private static <T> String renderValue(Setting<T> s) {
-        return s.type().render().apply(s.defaultValue());
+    private static <T> String renderValue(Setting<T> s, Object value) {
+        return s.type().render().apply((T) value);
     }
 }

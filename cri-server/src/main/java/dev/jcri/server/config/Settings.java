@@ -96,6 +96,12 @@ public final class Settings {
                     + "  password = \"secret\"      # or auth = base64(\"user:password\"), or identity_token",
             ValueType.registryHostTable());
 
+    public static final Setting<String> REGISTRY_CONFIG_PATH = new Setting<>("registry.config_path", "",
+            "containerd's registry host directories (e.g. \"/etc/containerd/certs.d\"): DIR/REGISTRY/hosts.toml with\n"
+                    + "server, [host.\"URL\"] capabilities, skip_verify, ca and header, read as mirrors and host settings\n"
+                    + "beside the tables above (a registry in both is an error). \"\" reads none.",
+            ValueType.absolutePathOrEmpty());
+
     public static final Setting<String> CNI_CONF_DIR = new Setting<>("cni.conf_dir", "/etc/cni/net.d",
             "CNI network configs: the lexically first valid .conflist/.conf/.json is used, and changes\n"
                     + "are picked up without a restart. NetworkReady is false while none is valid.",
@@ -141,5 +147,5 @@ public final class Settings {
             CNI_CONF_DIR, CNI_BIN_DIRS, CNI_PLUGIN_TIMEOUT_SECONDS,
             RUNTIME_HANDLERS, RUNTIME_DEFAULT_HANDLER, RUNTIME_CONMON,
             REGISTRY_STALL_TIMEOUT_SECONDS, REGISTRY_MAX_CONCURRENT_DOWNLOADS, REGISTRY_MAX_ATTEMPTS,
-            REGISTRY_MIRRORS, REGISTRY_CONFIGS);
+            REGISTRY_MIRRORS, REGISTRY_CONFIGS, REGISTRY_CONFIG_PATH);
 }

@@ -17,10 +17,20 @@ import runtime.v1.Api;
 /** Pod networking by CNI: translates the sandbox manager's view to cni-integration's requests. */
 public final class CniPodNetwork implements PodNetwork {
 
-    private final CniNetwork cni;
+    /** Replaced whole on a reload of the CNI directories; results stay cached in the same directory for DEL. */
+    private volatile CniNetwork cni;
 
     public CniPodNetwork(CniNetwork cni) {
         this.cni = cni;
+    }
+
+    /**
+     * Uses other CNI directories from now on (a configuration reload). Setups and teardowns under
+     * way finish with the network they started with; a pod's run, stop and removal are serialised
+     * by its lock, so one pod never sees both at once.
+     */
+    public void replace(CniNetwork next) {
+        this.cni = next;
     }
 
     @Override

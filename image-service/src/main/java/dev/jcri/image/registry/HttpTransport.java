@@ -103,6 +103,9 @@ final class HttpTransport implements AutoCloseable {
             HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(timeout)
                     .method(method, HttpRequest.BodyPublishers.noBody());
             headers.forEach(b::header);
+            if (endpoint != null && sameOrigin) {
+                endpoint.config().headers().forEach(b::header);
+            }
             if (authorization != null && sameOrigin) {
                 b.header("Authorization", authorization);
             }

@@ -12,8 +12,10 @@ import java.util.List;
  */
 public final class RegistryClient implements AutoCloseable {
 
-    private final RegistryConfig config;
-    private final EndpointResolver resolver;
+    /** The configuration and its resolver, replaced together on a reload (a pull uses the pair it started with). */
+    private record Current(RegistryConfig config, EndpointResolver resolver) {}
+
+    private volatile Current current;
     private final HttpTransport http;
     private final V2Ping ping;
     private final Authenticator auth;
@@ -23,8 +25,7 @@ public final class RegistryClient implements AutoCloseable {
     }
 
     public RegistryClient(RegistryConfig config, Clock clock) {
-        this.config = config;
-        this.resolver = new EndpointResolver(config);
+        this.current = new Current(config, new EndpointResolver(config));
         Duration connect = config.stallTimeout().compareTo(Duration.ofSeconds(30)) < 0 ? config.stallTimeout() : Duration.ofSeconds(30);
         this.http = new HttpTransport(connect);
         this.ping = new V2Ping(http, clock, config.stallTimeout(), config.maxAttempts());
@@ -32,13 +33,24 @@ public final class RegistryClient implements AutoCloseable {
     }
 
     public RegistryConfig config() {
-        return config;
+        return current.config();
+    }
+
+    /**
+     * Mirrors and per-host settings from now on (a configuration reload); pulls already under way
+     * keep the endpoints they opened. Connection and token timeouts, attempts and the download
+     * limit stay those of the start.
+     */
+    public void reconfigure(RegistryConfig config) {
+        this.current = new Current(config, new EndpointResolver(config));
     }
 
     /** @param credentials from the pull request (used for the registry itself, not for mirrors); may be NONE */
     public RepositorySession open(ImageReference ref, RegistryCredentials credentials) {
+        Current now = current;
+        RegistryConfig config = now.config();
         List<EndpointCaller> callers = new ArrayList<>();
-        for (Endpoint e : resolver.endpoints(ref, credentials)) {
+        for (Endpoint e : now.resolver().endpoints(ref, credentials)) {
             callers.add(new EndpointCaller(http, ping, auth, e, ref.repository(), config.stallTimeout(), config.maxAttempts()));
         }
         return new RepositorySession(ref, callers, config.maxAttempts(), config.stallTimeout());

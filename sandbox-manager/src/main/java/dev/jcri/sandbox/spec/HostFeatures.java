@@ -103,7 +103,7 @@ public record HostFeatures(boolean appArmorEnabled, boolean swapAccounting, bool
         };
     }
 
-    static boolean kernelAtLeast(String release, int major, int minor) {
+    public static boolean kernelAtLeast(String release, int major, int minor) {
         String[] parts = release.split("[.-]");
         if (parts.length < 2) {
             return false;

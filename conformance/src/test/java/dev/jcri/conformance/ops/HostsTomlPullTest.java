@@ -1,0 +1,80 @@
+package dev.jcri.conformance.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.jcri.conformance.CriClient;
+import dev.jcri.conformance.JcriProcess;
+import dev.jcri.conformance.SharedRuntime;
+import dev.jcri.conformance.registry.FaultProxy;
+import dev.jcri.conformance.registry.PushedImage;
+import dev.jcri.conformance.registry.TestImages;
+import dev.jcri.conformance.registry.TestRegistry;
+import dev.jcri.conformance.Deadline;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import runtime.v1.Api;
+
+/**
+ * containerd's hosts.toml directory end to end: a pull-through mirror that answers only requests
+ * carrying its access header refuses a pull for a registry name that does not exist while that
+ * name's hosts.toml has no header, and serves it once the file (read again on SIGHUP) sends it.
+ */
+class HostsTomlPullTest {
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void onlyForJcri() {
+        assumeTrue(SharedRuntime.externalEndpoint() == null, "this test configures jcri itself");
+    }
+
+    private static Api.PullImageResponse pull(CriClient cri, String ref) {
+        return cri.images().pullImage(Api.PullImageRequest.newBuilder()
+                .setImage(Api.ImageSpec.newBuilder().setImage(ref)).build());
+    }
+
+    @Test
+    void pullsThroughAMirrorWithTheHeaderItsHostsTomlNames() throws Exception {
+        try (TestRegistry registry = TestRegistry.start(); FaultProxy mirror = FaultProxy.start(registry.host())) {
+            PushedImage image = registry.push("hosts/busybox:1", TestImages.busybox());
+            mirror.requireHeader("X-Mirror-Token", "s3cret");
+            Path certs = dir.resolve("certs.d");
+            Path hostsToml = Files.createDirectories(certs.resolve("mirrored.invalid")).resolve("hosts.toml");
+            String withoutHeader = """
+                    server = "https://mirrored.invalid"
+
+                    [host."http://%s"]
+                      capabilities = ["pull", "resolve"]
+                    """.formatted(mirror.host());
+            Files.writeString(hostsToml, withoutHeader);
+            Path config = dir.resolve("jcri.toml");
+            Files.writeString(config, "[registry]\nmax_attempts = 1\nconfig_path = \"" + certs + "\"\n");
+            try (JcriProcess jcri = JcriProcess.start(dir.resolve("jcri"), List.of("--config", config.toString()));
+                    CriClient cri = new CriClient(jcri.socket())) {
+                assertThrows(StatusRuntimeException.class, () -> pull(cri, "mirrored.invalid/hosts/busybox:1"));
+                assertTrue(mirror.refusedForHeader() > 0, "the mirror refused the pull for lacking its header");
+
+                Files.writeString(hostsToml, withoutHeader + """
+                          [host."http://%s".header]
+                            X-Mirror-Token = "s3cret"
+                        """.formatted(mirror.host()));
+                new ProcessBuilder("kill", "-HUP", Long.toString(jcri.process().pid())).start().waitFor();
+                Deadline.await("the reload", Duration.ofSeconds(30),
+                        () -> jcri.logText().contains("hosts.toml files read again") ? Boolean.TRUE : null);
+                int refused = mirror.refusedForHeader();
+                assertEquals(image.imageId(), pull(cri, "mirrored.invalid/hosts/busybox:1").getImageRef());
+                assertEquals(refused, mirror.refusedForHeader(), "every request to the mirror carried the header");
+            }
+        }
+    }
+}
