@@ -85,7 +85,7 @@ final class ContainerCreator {
         records.reserve(pod.id(), name, attempt, id);
         ContainerRecord record = new ContainerRecord(id, pod.id(), name, attempt, ContainerState.CREATING, Ids.nowNanos(),
                 0, 0, 0, "", "", 0, runtime.handler(), image.requested(), image.id(), image.repoDigest(),
-                logPath == null ? null : logPath.toString(), 0, config.toByteArray());
+                logPath == null ? null : logPath.toString(), 0, config.toByteArray(), null, null);
         synchronized (records.lockOf(id)) {
             boolean created = false;
             try {
@@ -103,7 +103,7 @@ final class ContainerCreator {
                 Files.createDirectories(log.getParent());
                 long pid = runtime.create(new ContainerRuntime.CreateRequest(id, monitorName(podConfig, config), log,
                         config.getTty(), config.getStdin(), config.getStdinOnce()), CREATE_TIMEOUT);
-                ContainerRecord made = record.created(pid, spec.stopSignal());
+                ContainerRecord made = record.created(pid, spec.stopSignal(), spec.user());
                 records.save(made);
                 created = true;
                 events.publish(ContainerEvents.Type.CREATED, made);
