@@ -37,6 +37,11 @@ final class CriStatuses {
                 // the request's own name when it gave one (SIGIOT stays SIGIOT), else the image's or SIGTERM
                 .setStopSignal(config.getStopSignal() != Api.Signal.RUNTIME_DEFAULT ? config.getStopSignal()
                         : StopSignals.toEnum(c.stopSignal()));
+        if (c.user() != null) {
+            // what the runtime was told to run the process as: the groups after the policy (Merge/Strict)
+            status.setUser(Api.ContainerUser.newBuilder().setLinux(Api.LinuxContainerUser.newBuilder()
+                    .setUid(c.user().uid()).setGid(c.user().gid()).addAllSupplementalGroups(c.user().additionalGids())));
+        }
         if (config.getLinux().hasResources() || c.resources() != null) {
             status.setResources(Api.ContainerResources.newBuilder().setLinux(ResizedResources.current(c, config)));
         }
