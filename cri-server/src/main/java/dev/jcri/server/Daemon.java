@@ -133,7 +133,8 @@ public final class Daemon implements AutoCloseable {
         new StatsRpcs(containers, pods, new StatsCollector(cgroups, snapshots, id -> pods.paths(id).namespacePin("net")))
                 .register(runtimeService);
         new EventRpcs(containers, pods, registry).register(runtimeService);
-        new ImageRpcs(images).register(imageService);
+        new ImageRpcs(images, config.get(Settings.PINNED_IMAGES), config.get(Settings.RUNTIME_HANDLERS).keySet())
+                .register(imageService);
         ContainerStreams containerStreams = new ContainerStreams(containers, pods);
         StreamingServer streaming = StreamingSetup.start(config, containerStreams, registry);
         new StreamingRpcs(containerStreams, streaming).register(runtimeService);

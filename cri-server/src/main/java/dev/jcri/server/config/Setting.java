@@ -106,13 +106,21 @@ public record Setting<T>(String key, T defaultValue, String comment, ValueType<T
         }
 
         public static ValueType<List<String>> absolutePaths() {
-            return new ValueType<>("a list of absolute paths", n -> {
+            return textList("a list of absolute paths", s -> s.startsWith("/"));
+        }
+
+        public static ValueType<List<String>> nonEmptyStrings() {
+            return textList("a list of non-empty strings", s -> !s.isBlank());
+        }
+
+        private static ValueType<List<String>> textList(String what, java.util.function.Predicate<String> valid) {
+            return new ValueType<>(what, n -> {
                 if (!n.isArray()) {
                     return null;
                 }
                 List<String> out = new ArrayList<>();
                 for (JsonNode item : n) {
-                    if (!item.isTextual() || !item.asText().startsWith("/")) {
+                    if (!item.isTextual() || !valid.test(item.asText())) {
                         return null;
                     }
                     out.add(item.asText());

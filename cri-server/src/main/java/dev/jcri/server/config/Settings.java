@@ -32,6 +32,11 @@ public final class Settings {
                     + "(systemd when systemd runs the node, else cgroupfs). Must match kubelet's --cgroup-driver.",
             ValueType.oneOf("auto", "cgroupfs", "systemd"));
 
+    public static final Setting<List<String>> PINNED_IMAGES = new Setting<>("pinned_images", List.of(),
+            "Images ImageStatus/ListImages report as pinned, so kubelet's image garbage collection never\n"
+                    + "removes them (e.g. the pause image of your pods): references (tags or digests) or image IDs.",
+            ValueType.nonEmptyStrings());
+
     public static final Setting<Long> GRPC_MAX_MESSAGE_BYTES = new Setting<>("grpc.max_message_bytes", 16L * 1024 * 1024,
             "Largest gRPC message accepted or sent, in bytes (kubelet's limit is 16 MiB).",
             ValueType.integer(4L * 1024 * 1024, 256L * 1024 * 1024));
@@ -140,7 +145,7 @@ public final class Settings {
 
     /** All settings, in the order they are documented. */
     public static final List<Setting<?>> ALL = List.of(
-            SOCKET, ROOT, STATE, LOG_LEVEL, CGROUP_DRIVER,
+            SOCKET, ROOT, STATE, LOG_LEVEL, CGROUP_DRIVER, PINNED_IMAGES,
             GRPC_MAX_MESSAGE_BYTES, GRPC_SHUTDOWN_GRACE_SECONDS,
             METRICS_ADDRESS,
             STREAMING_ADDRESS, STREAMING_PORT, STREAMING_IDLE_TIMEOUT_SECONDS, STREAMING_TLS_CERT, STREAMING_TLS_KEY,

@@ -3,9 +3,11 @@ package dev.jcri.server.rpc;
 import dev.jcri.sandbox.container.ContainerManager;
 import dev.jcri.sandbox.container.ContainerRecord;
 import dev.jcri.sandbox.container.ContainerState;
+import dev.jcri.sandbox.container.ResizedResources;
 import dev.jcri.sandbox.pod.PodRecord;
 import dev.jcri.sandbox.pod.PodSandboxManager;
 import dev.jcri.sandbox.pod.PodState;
+import dev.jcri.sandbox.spec.StopSignals;
 import runtime.v1.Api;
 
 /** Records as the CRI's status messages: one translation for the status calls and the events. */
@@ -31,9 +33,17 @@ final class CriStatuses {
                 .putAllLabels(config.getLabelsMap())
                 .putAllAnnotations(config.getAnnotationsMap())
                 .addAllMounts(config.getMountsList())
-                .setLogPath(c.logPath() == null ? "" : c.logPath());
-        if (config.getLinux().hasResources()) {
-            status.setResources(Api.ContainerResources.newBuilder().setLinux(config.getLinux().getResources()));
+                .setLogPath(c.logPath() == null ? "" : c.logPath())
+                // the request's own name when it gave one (SIGIOT stays SIGIOT), else the image's or SIGTERM
+                .setStopSignal(config.getStopSignal() != Api.Signal.RUNTIME_DEFAULT ? config.getStopSignal()
+                        : StopSignals.toEnum(c.stopSignal()));
+        if (c.user() != null) {
+            // what the runtime was told to run the process as: the groups after the policy (Merge/Strict)
+            status.setUser(Api.ContainerUser.newBuilder().setLinux(Api.LinuxContainerUser.newBuilder()
+                    .setUid(c.user().uid()).setGid(c.user().gid()).addAllSupplementalGroups(c.user().additionalGids())));
+        }
+        if (config.getLinux().hasResources() || c.resources() != null) {
+            status.setResources(Api.ContainerResources.newBuilder().setLinux(ResizedResources.current(c, config)));
         }
         return status;
     }

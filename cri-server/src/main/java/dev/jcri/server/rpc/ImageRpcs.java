@@ -22,7 +22,22 @@ public final class ImageRpcs {
 
     private final ImageService images;
 
+    /** The {@code pinned_images} of the config: references or IDs, resolved at each call (a tag may move). */
+    private final List<String> pinned;
+
+    /** The configured runtime handlers: all of them share this one image store. */
+    private final java.util.Set<String> handlers;
+
     public ImageRpcs(ImageService images) {
+        this(images, List.of(), java.util.Set.of());
+    }
+
+    /**
+     * @param handlers the runtime handlers a pull may name (ImageSpec.runtime_handler, KEP-4216); empty: any
+     */
+    public ImageRpcs(ImageService images, List<String> pinned, java.util.Set<String> handlers) {
+        this.pinned = List.copyOf(pinned);
+        this.handlers = java.util.Set.copyOf(handlers);
         this.images = images;
     }
 
@@ -36,6 +51,12 @@ public final class ImageRpcs {
 
     Api.PullImageResponse pullImage(Api.PullImageRequest request) throws Exception {
         String ref = requireImage(request.getImage(), "PullImage");
+        String handler = request.getImage().getRuntimeHandler();
+        if (!handler.isEmpty() && !handlers.isEmpty() && !handlers.contains(handler)) {
+            // every handler runs Linux OCI images from the one store: a known one gets the same image, an unknown one is an error
+            throw RpcErrors.invalidArgument("PullImage " + ref + ": image.runtime_handler \"" + handler
+                    + "\" is not a configured handler " + new java.util.TreeSet<>(handlers));
+        }
         Api.AuthConfig a = request.getAuth();
         RegistryCredentials credentials;
         try {
@@ -107,14 +128,27 @@ public final class ImageRpcs {
         return ref;
     }
 
-    private static Api.Image toCri(Image i) {
+    private boolean isPinned(Image image) {
+        for (String ref : pinned) {
+            try {
+                if (images.find(ref).map(found -> found.id().equals(image.id())).orElse(false)) {
+                    return true;
+                }
+            } catch (RuntimeException | ImageException notAReference) {
+                // a key that names no image (yet) pins nothing
+            }
+        }
+        return false;
+    }
+
+    private Api.Image toCri(Image i) {
         Api.Image.Builder b = Api.Image.newBuilder()
                 .setId(i.id())
                 .addAllRepoTags(i.repoTags())
                 .addAllRepoDigests(i.repoDigests())
                 .setSize(i.size())
                 .setSpec(Api.ImageSpec.newBuilder().setImage(i.id()))
-                .setPinned(i.pinned());
+                .setPinned(i.pinned() || isPinned(i));
         Long uid = i.config().numericUid();
         if (uid != null) {
             b.setUid(Api.Int64Value.newBuilder().setValue(uid));

@@ -13,7 +13,7 @@ import java.util.Map;
 import runtime.v1.Api;
 import runtime.v1.RuntimeServiceGrpc;
 
-/** RunPodSandbox, StopPodSandbox, RemovePodSandbox, PodSandboxStatus, ListPodSandbox. */
+/** RunPodSandbox, StopPodSandbox, RemovePodSandbox, PodSandboxStatus, ListPodSandbox, UpdatePodSandboxResources. */
 public final class PodSandboxRpcs {
 
     private final PodSandboxManager pods;
@@ -27,7 +27,8 @@ public final class PodSandboxRpcs {
                 .unary(RuntimeServiceGrpc.getStopPodSandboxMethod(), this::stop)
                 .unary(RuntimeServiceGrpc.getRemovePodSandboxMethod(), this::remove)
                 .unary(RuntimeServiceGrpc.getPodSandboxStatusMethod(), this::status)
-                .unary(RuntimeServiceGrpc.getListPodSandboxMethod(), this::list);
+                .unary(RuntimeServiceGrpc.getListPodSandboxMethod(), this::list)
+                .unary(RuntimeServiceGrpc.getUpdatePodSandboxResourcesMethod(), this::updateResources);
     }
 
     Api.RunPodSandboxResponse run(Api.RunPodSandboxRequest request) throws Exception {
@@ -46,6 +47,11 @@ public final class PodSandboxRpcs {
     Api.RemovePodSandboxResponse remove(Api.RemovePodSandboxRequest request) throws Exception {
         pods.remove(requireId(request.getPodSandboxId()));
         return Api.RemovePodSandboxResponse.getDefaultInstance();
+    }
+
+    Api.UpdatePodSandboxResourcesResponse updateResources(Api.UpdatePodSandboxResourcesRequest request) throws Exception {
+        pods.updateResources(requireId(request.getPodSandboxId()), request.getOverhead(), request.getResources());
+        return Api.UpdatePodSandboxResourcesResponse.getDefaultInstance();
     }
 
     Api.PodSandboxStatusResponse status(Api.PodSandboxStatusRequest request) throws Exception {

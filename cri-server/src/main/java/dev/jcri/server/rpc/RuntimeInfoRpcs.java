@@ -90,7 +90,9 @@ public final class RuntimeInfoRpcs {
                 .setStatus(Api.RuntimeStatus.newBuilder()
                         .addConditions(runtimeReady())
                         .addConditions(networkReady()))
-                .addAllRuntimeHandlers(handlers);
+                .addAllRuntimeHandlers(handlers)
+                // Strict is done by jcri itself (the image's /etc/group is not read), whatever the handler
+                .setFeatures(Api.RuntimeFeatures.newBuilder().setSupplementalGroupsPolicy(true));
         if (request.getVerbose()) {
             Map<String, Object> effective = new LinkedHashMap<>(config.values());
             effective.put("cgroup_driver_effective", cgroupDriver.name().toLowerCase(java.util.Locale.ROOT));

@@ -49,7 +49,7 @@ class CadvisorMetricsTest {
                 new CgroupStats.Pids(4, CgroupStats.UNLIMITED), List.of(), null, null);
         ContainerRecord c = new ContainerRecord("c1", "p1", "web", 0, ContainerState.RUNNING, 1, 2, 0, 0, "", "", 42, "runc",
                 "img", "sha256:x", "img@sha256:y", null, 15, Api.ContainerConfig.newBuilder()
-                .setMetadata(Api.ContainerMetadata.newBuilder().setName("web")).build().toByteArray());
+                .setMetadata(Api.ContainerMetadata.newBuilder().setName("web")).build().toByteArray(), null, null);
         PodRecord pod = new PodRecord("p1", "pod-a", "ns", "uid", 0, PodState.READY, 1, "runc",
                 Api.PodSandboxConfig.getDefaultInstance().toByteArray(), List.of("net"), List.of("10.0.0.2"), null);
         ContainerReading cr = new ContainerReading(c, 77, cgroup, 5, new MeasuredUsage(new LayerStore.Usage(8192, 2), 66));
@@ -92,7 +92,7 @@ class CadvisorMetricsTest {
     void unknownCountersAreNotSent() {
         CgroupStats v1 = new CgroupStats(new CgroupStats.Cpu(5, -1, -1, -1, -1, -1, null), null, null, List.of(), null, null);
         ContainerRecord c = new ContainerRecord("c1", "p1", "web", 0, ContainerState.RUNNING, 1, 2, 0, 0, "", "", 42, "runc",
-                "img", "x", "y", null, 15, ByteString.EMPTY.toByteArray());
+                "img", "x", "y", null, 15, ByteString.EMPTY.toByteArray(), null, null);
         List<Api.Metric> metrics = CadvisorMetrics.container(new ContainerReading(c, 1, v1, -1, null), Path.of("/x"));
         assertEquals(List.of("container_cpu_usage_seconds_total"), metrics.stream().map(Api.Metric::getName).toList());
     }

@@ -82,6 +82,22 @@ public final class Cgroups {
         return Optional.of(new PodCgroup(path, layout.dirsOf(path).stream().filter(Files::isDirectory).toList(), created));
     }
 
+    /**
+     * New limits for a pod's cgroup (UpdatePodSandboxResources), written only where
+     * {@link #createPodCgroup} wrote them: into a level jcri made for this pod alone. A level
+     * kubelet made is kubelet's to resize (it does so itself before it calls the runtime).
+     *
+     * @return whether the limits were written
+     */
+    public boolean updatePodCgroup(String podId, String cgroupParent, CgroupLimits limits) throws IOException {
+        String path = manager.podPath(cgroupParent);
+        if (path.isEmpty() || !owned.ownsLeaf(podId, path)) {
+            return false;
+        }
+        controllers.apply(path, limits);
+        return true;
+    }
+
     /** Removes the cgroup directories the object holds and no other object does. Idempotent. */
     public void release(String ownerId) throws IOException {
         owned.release(ownerId);

@@ -185,6 +185,25 @@ final class OwnedCgroups {
         }
     }
 
+    /**
+     * Whether {@code cgroupPath}'s own level is {@code owner}'s alone in every hierarchy: the
+     * level {@link #create} reported as jcri's, which no other object has come to hold since.
+     */
+    boolean ownsLeaf(String owner, String cgroupPath) {
+        synchronized (lock) {
+            List<String> dirs = claims.get(owner).filter(c -> c.cgroupPath().equals(cgroupPath))
+                    .map(CgroupClaim::dirs).orElse(List.of());
+            List<String> parts = CgroupPaths.components(cgroupPath);
+            for (Hierarchy hierarchy : layout.hierarchies()) {
+                String leaf = hierarchy.mountPoint().resolve(String.join("/", parts)).toString();
+                if (!dirs.contains(leaf) || heldByOthers(leaf, owner)) {
+                    return false;
+                }
+            }
+            return !layout.hierarchies().isEmpty();
+        }
+    }
+
     /** The directories {@code owner} holds (for verbose status). */
     List<String> heldBy(String owner) {
         return claims.get(owner).map(CgroupClaim::dirs).orElse(List.of());

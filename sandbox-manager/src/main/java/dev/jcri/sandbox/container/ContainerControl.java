@@ -77,6 +77,15 @@ final class ContainerControl {
         }
         byte[] json = OciSpecBuilder.resourcesJson(OomScores.restrict(resources), cgroupV2);
         runtimes.of(record).update(record.id(), json);
+        synchronized (records.lockOf(record.id())) {
+            // the record as it is now (an exit may have been saved meanwhile): only the resources change
+            ContainerRecord now = records.current(record.id()).orElse(null);
+            if (now != null && now.state() != ContainerState.REMOVING) {
+                Api.LinuxContainerResources applied = ResizedResources.merge(
+                        ResizedResources.current(now, ContainerManager.config(now)), resources);
+                records.save(now.withResources(applied.toByteArray()));
+            }
+        }
     }
 
     private ContainerRecord running(String idOrPrefix) throws JcriException {

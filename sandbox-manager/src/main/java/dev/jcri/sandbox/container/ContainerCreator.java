@@ -59,7 +59,11 @@ final class ContainerCreator {
         this.paths = paths;
     }
 
-    String create(String podIdOrPrefix, Api.ContainerConfig config, ContainerImage image) throws IOException {
+    /**
+     * @param volumeImages the images of the config's image mounts, by mount index (resolved by the caller)
+     */
+    String create(String podIdOrPrefix, Api.ContainerConfig config, ContainerImage image,
+            Map<Integer, ContainerImage> volumeImages) throws IOException {
         String podId = pods.find(podIdOrPrefix).id();
         Lock podLock = pods.lockOf(podId).readLock();
         podLock.lock();
@@ -68,13 +72,14 @@ final class ContainerCreator {
             if (pod.state() != PodState.READY) {
                 throw JcriException.failedPrecondition("pod sandbox " + pod.id() + " is not ready (" + pod.state() + ")");
             }
-            return createIn(pod, config, image);
+            return createIn(pod, config, image, volumeImages);
         } finally {
             podLock.unlock();
         }
     }
 
-    private String createIn(PodRecord pod, Api.ContainerConfig config, ContainerImage image) throws IOException {
+    private String createIn(PodRecord pod, Api.ContainerConfig config, ContainerImage image,
+            Map<Integer, ContainerImage> volumeImages) throws IOException {
         Api.PodSandboxConfig podConfig = PodRegistry.config(pod);
         ContainerConfigRules.check(config, podConfig); // before anything is made
         ContainerRuntime runtime = runtimes.forPod(pod.runtimeHandler());
@@ -85,7 +90,7 @@ final class ContainerCreator {
         records.reserve(pod.id(), name, attempt, id);
         ContainerRecord record = new ContainerRecord(id, pod.id(), name, attempt, ContainerState.CREATING, Ids.nowNanos(),
                 0, 0, 0, "", "", 0, runtime.handler(), image.requested(), image.id(), image.repoDigest(),
-                logPath == null ? null : logPath.toString(), 0, config.toByteArray());
+                logPath == null ? null : logPath.toString(), 0, ImageMounts.recorded(config, volumeImages).toByteArray(), null, null);
         synchronized (records.lockOf(id)) {
             boolean created = false;
             try {
@@ -95,7 +100,8 @@ final class ContainerCreator {
                 PrivateFiles.createDirectories(paths.rootfs(id)); // a mount point: the snapshot's own root covers it
                 snapshots.mount(id, paths.rootfs(id));
 
-                BuiltSpec spec = buildSpec(specInput(id, config, pod, podConfig, image), runtime);
+                Api.ContainerConfig mounted = ImageMounts.mount(id, config, volumeImages, snapshots, paths);
+                BuiltSpec spec = buildSpec(specInput(id, mounted, pod, podConfig, image), runtime);
                 ImageVolumes.create(paths.rootfs(id), spec.imageVolumes());
                 AtomicFiles.write(paths.config(id), spec.toJson());
 
@@ -103,7 +109,7 @@ final class ContainerCreator {
                 Files.createDirectories(log.getParent());
                 long pid = runtime.create(new ContainerRuntime.CreateRequest(id, monitorName(podConfig, config), log,
                         config.getTty(), config.getStdin(), config.getStdinOnce()), CREATE_TIMEOUT);
-                ContainerRecord made = record.created(pid, spec.stopSignal());
+                ContainerRecord made = record.created(pid, spec.stopSignal(), spec.user());
                 records.save(made);
                 created = true;
                 events.publish(ContainerEvents.Type.CREATED, made);

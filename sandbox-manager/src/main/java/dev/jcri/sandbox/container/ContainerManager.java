@@ -57,7 +57,13 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
     // ---------------------------------------------------------------- verbs
 
     public String create(String podIdOrPrefix, Api.ContainerConfig config, ContainerImage image) throws IOException {
-        return creator.create(podIdOrPrefix, config, image);
+        return creator.create(podIdOrPrefix, config, image, java.util.Map.of());
+    }
+
+    /** CreateContainer with image volumes: {@code volumeImages} are the images of the image mounts, by mount index. */
+    public String create(String podIdOrPrefix, Api.ContainerConfig config, ContainerImage image,
+            java.util.Map<Integer, ContainerImage> volumeImages) throws IOException {
+        return creator.create(podIdOrPrefix, config, image, volumeImages);
     }
 
     public void start(String idOrPrefix) throws IOException {

@@ -86,6 +86,7 @@ final class ContainerTeardown {
                     }
                 })
                 .step("writable layer", () -> releaseSnapshot(id))
+                .step("image volumes", () -> ImageMounts.release(id, snapshots, paths))
                 .step("bundle", () -> Trees.deleteUnlessMounted(paths.bundle(id)))
                 .step("exit report", () -> Files.deleteIfExists(paths.exitFile(id)))
                 .step("attach link", () -> Files.deleteIfExists(paths.attachLink(id)));
@@ -132,6 +133,7 @@ final class ContainerTeardown {
                     new Teardown("orphaned bundle " + id)
                             .step("runtime state", () -> deleteFromEveryRuntime(id))
                             .step("writable layer", () -> releaseSnapshot(id))
+                            .step("image volumes", () -> ImageMounts.release(id, snapshots, paths))
                             .step("bundle", () -> Trees.deleteUnlessMounted(b))
                             .step("attach link", () -> Files.deleteIfExists(paths.attachLink(id)))
                             .run();
@@ -143,6 +145,13 @@ final class ContainerTeardown {
             if (s.kind() == SnapshotKind.ACTIVE && owner != null && records.current(owner).isEmpty()) {
                 LOG.warn("removing the writable layer of container {}, which no record owns", Ids.shortId(owner));
                 releaseSnapshot(s.key());
+            }
+        }
+        for (Snapshot s : ImageMounts.all(snapshots)) {
+            String owner = s.labels().get(ImageMounts.VIEW_LABEL);
+            if (records.current(owner).isEmpty()) {
+                LOG.warn("removing the image volumes of container {}, which no record owns", Ids.shortId(owner));
+                ImageMounts.release(owner, snapshots, paths);
             }
         }
         try (Stream<Path> links = Files.list(PrivateFiles.ensureDirectory(paths.attachDir()))) {

@@ -24,6 +24,7 @@ public final class PodSandboxManager {
     private final PodCreator creator;
     private final PodTeardown teardown;
     private final PodRecovery recovery;
+    private final PodResize resize;
 
     /**
      * @param containers the containers side, built before (on the same {@link PodRegistry}): a pod's
@@ -38,6 +39,7 @@ public final class PodSandboxManager {
         this.teardown = new PodTeardown(registry, network, cgroups, containers);
         this.creator = new PodCreator(registry, teardown, network, cgroups, runtimeHandlers, defaultHandler, meters);
         this.recovery = new PodRecovery(registry, teardown, network, cgroups);
+        this.resize = new PodResize(registry, cgroups);
     }
 
     public PodNetwork network() {
@@ -59,6 +61,12 @@ public final class PodSandboxManager {
     /** RemovePodSandbox, stopping it first; removing an unknown sandbox succeeds. */
     public void remove(String idOrPrefix) throws IOException {
         teardown.remove(idOrPrefix);
+    }
+
+    /** UpdatePodSandboxResources: see {@link PodResize}. */
+    public void updateResources(String idOrPrefix, Api.LinuxContainerResources overhead,
+            Api.LinuxContainerResources resources) throws IOException {
+        resize.update(idOrPrefix, overhead, resources);
     }
 
     /** After a (re)start: see {@link PodRecovery}. */

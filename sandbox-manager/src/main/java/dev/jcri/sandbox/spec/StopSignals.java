@@ -49,6 +49,19 @@ public final class StopSignals {
         return parse(s.name().replace("PLUS", "+").replace("MINUS", "-"));
     }
 
+    /**
+     * The CRI enum of a signal number (ContainerStatus.stop_signal); RUNTIME_DEFAULT for a number
+     * the enum cannot name (0: a record written before the signal was kept).
+     */
+    public static Api.Signal toEnum(int number) {
+        for (Api.Signal s : Api.Signal.values()) {
+            if (s != Api.Signal.UNRECOGNIZED && s != Api.Signal.RUNTIME_DEFAULT && fromEnum(s) == number) {
+                return s;
+            }
+        }
+        return Api.Signal.RUNTIME_DEFAULT;
+    }
+
     /** "SIGQUIT", "QUIT", "quit", "3", "SIGRTMIN+3", "RTMAX-1" → the signal number. */
     public static int parse(String signal) {
         String s = signal.trim().toUpperCase(Locale.ROOT);

@@ -90,6 +90,11 @@ public final class ContainerConfigRules {
                 throw JcriException.invalidArgument(SC + "namespace_options." + mode.getKey(), "mode TARGET is only valid for pid");
             }
         }
+        if (sc.getSupplementalGroupsPolicy() == Api.SupplementalGroupsPolicy.UNRECOGNIZED) {
+            // read as Merge, an unknown (newer, stricter) policy would give the process groups it must not have
+            throw JcriException.invalidArgument(SC + "supplemental_groups_policy",
+                    "unknown policy " + sc.getSupplementalGroupsPolicyValue() + " (Merge or Strict)");
+        }
         MountRules.maskedAndReadonly(sc);
         for (var path : List.of(Map.entry("run_as_username", sc.getRunAsUsername()),
                 Map.entry("seccomp_profile_path", sc.getSeccompProfilePath()),

@@ -22,14 +22,38 @@ public final class MountRules {
 
     private MountRules() {}
 
+    /**
+     * An image volume (KEP-4639): the image's files, read-only, from the snapshotter; no host path
+     * (it would be ambiguous which one is mounted), and a sub path relative inside the image.
+     */
+    private static void imageMount(String field, Api.Mount m) throws JcriException {
+        if (!m.getHostPath().isEmpty()) {
+            throw JcriException.invalidArgument(field + ".host_path", "must be empty for an image volume (image is set)");
+        }
+        String sub = m.getImageSubPath();
+        if (!sub.isEmpty()) {
+            TextRules.noNul(field + ".image_sub_path", sub);
+            if (sub.startsWith("/") || List.of(sub.split("/")).contains("..")) {
+                throw JcriException.invalidArgument(field + ".image_sub_path",
+                        "must be a path inside the image, relative and without \"..\": \"" + TextRules.shown(sub) + "\"");
+            }
+        }
+        if (m.getPropagation() != Api.MountPropagation.PROPAGATION_PRIVATE) {
+            throw JcriException.invalidArgument(field + ".propagation", "an image volume takes private propagation only");
+        }
+    }
+
     /** The request's mounts (the host side's existence is the spec builder's: it creates a missing one). */
     public static void mounts(List<Api.Mount> mounts) throws JcriException {
         Set<String> destinations = new HashSet<>();
         for (int i = 0; i < mounts.size(); i++) {
             Api.Mount m = mounts.get(i);
             String field = "config.mounts[" + i + "]";
-            if (m.hasImage() && !m.getImage().getImage().isEmpty()) {
-                throw JcriException.invalidArgument(field + ".image", "image volume mounts are not supported");
+            boolean image = m.hasImage() && !m.getImage().getImage().isEmpty();
+            if (image) {
+                imageMount(field, m);
+            } else if (!m.getImageSubPath().isEmpty()) {
+                throw JcriException.invalidArgument(field + ".image_sub_path", "is only valid with image");
             }
             if (m.getUidMappingsCount() > 0 || m.getGidMappingsCount() > 0) {
                 throw JcriException.invalidArgument(field + ".uidMappings", "ID-mapped mounts are not supported");
@@ -38,7 +62,7 @@ public final class MountRules {
             if (!destinations.add(destination)) {
                 throw JcriException.invalidArgument(field + ".container_path", "duplicate mount destination " + destination);
             }
-            String source = TextRules.absolutePath(field + ".host_path", m.getHostPath());
+            String source = image ? "/" : TextRules.absolutePath(field + ".host_path", m.getHostPath());
             if (destination.startsWith("/proc/") && !PROC_FILES.contains(destination)) {
                 throw JcriException.invalidArgument(field + ".container_path", destination
                         + " is inside /proc: only " + String.join(", ", PROC_FILES.stream().sorted().toList()) + " may be covered");

@@ -148,7 +148,7 @@ class ContainerTeardownTest {
         new RecordStore<>(root.resolve("containers"), "container.json", ContainerRecord.class, ContainerRecord::id)
                 .save(new ContainerRecord(id, created.podId(), created.name(), 0, ContainerState.CREATING,
                         created.createdAtNanos(), 0, 0, 0, "", "", 0, "fake", "img", "sha256:id", "img@sha256:id", null, 0,
-                        created.config()));
+                        created.config(), null, null));
         manager = newManager();
         manager.recover();
         assertNothingLeft();

@@ -44,4 +44,18 @@ class StopSignalsTest {
         var e = assertThrows(JcriException.class, () -> StopSignals.resolve(Api.Signal.RUNTIME_DEFAULT, "BOGUS"));
         assertEquals("image.config.StopSignal", e.field());
     }
+
+    @Test
+    void numbersMapBackToTheCriEnum() {
+        assertEquals(Api.Signal.SIGTERM, StopSignals.toEnum(15));
+        assertEquals(Api.Signal.SIGUSR1, StopSignals.toEnum(10));
+        assertEquals(Api.Signal.SIGRTMINPLUS3, StopSignals.toEnum(37));
+        assertEquals(Api.Signal.SIGRTMAX, StopSignals.toEnum(64));
+        assertEquals(Api.Signal.RUNTIME_DEFAULT, StopSignals.toEnum(0), "an old record without the signal");
+        for (Api.Signal s : Api.Signal.values()) {
+            if (s != Api.Signal.RUNTIME_DEFAULT && s != Api.Signal.UNRECOGNIZED) {
+                assertEquals(StopSignals.fromEnum(s), StopSignals.fromEnum(StopSignals.toEnum(StopSignals.fromEnum(s))), s.name());
+            }
+        }
+    }
 }
