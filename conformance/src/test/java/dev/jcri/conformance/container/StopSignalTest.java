@@ -30,7 +30,7 @@ class StopSignalTest extends InOnePodTest {
     private String runAndAwaitReady(Api.ContainerConfig config) {
         String id = Containers.run(cri, podId, pod, config);
         Path log = Path.of(Containers.status(cri, id).getLogPath());
-        Deadline.await("the trap set", Duration.ofSeconds(20), () -> Files.exists(log) && read(log).contains("ready") ? true : null);
+        Deadline.await("the trap set", Duration.ofSeconds(20), () -> (Files.exists(log) && read(log).contains("ready")) ? true : null);
         return id;
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jcri.image.FsUsage;
 import dev.jcri.image.Image;
 import dev.jcri.image.ImageService;
+import dev.jcri.image.error.ImageException;
 import dev.jcri.image.error.InvalidReferenceException;
 import dev.jcri.image.registry.RegistryCredentials;
 import dev.jcri.json.Json;
