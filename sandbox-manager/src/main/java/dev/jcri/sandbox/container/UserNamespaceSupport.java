@@ -54,7 +54,31 @@ public final class UserNamespaceSupport {
         return known;
     }
 
+    /**
+     * runc and crun set up a container's root from inside its user namespace, where jcri's
+     * directories are others' (see {@link UserNamespaceMounts}): every directory above the state
+     * directory must let others search it. jcri opens the state directory itself, never its parents.
+     */
+    static Optional<String> closedAncestor(Path state) {
+        for (Path p = state.toAbsolutePath().normalize().getParent(); p != null; p = p.getParent()) {
+            try {
+                int mode = dev.jcri.linux.PosixFiles.lstat(p).mode();
+                if ((mode & 0001) == 0) {
+                    return Optional.of(p + " (above the state directory) is mode 0" + Integer.toOctalString(mode & 07777)
+                            + ": the containers' root must search through it (give others x, e.g. 0711)");
+                }
+            } catch (IOException e) {
+                return Optional.of("cannot stat " + p + ": " + e.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
     private Optional<String> probe() {
+        Optional<String> closed = closedAncestor(state);
+        if (closed.isPresent()) {
+            return closed;
+        }
         Path dir = state.resolve("userns-probe");
         Path pin = dir.resolve("user");
         Path layers = dir.resolve("layers");
