@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jcri.conformance.Containers;
 import dev.jcri.conformance.CriClient;
 import dev.jcri.conformance.Deadline;
+import dev.jcri.conformance.HostState;
+import dev.jcri.conformance.JcriProcess;
 import dev.jcri.conformance.Pods;
 import dev.jcri.conformance.SharedRuntime;
 import io.grpc.Status;
@@ -83,7 +85,7 @@ class UserNamespaceTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"runc", "crun"})
-    void theContainersRootIsUidZeroInsideAndTheMappedUidOnTheNode(String handler) throws Exception {
+    void theContainersRootIsUidZeroInsideAndTheMappedUidOnTheNode(String handler, JcriProcess jcri) throws Exception {
         long hostId = "runc".equals(handler) ? 1_100_000 : 1_200_000;
         String marker = "runc".equals(handler) ? "7771" : "7772";
         Api.UserNamespace userns = userns(hostId);
@@ -124,6 +126,11 @@ class UserNamespaceTest {
         assertEquals(1234, (int) Files.getAttribute(volume.resolve("by-1234"), "unix:gid"));
         Containers.stop(cri, id, 0);
         Containers.remove(cri, id);
+        assertEquals(List.of(), HostState.mountsUnder(jcri.state().resolve("userns").resolve(id)), "views released");
+        Pods.stopAndRemove(cri, podId);
+        pods.remove(podId);
+        assertEquals(List.of(), HostState.mountsUnder(jcri.state().resolve("pods").resolve(podId)), "namespaces unpinned");
+        assertTrue(!Files.exists(jcri.state().resolve("userns").resolve(id)), "the container's directory is gone");
     }
 
     /** The process of the container: the node's /proc entry whose command line is exactly {@code argv}. */
