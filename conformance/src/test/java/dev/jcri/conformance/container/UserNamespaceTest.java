@@ -152,6 +152,24 @@ class UserNamespaceTest {
     }
 
     @Test
+    void aPodSharingItsPidNamespaceHasItsInfraProcessInItsUserNamespace() {
+        Api.UserNamespace userns = userns(1_250_000);
+        Api.PodSandboxConfig.Builder builder = Pods.config("userns-shared-pid", true, Api.NamespaceMode.POD)
+                .setLogDirectory(logs.toString());
+        builder.getLinuxBuilder().getSecurityContextBuilder().getNamespaceOptionsBuilder().setUsernsOptions(userns);
+        Api.PodSandboxConfig pod = builder.build();
+        String podId = run(pod, "");
+        String id = Containers.run(cri, podId, pod, Containers.config("c", image, "sleep", "600").build());
+        String inside = text(Containers.exec(cri, id, 20, "sh", "-c", "id -u; tr '\\0' ' ' < /proc/1/cmdline; echo;"
+                + " cat /proc/1/uid_map"));
+        String[] lines = inside.strip().split("\n");
+        assertEquals("0", lines[0].strip(), inside);
+        assertTrue(lines[1].contains("catatonit"), "PID 1 is the pod's infra process: " + inside);
+        assertTrue(lines[2].strip().startsWith("0") && lines[2].contains("1250000"), "in the pod's user namespace: " + inside);
+        Containers.stop(cri, id, 0);
+    }
+
+    @Test
     void statusAdvertisesUserNamespacesForEveryHandlerThatRunsThem() {
         Api.StatusResponse status = cri.runtime().status(Api.StatusRequest.getDefaultInstance());
         for (Api.RuntimeHandler h : status.getRuntimeHandlersList()) {
