@@ -54,7 +54,9 @@ public final class SharedRuntime implements ParameterResolver {
                 return new Runtime(new CriClient(CriClient.socketOf(external)), null, null);
             }
             try {
-                Path dir = Files.createTempDirectory("jcri-suite-");
+                // 0711 like /run: containers of user-namespaced pods reach their root through it
+                Path dir = Files.createTempDirectory("jcri-suite-", java.nio.file.attribute.PosixFilePermissions
+                        .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x")));
                 TestNetwork network = TestNetwork.create(dir);
                 Path config = Files.writeString(dir.resolve("jcri.toml"), network.jcriConfig());
                 JcriProcess jcri = JcriProcess.start(dir, List.of("--log-level", "debug", "--config", config.toString()));

@@ -125,7 +125,8 @@ public final class Daemon implements AutoCloseable {
 
         new RuntimeInfoRpcs(config, cgroupDriver,
                 List.of(config.get(Settings.RUNTIME_HANDLERS).get(defaultHandler), config.get(Settings.RUNTIME_CONMON)),
-                podNetwork, RuntimeInfoRpcs.handlers(runtimes, defaultHandler)).register(runtimeService);
+                podNetwork, RuntimeInfoRpcs.handlers(runtimes, defaultHandler,
+                        handler -> containers.userNamespacesUnsupported(handler).isEmpty())).register(runtimeService);
         new PodSandboxRpcs(pods).register(runtimeService);
         ContainerImages containerImages = new ContainerImages(images);
         new ContainerRpcs(containers, containerImages, containerImages::releaseUnusedLayers)

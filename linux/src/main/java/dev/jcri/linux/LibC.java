@@ -92,6 +92,21 @@ public interface LibC {
     @Variadic(fixedCount = 1)
     long syscall(long number, int dirfd, String path, Pointer how, @size_t long size);
 
+    /** syscall(2) for open_tree (428): {@code (int dirfd, const char *path, unsigned flags)}. */
+    @SaveError
+    @Variadic(fixedCount = 1)
+    long syscall(long number, int dirfd, String path, int flags);
+
+    /** syscall(2) for move_mount (429): {@code (int from_dirfd, const char *from, int to_dirfd, const char *to, unsigned flags)}. */
+    @SaveError
+    @Variadic(fixedCount = 1)
+    long syscall(long number, int fromDirfd, String fromPath, int toDirfd, String toPath, int flags);
+
+    /** syscall(2) for mount_setattr (442): {@code (int dirfd, const char *path, unsigned flags, struct mount_attr *, size_t)}. */
+    @SaveError
+    @Variadic(fixedCount = 1)
+    long syscall(long number, int dirfd, String path, int flags, Pointer attr, @size_t long size);
+
     @SaveError
     int mkdirat(int dirfd, String name, @mode_t int mode);
 

@@ -79,6 +79,30 @@ final class OverlayMounter {
                 .run().requireSuccess();
     }
 
+    /**
+     * An overlay whose lower layers are read through {@code lowersView} (an idmapped view of the
+     * snapshots directory) and whose upper layer is {@code upperId}'s own directory; without lower
+     * layers, the upper directory is bind-mounted alone. Absolute paths only: the relative form
+     * would resolve the upper layer through the view too.
+     */
+    void mountOverlay(List<Long> lowerIdsTopFirst, long upperId, Path target, Path lowersView) throws IOException {
+        if (lowerIdsTopFirst.isEmpty()) {
+            mountBind(upperId, target, false);
+            return;
+        }
+        List<String> lowers = new ArrayList<>(lowerIdsTopFirst.size());
+        for (long id : lowerIdsTopFirst) {
+            lowers.add(escape(lowersView.resolve(id + "/fs").toString()));
+        }
+        String options = "lowerdir=" + String.join(":", lowers) + ",upperdir=" + escape(dir(upperId, "fs", false))
+                + ",workdir=" + escape(dir(upperId, "work", false));
+        if (options.length() > MAX_OPTIONS_LENGTH) {
+            throw new IOException("cannot mount " + target + " for a user namespace: a chain of " + lowerIdsTopFirst.size()
+                    + " layers does not fit in overlay's mount options");
+        }
+        Mounts.mount("overlay", target, "overlay", 0, options);
+    }
+
     /** Bind-mounts one snapshot directory (a single-layer view, or a writable snapshot without parent). */
     void mountBind(long id, Path target, boolean readOnly) throws IOException {
         Mounts.bind(snapshotsDir.resolve(Long.toString(id)).resolve("fs"), target, readOnly);

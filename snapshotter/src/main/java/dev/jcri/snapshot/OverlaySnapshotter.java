@@ -289,6 +289,28 @@ public final class OverlaySnapshotter implements LayerStore {
      * </ul>
      */
     public void mount(String key, Path target) throws IOException {
+        mount(key, target, null);
+    }
+
+    /**
+     * Where a user-namespaced container's snapshot is mounted from: the committed layers through
+     * {@code layersView}, an idmapped view of {@link #layersDirectory()} (so the image's files are
+     * seen owned by the container's ids with no chown of any layer), and the writable layer
+     * directly, its root directory owned by the container's root ({@code rootUid}/{@code rootGid}
+     * on the host) so that the container's root can create files in "/". The upper layer cannot
+     * be idmapped too: overlayfs creates its work files with the mounter's credentials (host
+     * root), which an idmapped mount cannot represent (EOVERFLOW); files the container creates
+     * land there owned by its host ids, as they must.
+     */
+    public record IdmappedLayers(Path layersView, long rootUid, long rootGid) {}
+
+    /** The directory holding every snapshot's directory (what {@link IdmappedLayers#layersView()} maps). */
+    public Path layersDirectory() {
+        return snapshotsDir;
+    }
+
+    /** {@link #mount(String, Path)}, with the lower layers read through an idmapped view when {@code idmapped} is set. */
+    public void mount(String key, Path target, IdmappedLayers idmapped) throws IOException {
         Path where = target.toAbsolutePath().normalize();
         if (where.startsWith(root)) {
             throw new IllegalArgumentException("mount target " + where + " is inside the snapshot root " + root);
@@ -304,7 +326,14 @@ public final class OverlaySnapshotter implements LayerStore {
                 chain = committedChain(r.parent());
             }
             List<Long> lowerIds = chain.stream().map(SnapshotRecord::id).toList();
-            if (r.kind() == SnapshotKind.ACTIVE) {
+            if (idmapped != null) {
+                if (r.kind() != SnapshotKind.ACTIVE) {
+                    throw new IllegalArgumentException("only a writable snapshot is mounted for a user namespace: " + key);
+                }
+                // before the mount: overlayfs caches the root's owner when it mounts
+                dev.jcri.linux.PosixFiles.lchown(fsDir(r.id()), (int) idmapped.rootUid(), (int) idmapped.rootGid());
+                overlay.mountOverlay(lowerIds, r.id(), where, idmapped.layersView());
+            } else if (r.kind() == SnapshotKind.ACTIVE) {
                 if (lowerIds.isEmpty()) {
                     overlay.mountBind(r.id(), where, false);
                 } else {

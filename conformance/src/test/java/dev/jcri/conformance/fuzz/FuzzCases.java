@@ -478,7 +478,46 @@ final class FuzzCases {
                 c("RunPodSandbox: network mode 9", runPod(p -> p.getLinuxBuilder().getSecurityContextBuilder().getNamespaceOptionsBuilder()
                         .setNetworkValue(9)), invalid("network")),
                 c("RunPodSandbox: pid TARGET", runPod(p -> p.getLinuxBuilder().getSecurityContextBuilder().getNamespaceOptionsBuilder()
-                        .setPid(Api.NamespaceMode.TARGET)), invalid("pid")));
+                        .setPid(Api.NamespaceMode.TARGET)), invalid("pid")),
+                c("RunPodSandbox: userns CONTAINER", podUserns(u -> u.setMode(Api.NamespaceMode.CONTAINER)), invalid("userns_options.mode")),
+                c("RunPodSandbox: userns TARGET", podUserns(u -> u.setMode(Api.NamespaceMode.TARGET)), invalid("userns_options.mode")),
+                c("RunPodSandbox: userns mode 9", podUserns(u -> u.setModeValue(9)), invalid("userns_options.mode")),
+                c("RunPodSandbox: userns two uid mappings", podUserns(u -> u.addUids(idMapping(0, 1_600_000, 1))
+                        .addUids(idMapping(1, 1_700_000, 1))), invalid("userns_options.uids")),
+                c("RunPodSandbox: userns root unmapped", podUserns(u -> u.clearUids().addUids(idMapping(1, 1_600_000, 65536))),
+                        invalid("userns_options.uids[0].container_id")),
+                c("RunPodSandbox: userns host root", podUserns(u -> u.clearGids().addGids(idMapping(0, 0, 65536))),
+                        invalid("userns_options.gids[0].host_id")),
+                c("RunPodSandbox: userns zero length", podUserns(u -> u.clearUids().addUids(idMapping(0, 1_600_000, 0))),
+                        invalid("userns_options.uids[0].length")),
+                c("RunPodSandbox: userns past 2^32", podUserns(u -> u.clearUids().addUids(idMapping(0, -100, 65536))),
+                        invalid("userns_options.uids[0].length")),
+                c("RunPodSandbox: userns NODE with mappings", podUserns(u -> u.setMode(Api.NamespaceMode.NODE)),
+                        invalid("userns_options")),
+                c("RunPodSandbox: userns with host network", runPod(p -> p.getLinuxBuilder().getSecurityContextBuilder()
+                        .getNamespaceOptionsBuilder().setNetwork(Api.NamespaceMode.NODE).setUsernsOptions(podUserns())),
+                        invalid("namespace_options.network")),
+                c("CreateContainer: userns in a pod without one", namespaces(n -> n.setUsernsOptions(podUserns())),
+                        invalid("userns_options")));
+    }
+
+    /** A valid pod user namespace (container 0..65535 → node 1600000..), as kubelet sends one. */
+    private static Api.UserNamespace podUserns() {
+        return Api.UserNamespace.newBuilder().setMode(Api.NamespaceMode.POD).addUids(idMapping(0, 1_600_000, 65536))
+                .addGids(idMapping(0, 1_600_000, 65536)).build();
+    }
+
+    private static Api.IDMapping idMapping(int containerId, int hostId, int length) {
+        return Api.IDMapping.newBuilder().setContainerId(containerId).setHostId(hostId).setLength(length).build();
+    }
+
+    /** RunPodSandbox with the valid user namespace edited by {@code edit}. */
+    private static FuzzCase.Call podUserns(java.util.function.Consumer<Api.UserNamespace.Builder> edit) {
+        return runPod(p -> {
+            Api.UserNamespace.Builder u = podUserns().toBuilder();
+            edit.accept(u);
+            p.getLinuxBuilder().getSecurityContextBuilder().getNamespaceOptionsBuilder().setUsernsOptions(u);
+        });
     }
 
     static List<FuzzCase> containerConfig() {

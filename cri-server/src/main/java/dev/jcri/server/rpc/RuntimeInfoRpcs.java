@@ -54,19 +54,29 @@ public final class RuntimeInfoRpcs {
      * kubelet admits a Pod asking for recursive read-only mounts only where this says yes.
      */
     public static List<Api.RuntimeHandler> handlers(ContainerRuntimes runtimes, String defaultHandler) {
+        return handlers(runtimes, defaultHandler, handler -> false);
+    }
+
+    /**
+     * As {@link #handlers(ContainerRuntimes, String)}, with {@code userNamespaces} saying which
+     * handlers run pods in their own user namespace on this node (kubelet sends hostUsers: false
+     * pods only where this says yes).
+     */
+    public static List<Api.RuntimeHandler> handlers(ContainerRuntimes runtimes, String defaultHandler,
+            java.util.function.Predicate<String> userNamespaces) {
         List<Api.RuntimeHandler> out = new ArrayList<>();
         ContainerRuntime fallback = runtimes.byHandler().get(defaultHandler);
         if (fallback != null) {
-            out.add(handler("", fallback));
+            out.add(handler("", fallback, userNamespaces.test(defaultHandler)));
         }
-        runtimes.byHandler().forEach((name, runtime) -> out.add(handler(name, runtime)));
+        runtimes.byHandler().forEach((name, runtime) -> out.add(handler(name, runtime, userNamespaces.test(name))));
         return out;
     }
 
-    private static Api.RuntimeHandler handler(String name, ContainerRuntime runtime) {
+    private static Api.RuntimeHandler handler(String name, ContainerRuntime runtime, boolean userNamespaces) {
         HostFeatures can = runtime.features().applyTo(HostFeatures.detect());
         return Api.RuntimeHandler.newBuilder().setName(name).setFeatures(Api.RuntimeHandlerFeatures.newBuilder()
-                .setRecursiveReadOnlyMounts(can.recursiveReadOnlyMounts()).setUserNamespaces(false)).build();
+                .setRecursiveReadOnlyMounts(can.recursiveReadOnlyMounts()).setUserNamespaces(userNamespaces)).build();
     }
 
     public void register(ServiceBinder runtime) {

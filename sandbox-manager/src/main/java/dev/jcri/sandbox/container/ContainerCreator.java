@@ -9,6 +9,7 @@ import dev.jcri.sandbox.pod.PodPaths;
 import dev.jcri.sandbox.pod.PodRecord;
 import dev.jcri.sandbox.pod.PodRegistry;
 import dev.jcri.sandbox.pod.PodState;
+import dev.jcri.sandbox.pod.PodUserNamespace;
 import dev.jcri.sandbox.spec.BuiltSpec;
 import dev.jcri.sandbox.spec.HostFeatures;
 import dev.jcri.sandbox.spec.LogPaths;
@@ -46,6 +47,7 @@ final class ContainerCreator {
     private final Cgroups cgroups;
     private final ContainerPaths paths;
     private final ContainerEvents events;
+    private final UserNamespaceMounts usernsMounts;
 
     ContainerCreator(ContainerRecords records, ContainerTeardown teardown, PodRegistry pods, OverlaySnapshotter snapshots,
             ContainerRuntimes runtimes, Cgroups cgroups, ContainerPaths paths, ContainerEvents events) {
@@ -57,6 +59,7 @@ final class ContainerCreator {
         this.runtimes = runtimes;
         this.cgroups = cgroups;
         this.paths = paths;
+        this.usernsMounts = new UserNamespaceMounts(paths.state());
     }
 
     /**
@@ -98,10 +101,21 @@ final class ContainerCreator {
                 Path bundle = PrivateFiles.createDirectories(paths.bundle(id));
                 snapshots.prepare(id, image.topChainId(), Map.of(ContainerTeardown.SNAPSHOT_LABEL, id));
                 PrivateFiles.createDirectories(paths.rootfs(id)); // a mount point: the snapshot's own root covers it
-                snapshots.mount(id, paths.rootfs(id));
+                PodUserNamespace userns = owned(pod, "user") ? PodUserNamespace.of(podConfig).orElse(null) : null;
+                Path usernsPin = pods.paths(pod.id()).namespacePin("user");
+                if (userns == null) {
+                    snapshots.mount(id, paths.rootfs(id));
+                } else {
+                    snapshots.mount(id, paths.rootfs(id),
+                            usernsMounts.prepare(id, userns, usernsPin, snapshots.layersDirectory()));
+                }
 
                 Api.ContainerConfig mounted = ImageMounts.mount(id, config, volumeImages, snapshots, paths);
                 BuiltSpec spec = buildSpec(specInput(id, mounted, pod, podConfig, image), runtime);
+                if (userns != null) {
+                    spec = new BuiltSpec(usernsMounts.apply(id, spec.spec(), paths.rootfs(id), userns, usernsPin),
+                            spec.stopSignal(), spec.imageVolumes(), spec.user());
+                }
                 ImageVolumes.create(paths.rootfs(id), spec.imageVolumes());
                 AtomicFiles.write(paths.config(id), spec.toJson());
 

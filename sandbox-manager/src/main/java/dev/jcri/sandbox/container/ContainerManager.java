@@ -38,6 +38,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
     private final ContainerRecovery recovery;
     private final ExitWatcher exits;
     private final ContainerEvents events = new ContainerEvents();
+    private final UserNamespaceSupport userNamespaces;
 
     public ContainerManager(Path root, ContainerPaths paths, PodRegistry pods, OverlaySnapshotter snapshots,
             ContainerRuntimes runtimes, Cgroups cgroups) throws IOException {
@@ -52,6 +53,16 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
         this.control = new ContainerControl(records, runtimes, paths, cgroups.layout().isUnified());
         this.recovery = new ContainerRecovery(records, processes, teardown, runtimes);
         this.exits = new ExitWatcher(paths.exits(), processes::onExit);
+        this.userNamespaces = new UserNamespaceSupport(snapshots.layersDirectory(), paths.state());
+    }
+
+    /** Why containers of {@code handler} cannot run in a pod's user namespace here; empty when they can. */
+    @Override
+    public java.util.Optional<String> userNamespacesUnsupported(String handler) {
+        if (!runtimes.byHandler().containsKey(handler)) {
+            return java.util.Optional.of("no runtime handler " + handler);
+        }
+        return userNamespaces.unsupportedReason();
     }
 
     // ---------------------------------------------------------------- verbs

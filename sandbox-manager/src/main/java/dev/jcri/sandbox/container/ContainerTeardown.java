@@ -34,6 +34,7 @@ final class ContainerTeardown {
     private final OverlaySnapshotter snapshots;
     private final ContainerPaths paths;
     private final ContainerEvents events;
+    private final UserNamespaceMounts usernsMounts;
 
     ContainerTeardown(ContainerRecords records, ContainerProcesses processes, ContainerRuntimes runtimes,
             OverlaySnapshotter snapshots, ContainerPaths paths, ContainerEvents events) {
@@ -43,6 +44,7 @@ final class ContainerTeardown {
         this.runtimes = runtimes;
         this.snapshots = snapshots;
         this.paths = paths;
+        this.usernsMounts = new UserNamespaceMounts(paths.state());
     }
 
     /** Removes a container, killing it if it runs. Removing an unknown container succeeds. The log file stays. */
@@ -85,6 +87,7 @@ final class ContainerTeardown {
                         deleteFromEveryRuntime(id);
                     }
                 })
+                .step("user namespace mounts", () -> usernsMounts.release(id))
                 .step("writable layer", () -> releaseSnapshot(id))
                 .step("image volumes", () -> ImageMounts.release(id, snapshots, paths))
                 .step("bundle", () -> Trees.deleteUnlessMounted(paths.bundle(id)))
@@ -132,12 +135,19 @@ final class ContainerTeardown {
                     LOG.warn("removing orphaned container bundle {}", b);
                     new Teardown("orphaned bundle " + id)
                             .step("runtime state", () -> deleteFromEveryRuntime(id))
+                            .step("user namespace mounts", () -> usernsMounts.release(id))
                             .step("writable layer", () -> releaseSnapshot(id))
                             .step("image volumes", () -> ImageMounts.release(id, snapshots, paths))
                             .step("bundle", () -> Trees.deleteUnlessMounted(b))
                             .step("attach link", () -> Files.deleteIfExists(paths.attachLink(id)))
                             .run();
                 }
+            }
+        }
+        for (String id : usernsMounts.present()) {
+            if (records.current(id).isEmpty()) {
+                LOG.warn("removing the user namespace mounts of container {}, which no record owns", Ids.shortId(id));
+                usernsMounts.release(id);
             }
         }
         for (Snapshot s : snapshots.list()) {

@@ -5,6 +5,7 @@ import dev.jcri.linux.ChildProcess;
 import dev.jcri.linux.Mounts;
 import dev.jcri.linux.PrivateFiles;
 import dev.jcri.linux.ProcessResult;
+import dev.jcri.linux.UserNamespaces;
 import dev.jcri.sandbox.validate.TextRules;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,7 +25,7 @@ import java.util.Map;
 public final class NamespacePins {
 
     /** The namespace kinds a pod may own, with their unshare flag and /proc/PID/ns name. */
-    public static final List<String> KINDS = List.of("net", "ipc", "uts");
+    public static final List<String> KINDS = List.of("net", "ipc", "uts", "user");
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -54,17 +55,39 @@ public final class NamespacePins {
      */
     public static void create(List<String> kinds, java.util.function.Function<String, Path> pinOf, String hostname,
             Map<String, String> sysctls) throws IOException {
+        create(kinds, pinOf, hostname, sysctls, null);
+    }
+
+    /**
+     * As {@link #create(List, java.util.function.Function, String, Map)}; with {@code userns} (and
+     * "user" among {@code kinds}) the user namespace is made first, mapped, and owns the others:
+     * {@link UserNamespaces} makes and pins them all, then the hostname and sysctls are set from the
+     * node's user namespace ({@code nsenter} without --user: the node's root is capable in every
+     * namespace a child user namespace owns, the pod's root may not write the node's /proc/sys files).
+     */
+    public static void create(List<String> kinds, java.util.function.Function<String, Path> pinOf, String hostname,
+            Map<String, String> sysctls, PodUserNamespace userns) throws IOException {
         if (kinds.isEmpty()) {
             return;
         }
-        List<String> argv = new ArrayList<>(List.of("unshare"));
-        for (String kind : kinds) {
-            Path pin = pinOf.apply(kind);
-            PrivateFiles.createDirectories(pin.getParent());
-            if (!Files.exists(pin)) {
-                PrivateFiles.createFile(pin);
+        List<String> argv = new ArrayList<>();
+        if (kinds.contains("user")) {
+            List<String> others = kinds.stream().filter(k -> !k.equals("user")).toList();
+            Map<String, Path> pins = new java.util.LinkedHashMap<>();
+            kinds.forEach(k -> pins.put(k, pinOf.apply(k)));
+            UserNamespaces.createPinned(others, pins, userns.uids(), userns.gids());
+            argv.add("nsenter");
+            others.forEach(k -> argv.add("--" + k + "=" + pins.get(k)));
+        } else {
+            argv.add("unshare");
+            for (String kind : kinds) {
+                Path pin = pinOf.apply(kind);
+                PrivateFiles.createDirectories(pin.getParent());
+                if (!Files.exists(pin)) {
+                    PrivateFiles.createFile(pin);
+                }
+                argv.add("--" + kind + "=" + pin);
             }
-            argv.add("--" + kind + "=" + pin);
         }
         argv.addAll(List.of("/bin/sh", "-c", SETUP_SCRIPT, "jcri-pod-setup", kinds.contains("uts") ? hostname : ""));
         sysctls.forEach((key, value) -> {

@@ -14,4 +14,9 @@ public interface PodContainers {
 
     /** Removes every container of the pod. */
     void removeAll(String podId) throws IOException;
+
+    /** Why the handler's containers cannot run in a pod user namespace on this node; empty when they can. */
+    default java.util.Optional<String> userNamespacesUnsupported(String handler) {
+        return java.util.Optional.of("not available");
+    }
 }

@@ -46,9 +46,11 @@ final class PodCreator {
     private final Set<String> runtimeHandlers;
     private final String defaultHandler;
     private final MeterRegistry meters;
+    private final PodContainers containers;
 
     PodCreator(PodRegistry registry, PodTeardown teardown, PodNetwork network, Cgroups cgroups, Set<String> runtimeHandlers,
-            String defaultHandler, MeterRegistry meters) {
+            String defaultHandler, MeterRegistry meters, PodContainers containers) {
+        this.containers = containers;
         this.meters = meters;
         this.registry = registry;
         this.teardown = teardown;
@@ -108,6 +110,11 @@ final class PodCreator {
         boolean hostNetwork = ns.getNetwork() == Api.NamespaceMode.NODE;
         boolean hostIpc = ns.getIpc() == Api.NamespaceMode.NODE;
         List<String> owned = new ArrayList<>();
+        PodUserNamespace userns = PodUserNamespace.of(config).orElse(null);
+        if (userns != null) {
+            requireUserNamespaces(handler);
+            owned.add("user"); // first: the pod's other namespaces are made inside it
+        }
         if (!hostNetwork) {
             owned.add("net");
             owned.add("uts"); // Kubernetes ties UTS to the network: host network means the host's hostname
@@ -129,7 +136,7 @@ final class PodCreator {
             registry.save(record); // before anything is acquired: a crash from here on is released at the next start
             steps.lap("record");
             NamespacePins.create(owned, paths::namespacePin, hostname,
-                    Sysctls.toProcPaths(config.getLinux().getSysctlsMap()));
+                    Sysctls.toProcPaths(config.getLinux().getSysctlsMap()), userns);
             steps.lap("namespaces");
             PodFiles.write(paths, hostname, hostNetwork, config.getDnsConfig());
             if (!hostIpc) {
@@ -193,6 +200,15 @@ final class PodCreator {
             teardown.release(record, networkTouched);
         } catch (IOException | RuntimeException e) {
             LOG.error("RunPodSandbox {} failed and could not release everything: {}", record.id(), e.getMessage());
+        }
+    }
+
+    /** A handler that cannot run user-namespaced containers is refused before anything is made. */
+    private void requireUserNamespaces(String handler) throws JcriException {
+        Optional<String> missing = containers.userNamespacesUnsupported(handler);
+        if (missing.isPresent()) {
+            throw JcriException.failedPrecondition("runtime handler " + handler
+                    + " cannot run pods in a user namespace on this node: " + missing.get());
         }
     }
 

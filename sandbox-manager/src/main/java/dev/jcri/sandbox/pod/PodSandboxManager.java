@@ -37,7 +37,7 @@ public final class PodSandboxManager {
         this.network = network;
         this.cgroups = cgroups;
         this.teardown = new PodTeardown(registry, network, cgroups, containers);
-        this.creator = new PodCreator(registry, teardown, network, cgroups, runtimeHandlers, defaultHandler, meters);
+        this.creator = new PodCreator(registry, teardown, network, cgroups, runtimeHandlers, defaultHandler, meters, containers);
         this.recovery = new PodRecovery(registry, teardown, network, cgroups);
         this.resize = new PodResize(registry, cgroups);
     }

@@ -85,7 +85,24 @@ public record OciSpec(
             List<Device> devices,
             String rootfsPropagation,
             List<String> maskedPaths,
-            List<String> readonlyPaths) {}
+            List<String> readonlyPaths,
+            List<IdMapping> uidMappings,
+            List<IdMapping> gidMappings) {
+
+        /** Without a user namespace: no mappings. */
+        public Linux(List<Namespace> namespaces, Resources resources, String cgroupsPath, Map<String, String> sysctl,
+                Seccomp seccomp, List<Device> devices, String rootfsPropagation, List<String> maskedPaths,
+                List<String> readonlyPaths) {
+            this(namespaces, resources, cgroupsPath, sysctl, seccomp, devices, rootfsPropagation, maskedPaths,
+                    readonlyPaths, null, null);
+        }
+    }
+
+    /** A uid or gid mapping of the container's user namespace (JSON names as in the spec). */
+    public record IdMapping(
+            @com.fasterxml.jackson.annotation.JsonProperty("containerID") long containerId,
+            @com.fasterxml.jackson.annotation.JsonProperty("hostID") long hostId,
+            long size) {}
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public record Namespace(String type, String path) {}

@@ -43,12 +43,6 @@ public final class OciSpecBuilder {
             throw JcriException.invalidArgument(SC + ".privileged",
                     "a privileged container needs a privileged pod sandbox");
         }
-        if (sc.getNamespaceOptions().hasUsernsOptions()
-                && sc.getNamespaceOptions().getUsernsOptions().getMode() != Api.NamespaceMode.NODE) {
-            // ignoring it would run the container's root as the node's root
-            throw JcriException.invalidArgument(SC + ".namespace_options.userns_options",
-                    "user namespaces are not supported by jcri yet (only mode NODE)");
-        }
         SecurityOptions.checkSelinux(sc, host.selinuxEnabled());
         if (in.rootfs() == null || !in.rootfs().isAbsolute()) {
             throw new IllegalArgumentException("rootfs must be an absolute path: " + in.rootfs());

@@ -39,6 +39,12 @@ public final class ContainerConfigRules {
         devices(config.getDevicesList());
         ResourceRules.check("config.linux.resources.", config.getLinux().getResources(), node);
         security(config.getLinux().getSecurityContext());
+        Api.NamespaceOption podNs = pod.getLinux().getSecurityContext().getNamespaceOptions();
+        UserNamespaceRules.checkContainer(SC, config.getLinux().getSecurityContext().getNamespaceOptions(), podNs);
+        if (podNs.getUsernsOptions().getMode() == Api.NamespaceMode.POD && podNs.hasUsernsOptions()
+                && config.getLinux().getSecurityContext().getPrivileged()) {
+            throw JcriException.invalidArgument(SC + "privileged", "a privileged container cannot run in a pod user namespace");
+        }
     }
 
     /** command and args: argv strings of the container's process (no NUL, each within MAX_ARG_STRLEN). */

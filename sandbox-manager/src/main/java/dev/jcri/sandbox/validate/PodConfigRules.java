@@ -68,9 +68,7 @@ public final class PodConfigRules {
                 throw JcriException.invalidArgument(NS + mode.getKey(), "unknown namespace mode");
             }
         }
-        if (ns.hasUsernsOptions() && ns.getUsernsOptions().getMode() != Api.NamespaceMode.NODE) {
-            throw JcriException.unimplemented("user namespaces for pods are not supported by jcri yet");
-        }
+        UserNamespaceRules.checkPod("config.linux.security_context.", ns);
         sysctls.check(config.getLinux().getSysctlsMap(), ns.getNetwork() != Api.NamespaceMode.NODE,
                 ns.getIpc() != Api.NamespaceMode.NODE);
         cgroupParent(config.getLinux().getCgroupParent());

@@ -131,20 +131,6 @@ class OciSpecBuilderTest {
     }
 
     @Test
-    void aUserNamespaceIsRefusedNotIgnored() throws Exception {
-        // jcri cannot map users yet: running the container in the host's user namespace instead
-        // would make its root the node's root
-        for (Api.NamespaceMode mode : List.of(Api.NamespaceMode.POD, Api.NamespaceMode.CONTAINER)) {
-            var e = assertThrows(JcriException.class, () -> build(TestInputs.container().setLinux(TestInputs.linux(sc()
-                    .setNamespaceOptions(Api.NamespaceOption.newBuilder().setUsernsOptions(Api.UserNamespace.newBuilder()
-                            .setMode(mode)))))));
-            assertEquals("linux.security_context.namespace_options.userns_options", e.field());
-        }
-        build(TestInputs.container().setLinux(TestInputs.linux(sc().setNamespaceOptions(Api.NamespaceOption.newBuilder()
-                .setUsernsOptions(Api.UserNamespace.newBuilder().setMode(Api.NamespaceMode.NODE))))));
-    }
-
-    @Test
     void selinuxLabelsAreCheckedAgainstTheNode() throws Exception {
         Api.ContainerConfig c = TestInputs.container().setLinux(TestInputs.linux(sc()
                 .setSelinuxOptions(Api.SELinuxOption.newBuilder().setType("spc_t")))).build();
