@@ -109,8 +109,9 @@ public final class Main implements Callable<Integer> {
         public Integer call() {
             try {
                 JcriConfig config = options.effectiveConfig();
-                System.out.print(DefaultConfigRenderer.render(config, "# jcri effective configuration, from " + config.describeSources()
-                        + " and the command line's flags.\n"));
+                System.out.print(DefaultConfigRenderer.maskSecrets(DefaultConfigRenderer.render(config,
+                        "# jcri effective configuration, from " + config.describeSources()
+                        + " and the command line's flags; credentials shown as \"***\".\n")));
                 return 0;
             } catch (ConfigException e) {
                 System.err.println("jcri: " + e.getMessage());

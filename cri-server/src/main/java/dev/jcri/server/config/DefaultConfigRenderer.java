@@ -32,6 +32,15 @@ public final class DefaultConfigRenderer {
         return out.toString();
     }
 
+    /** Keys whose values are credentials: {@code config dump} shows that they are set, never what they are. */
+    private static final java.util.regex.Pattern SECRET = java.util.regex.Pattern.compile(
+            "\\b(password|auth|identity_token|registry_token)(\\s*=\\s*)\"(?:[^\"\\\\]|\\\\.)*\"");
+
+    /** The rendered configuration with every credential replaced by {@code "***"} (for dumps, logs, bug reports). */
+    public static String maskSecrets(String toml) {
+        return SECRET.matcher(toml).replaceAll("$1$2\"***\"");
+    }
+
     @SuppressWarnings("unchecked")
     private static <T> String renderValue(Setting<T> s, Object value) {
         return s.type().render().apply((T) value);

@@ -65,4 +65,13 @@ class DefaultConfigTest {
         assertThrows(IllegalArgumentException.class, () -> ListenAddress.parse("::1:80"));
         assertThrows(IllegalArgumentException.class, () -> ListenAddress.parse("host"));
     }
+
+    @Test
+    void aDumpShowsThatCredentialsAreSetNeverWhatTheyAre() {
+        String toml = "configs = { \"r.example\" = { username = \"u\", password = \"p\\\"w\", auth = \"dTpw\", "
+                + "identity_token = \"t\" } }\n";
+        String masked = DefaultConfigRenderer.maskSecrets(toml);
+        assertEquals("configs = { \"r.example\" = { username = \"u\", password = \"***\", "
+                + "auth = \"***\", identity_token = \"***\" } }\n", masked);
+    }
 }
