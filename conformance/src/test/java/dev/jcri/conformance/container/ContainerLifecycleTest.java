@@ -213,4 +213,30 @@ class ContainerLifecycleTest extends InOnePodTest {
             return 0;
         }
     }
+
+    @Test
+    void streamedListsAreTheListsInPages() throws Exception {
+        String id = Containers.create(cri, podId, pod, Containers.config("streamed", image, "sleep", "600").build());
+        Api.ContainerFilter containers = Api.ContainerFilter.newBuilder().setPodSandboxId(podId).build();
+        List<Api.Container> streamedContainers = new java.util.ArrayList<>();
+        cri.runtime().streamContainers(Api.StreamContainersRequest.newBuilder().setFilter(containers).build())
+                .forEachRemaining(page -> streamedContainers.addAll(page.getContainersList()));
+        assertEquals(cri.runtime().listContainers(Api.ListContainersRequest.newBuilder().setFilter(containers).build())
+                .getContainersList(), streamedContainers);
+        assertTrue(streamedContainers.stream().anyMatch(c -> c.getId().equals(id)));
+
+        Api.PodSandboxFilter pods = Api.PodSandboxFilter.newBuilder().setId(podId).build();
+        List<Api.PodSandbox> streamedPods = new java.util.ArrayList<>();
+        cri.runtime().streamPodSandboxes(Api.StreamPodSandboxesRequest.newBuilder().setFilter(pods).build())
+                .forEachRemaining(page -> streamedPods.addAll(page.getPodSandboxesList()));
+        assertEquals(cri.runtime().listPodSandbox(Api.ListPodSandboxRequest.newBuilder().setFilter(pods).build())
+                .getItemsList(), streamedPods);
+        assertEquals(1, streamedPods.size());
+
+        List<Api.Image> streamedImages = new java.util.ArrayList<>();
+        cri.images().streamImages(Api.StreamImagesRequest.getDefaultInstance())
+                .forEachRemaining(page -> streamedImages.addAll(page.getImagesList()));
+        assertEquals(cri.images().listImages(Api.ListImagesRequest.getDefaultInstance()).getImagesList(), streamedImages);
+        Containers.remove(cri, id);
+    }
 }

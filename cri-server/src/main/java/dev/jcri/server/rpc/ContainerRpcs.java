@@ -7,6 +7,7 @@ import dev.jcri.linux.CapturedOutput;
 import dev.jcri.sandbox.container.ContainerImage;
 import dev.jcri.sandbox.container.ContainerManager;
 import dev.jcri.sandbox.container.ContainerRecord;
+import dev.jcri.server.grpc.PagedList;
 import dev.jcri.server.grpc.ServiceBinder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -58,6 +59,10 @@ public final class ContainerRpcs {
                 .unary(RuntimeServiceGrpc.getStopContainerMethod(), this::stop)
                 .unary(RuntimeServiceGrpc.getRemoveContainerMethod(), this::remove)
                 .unary(RuntimeServiceGrpc.getListContainersMethod(), this::list)
+                .custom(RuntimeServiceGrpc.getStreamContainersMethod(), PagedList.handler(
+                        RuntimeServiceGrpc.getStreamContainersMethod(),
+                        r -> list(Api.ListContainersRequest.newBuilder().setFilter(r.getFilter()).build()).getContainersList(),
+                        page -> Api.StreamContainersResponse.newBuilder().addAllContainers(page).build()))
                 .unary(RuntimeServiceGrpc.getContainerStatusMethod(), this::status)
                 .unary(RuntimeServiceGrpc.getUpdateContainerResourcesMethod(), this::updateResources)
                 .unary(RuntimeServiceGrpc.getReopenContainerLogMethod(), this::reopenLog)

@@ -9,6 +9,7 @@ import dev.jcri.image.error.InvalidReferenceException;
 import dev.jcri.image.registry.RegistryCredentials;
 import dev.jcri.json.Json;
 import dev.jcri.server.grpc.RpcErrors;
+import dev.jcri.server.grpc.PagedList;
 import dev.jcri.server.grpc.ServiceBinder;
 import java.util.List;
 import java.util.Optional;
@@ -46,6 +47,9 @@ public final class ImageRpcs {
         imageService.unary(ImageServiceGrpc.getPullImageMethod(), this::pullImage)
                 .unary(ImageServiceGrpc.getImageStatusMethod(), this::imageStatus)
                 .unary(ImageServiceGrpc.getListImagesMethod(), this::listImages)
+                .custom(ImageServiceGrpc.getStreamImagesMethod(), PagedList.handler(ImageServiceGrpc.getStreamImagesMethod(),
+                        r -> listImages(Api.ListImagesRequest.newBuilder().setFilter(r.getFilter()).build()).getImagesList(),
+                        page -> Api.StreamImagesResponse.newBuilder().addAllImages(page).build()))
                 .unary(ImageServiceGrpc.getRemoveImageMethod(), this::removeImage)
                 .unary(ImageServiceGrpc.getImageFsInfoMethod(), this::imageFsInfo);
     }

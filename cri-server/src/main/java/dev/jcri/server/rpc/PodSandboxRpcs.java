@@ -5,6 +5,7 @@ import dev.jcri.sandbox.pod.PodPaths;
 import dev.jcri.sandbox.pod.PodRecord;
 import dev.jcri.sandbox.pod.PodSandboxManager;
 import dev.jcri.sandbox.pod.PodState;
+import dev.jcri.server.grpc.PagedList;
 import dev.jcri.server.grpc.ServiceBinder;
 import io.grpc.Status;
 import java.util.LinkedHashMap;
@@ -28,6 +29,10 @@ public final class PodSandboxRpcs {
                 .unary(RuntimeServiceGrpc.getRemovePodSandboxMethod(), this::remove)
                 .unary(RuntimeServiceGrpc.getPodSandboxStatusMethod(), this::status)
                 .unary(RuntimeServiceGrpc.getListPodSandboxMethod(), this::list)
+                .custom(RuntimeServiceGrpc.getStreamPodSandboxesMethod(), PagedList.handler(
+                        RuntimeServiceGrpc.getStreamPodSandboxesMethod(),
+                        r -> list(Api.ListPodSandboxRequest.newBuilder().setFilter(r.getFilter()).build()).getItemsList(),
+                        page -> Api.StreamPodSandboxesResponse.newBuilder().addAllPodSandboxes(page).build()))
                 .unary(RuntimeServiceGrpc.getUpdatePodSandboxResourcesMethod(), this::updateResources);
     }
 
