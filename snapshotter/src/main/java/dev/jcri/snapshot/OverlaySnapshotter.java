@@ -565,8 +565,11 @@ public final class OverlaySnapshotter implements LayerStore {
         }
     }
 
-    /** The directory holding a snapshot's own files (a layer's diff, a container's upper dir); for tests and diagnostics. */
-    Path contentDirectory(String key) throws SnapshotNotFoundException {
+    /**
+     * The directory holding a snapshot's own files (a layer's diff, a container's upper dir): what
+     * a container changed, for its checkpoint archive; for tests and diagnostics.
+     */
+    public Path contentDirectory(String key) throws SnapshotNotFoundException {
         synchronized (lock) {
             return fsDir(require(key).id());
         }

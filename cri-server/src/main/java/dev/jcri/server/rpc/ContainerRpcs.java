@@ -22,7 +22,7 @@ import runtime.v1.RuntimeServiceGrpc;
 
 /**
  * CreateContainer, StartContainer, StopContainer, RemoveContainer, ListContainers,
- * ContainerStatus, UpdateContainerResources, ReopenContainerLog, ExecSync.
+ * ContainerStatus, UpdateContainerResources, ReopenContainerLog, ExecSync, CheckpointContainer.
  */
 public final class ContainerRpcs {
 
@@ -66,7 +66,8 @@ public final class ContainerRpcs {
                 .unary(RuntimeServiceGrpc.getContainerStatusMethod(), this::status)
                 .unary(RuntimeServiceGrpc.getUpdateContainerResourcesMethod(), this::updateResources)
                 .unary(RuntimeServiceGrpc.getReopenContainerLogMethod(), this::reopenLog)
-                .unary(RuntimeServiceGrpc.getExecSyncMethod(), this::execSync);
+                .unary(RuntimeServiceGrpc.getExecSyncMethod(), this::execSync)
+                .unary(RuntimeServiceGrpc.getCheckpointContainerMethod(), this::checkpoint);
     }
 
     Api.CreateContainerResponse create(Api.CreateContainerRequest request) throws Exception {
@@ -98,6 +99,11 @@ public final class ContainerRpcs {
             }
         }
         return found;
+    }
+
+    Api.CheckpointContainerResponse checkpoint(Api.CheckpointContainerRequest request) throws Exception {
+        containers.checkpoint(requireId(request.getContainerId()), request.getLocation());
+        return Api.CheckpointContainerResponse.getDefaultInstance();
     }
 
     Api.StartContainerResponse start(Api.StartContainerRequest request) throws Exception {

@@ -115,6 +115,11 @@ public final class ConmonRuntime implements ContainerRuntime {
     }
 
     @Override
+    public void checkpoint(String id, Path imageDir, boolean leaveRunning) throws IOException {
+        oci.checkpoint(id, imageDir, leaveRunning);
+    }
+
+    @Override
     public List<String> execCommand(String id, Path processFile, Path pidFile) {
         return oci.execCommand(id, processFile, pidFile);
     }

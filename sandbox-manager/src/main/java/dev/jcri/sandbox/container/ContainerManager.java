@@ -36,6 +36,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
     private final ContainerCreator creator;
     private final ContainerControl control;
     private final ContainerRecovery recovery;
+    private final ContainerCheckpoint checkpoints;
     private final ExitWatcher exits;
     private final ContainerEvents events = new ContainerEvents();
     private final UserNamespaceSupport userNamespaces;
@@ -52,6 +53,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
         this.creator = new ContainerCreator(records, teardown, pods, snapshots, runtimes, cgroups, paths, events);
         this.control = new ContainerControl(records, runtimes, paths, cgroups.layout().isUnified());
         this.recovery = new ContainerRecovery(records, processes, teardown, runtimes);
+        this.checkpoints = new ContainerCheckpoint(records, runtimes, paths, snapshots, new CriuCheck());
         this.exits = new ExitWatcher(paths.exits(), processes::onExit);
         this.userNamespaces = new UserNamespaceSupport(snapshots.layersDirectory(), paths.state());
     }
@@ -106,6 +108,14 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
 
     public void updateResources(String idOrPrefix, Api.LinuxContainerResources resources) throws IOException {
         control.updateResources(idOrPrefix, resources);
+    }
+
+    /**
+     * CheckpointContainer: the running container dumped by CRIU (it goes on running) into an archive
+     * at {@code location}; FAILED_PRECONDITION with criu's reason where CRIU does not work.
+     */
+    public void checkpoint(String idOrPrefix, String location) throws IOException {
+        checkpoints.checkpoint(idOrPrefix, location);
     }
 
     /** After a (re)start: see {@link ContainerRecovery}. */

@@ -74,6 +74,13 @@ public interface ContainerRuntime {
     /** Asks the monitor to reopen the container's log file (after kubelet rotated it). */
     void reopenLog(String id) throws IOException;
 
+    /**
+     * Dumps the container's processes (CRIU, through the OCI runtime) as image files into
+     * {@code imageDir}, which exists and is empty; with {@code leaveRunning} the container goes on
+     * running afterwards, as a CRI checkpoint (forensic, kubelet's) requires.
+     */
+    void checkpoint(String id, Path imageDir, boolean leaveRunning) throws IOException;
+
     /** The handler names of a set of runtimes, for messages. */
     static String names(List<? extends ContainerRuntime> runtimes) {
         return String.join(", ", runtimes.stream().map(ContainerRuntime::handler).sorted().toList());

@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
 public final class OciRuntime {
 
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
+    /** Dumping a large container's memory takes a while. */
+    private static final Duration CHECKPOINT_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration FEATURES_TIMEOUT = Duration.ofSeconds(10);
     /** runc 1.1's answer is about 4 KiB. */
     private static final int FEATURES_LIMIT = 1 << 20;
@@ -135,6 +137,23 @@ public final class OciRuntime {
                 .stdin(resourcesJson).timeout(COMMAND_TIMEOUT).run();
         if (!r.succeeded()) {
             throw new IOException(handler + " update " + id + " failed: " + r.stderrText().strip());
+        }
+    }
+
+    /**
+     * {@code checkpoint --image-path DIR --work-path DIR [--leave-running] ID}, the CLI runc and
+     * crun share; CRIU's dump.log lands in the image directory beside the images.
+     */
+    public void checkpoint(String id, Path imageDir, boolean leaveRunning) throws IOException {
+        List<String> args = new ArrayList<>(List.of("checkpoint", "--image-path", imageDir.toString(),
+                "--work-path", imageDir.toString()));
+        if (leaveRunning) {
+            args.add("--leave-running");
+        }
+        args.add(id);
+        ProcessResult r = ChildProcess.command(command(args.toArray(String[]::new))).timeout(CHECKPOINT_TIMEOUT).run();
+        if (!r.succeeded()) {
+            throw new IOException(handler + " checkpoint " + id + " failed: " + r.stderrText().strip());
         }
     }
 

@@ -115,6 +115,20 @@ final class FakeRuntime implements ContainerRuntime {
         return java.util.List.of("true");
     }
 
+    /** Where each checkpoint was asked to go, by container. */
+    final Map<String, Path> checkpoints = new ConcurrentHashMap<>();
+
+    /** Writes one image file, as CRIU would write many. */
+    @Override
+    public void checkpoint(String id, Path imageDir, boolean leaveRunning) throws IOException {
+        maybeFail("checkpoint", id);
+        Files.writeString(imageDir.resolve("inventory.img"), "fake image of " + id);
+        checkpoints.put(id, imageDir);
+        if (!leaveRunning) {
+            statuses.put(id, Status.STOPPED);
+        }
+    }
+
     @Override
     public void reopenLog(String id) throws IOException {
         maybeFail("reopenLog", id);
