@@ -113,7 +113,7 @@ public final class CheckpointArchive {
                 }
                 if (e.isDirectory()) {
                     Files.createDirectories(dest);
-                } else if (e.isFile()) {
+                } else if (e.getLinkFlag() == TarArchiveEntry.LF_NORMAL || e.getLinkFlag() == TarArchiveEntry.LF_OLDNORM) {
                     Files.createDirectories(dest.getParent());
                     Files.copy(tar, dest);
                 } else {
