@@ -139,7 +139,7 @@ final class HostChecks {
     static CheckResult criu() {
         var criu = RuntimeBinaries.find("criu");
         if (criu.isEmpty()) {
-            return CheckResult.warn("criu", "not installed", "apt install criu, for container checkpoints (not yet served by jcri)");
+            return CheckResult.warn("criu", "not installed", "apt install criu, for CheckpointContainer (refused with FAILED_PRECONDITION without it)");
         }
         return CheckResult.ok("criu", criu.get() + " " + firstLine(criu.get(), "--version"));
     }
