@@ -124,7 +124,7 @@ public final class Settings {
 
     public static final Setting<List<String>> CDI_SPEC_DIRS = new Setting<>("cdi.spec_dirs",
             List.of("/etc/cdi", "/var/run/cdi"),
-            "Directories of CDI spec files (*.json) for CreateContainer's CDI_devices and cdi.k8s.io/ annotations;\n"
+            "Directories of CDI spec files (*.json, *.yaml) for CreateContainer's CDI_devices and cdi.k8s.io/ annotations;\n"
                     + "a later directory overrides an earlier one. Read at each create that asks for a device.",
             ValueType.absolutePaths());
 

@@ -1,5 +1,8 @@
 package dev.jcri.sandbox.spec;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.jcri.errors.JcriException;
 import dev.jcri.json.Json;
 import java.io.IOException;
@@ -22,7 +25,7 @@ import runtime.v1.Api;
 /**
  * CDI devices (Container Device Interface): the names a container asks for, in
  * {@code config.CDI_devices} and in {@code cdi.k8s.io/<key>} annotations (comma-separated names),
- * resolved from the spec files (*.json) of the configured directories into {@link CdiEdits}.
+ * resolved from the spec files (*.json, *.yaml) of the configured directories into {@link CdiEdits}.
  *
  * <p>The files are read at each CreateContainer that asks for a device, so a driver that writes its
  * spec while jcri runs is seen without a restart. As the CDI spec says, a later directory overrides an
@@ -54,6 +57,10 @@ public final class CdiDevices {
     private static final int MAX_NAME = 256;
     private static final int MAX_DEVICES = 128;
     private static final long MAX_SPEC_BYTES = 4 << 20;
+
+    /** YAML spec files, read into the same records (snakeyaml's event parser only: no object construction). */
+    private static final ObjectReader YAML = YAMLMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build().readerFor(CdiSpec.class);
 
     private final List<Path> specDirs;
 
@@ -163,7 +170,7 @@ public final class CdiDevices {
 
     private static List<Path> specFiles(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(".json") && Files.isRegularFile(p)).sorted().toList();
+            return s.filter(p -> isSpecFile(p.getFileName().toString()) && Files.isRegularFile(p)).sorted().toList();
         } catch (NoSuchFileException e) {
             return List.of();
         } catch (IOException e) {
@@ -172,13 +179,20 @@ public final class CdiDevices {
         }
     }
 
+    private static boolean isSpecFile(String name) {
+        return name.endsWith(".json") || name.endsWith(".yaml") || name.endsWith(".yml");
+    }
+
     /** The file's spec, or null (logged) when it cannot be used. */
     private static CdiSpec read(Path file) {
         try {
             if (Files.size(file) > MAX_SPEC_BYTES) {
                 throw new IOException("larger than " + MAX_SPEC_BYTES + " bytes");
             }
-            CdiSpec spec = Json.reader().readValue(Files.readAllBytes(file), CdiSpec.class);
+            byte[] bytes = Files.readAllBytes(file);
+            CdiSpec spec = file.getFileName().toString().endsWith(".json")
+                    ? Json.reader().readValue(bytes, CdiSpec.class)
+                    : YAML.readValue(bytes);
             if (spec.cdiVersion() == null || spec.cdiVersion().isEmpty()) {
                 throw new IOException("no cdiVersion");
             }

@@ -93,6 +93,24 @@ class CdiDevicesTest {
     }
 
     @Test
+    void yamlSpecFilesAreReadToo() throws Exception {
+        Files.writeString(etc.resolve("vendor.yaml"), """
+                cdiVersion: "0.6.0"
+                kind: example.com/yaml
+                devices:
+                  - name: one
+                    containerEdits:
+                      env: ["FROM=yaml"]
+                      deviceNodes:
+                        - path: /dev/y
+                          hostPath: /dev/null
+                """);
+        CdiEdits e = devices().resolve(asking("example.com/yaml=one"));
+        assertEquals(List.of("FROM=yaml"), e.env());
+        assertEquals(List.of("/dev/y"), e.devices().stream().map(OciSpec.Device::path).toList());
+    }
+
+    @Test
     void annotationsNameDevicesToo() throws Exception {
         Files.writeString(etc.resolve("vendor.json"), VENDOR_SPEC);
         CdiEdits e = devices().resolve(Api.ContainerConfig.newBuilder()
