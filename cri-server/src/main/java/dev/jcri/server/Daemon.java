@@ -115,7 +115,8 @@ public final class Daemon implements AutoCloseable {
                 RuntimeHandlers.open(config.get(Settings.RUNTIME_HANDLERS), state, cgroups), conmon, containerPaths);
         // the containers side first: the pods' stop and removal reach their containers through it
         PodRegistry podRegistry = new PodRegistry(root, state);
-        ContainerManager containers = new ContainerManager(root, containerPaths, podRegistry, snapshots, runtimes, cgroups);
+        ContainerManager containers = new ContainerManager(root, containerPaths, podRegistry, snapshots, runtimes, cgroups,
+                config.get(Settings.CDI_SPEC_DIRS).stream().map(Path::of).toList());
         PodSandboxManager pods = new PodSandboxManager(podRegistry, podNetwork, cgroups,
                 config.get(Settings.RUNTIME_HANDLERS).keySet(), defaultHandler, containers, registry);
         containers.recover();

@@ -122,6 +122,12 @@ public final class Settings {
             "Limit for one plugin run; the plugin's process tree is killed after it and the step rolled back.",
             ValueType.integer(1, 600));
 
+    public static final Setting<List<String>> CDI_SPEC_DIRS = new Setting<>("cdi.spec_dirs",
+            List.of("/etc/cdi", "/var/run/cdi"),
+            "Directories of CDI spec files (*.json, *.yaml) for CreateContainer's CDI_devices and cdi.k8s.io/ annotations;\n"
+                    + "a later directory overrides an earlier one. Read at each create that asks for a device.",
+            ValueType.absolutePaths());
+
     public static final Setting<Map<String, String>> RUNTIME_HANDLERS = new Setting<>("runtime.handlers",
             orderedMap("runc", "runc", "crun", "crun"),
             "OCI runtimes by RuntimeClass handler name: name = binary (a name on PATH or an absolute path).\n"
@@ -149,7 +155,7 @@ public final class Settings {
             GRPC_MAX_MESSAGE_BYTES, GRPC_SHUTDOWN_GRACE_SECONDS,
             METRICS_ADDRESS,
             STREAMING_ADDRESS, STREAMING_PORT, STREAMING_IDLE_TIMEOUT_SECONDS, STREAMING_TLS_CERT, STREAMING_TLS_KEY,
-            CNI_CONF_DIR, CNI_BIN_DIRS, CNI_PLUGIN_TIMEOUT_SECONDS,
+            CNI_CONF_DIR, CNI_BIN_DIRS, CNI_PLUGIN_TIMEOUT_SECONDS, CDI_SPEC_DIRS,
             RUNTIME_HANDLERS, RUNTIME_DEFAULT_HANDLER, RUNTIME_CONMON,
             REGISTRY_STALL_TIMEOUT_SECONDS, REGISTRY_MAX_CONCURRENT_DOWNLOADS, REGISTRY_MAX_ATTEMPTS,
             REGISTRY_MIRRORS, REGISTRY_CONFIGS, REGISTRY_CONFIG_PATH);

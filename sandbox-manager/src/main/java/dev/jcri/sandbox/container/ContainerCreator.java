@@ -11,6 +11,8 @@ import dev.jcri.sandbox.pod.PodRegistry;
 import dev.jcri.sandbox.pod.PodState;
 import dev.jcri.sandbox.pod.PodUserNamespace;
 import dev.jcri.sandbox.spec.BuiltSpec;
+import dev.jcri.sandbox.spec.CdiDevices;
+import dev.jcri.sandbox.spec.CdiEdits;
 import dev.jcri.sandbox.spec.HostFeatures;
 import dev.jcri.sandbox.spec.LogPaths;
 import dev.jcri.sandbox.spec.OciSpecBuilder;
@@ -48,9 +50,11 @@ final class ContainerCreator {
     private final ContainerPaths paths;
     private final ContainerEvents events;
     private final UserNamespaceMounts usernsMounts;
+    private final CdiDevices cdiDevices;
 
     ContainerCreator(ContainerRecords records, ContainerTeardown teardown, PodRegistry pods, OverlaySnapshotter snapshots,
-            ContainerRuntimes runtimes, Cgroups cgroups, ContainerPaths paths, ContainerEvents events) {
+            ContainerRuntimes runtimes, Cgroups cgroups, ContainerPaths paths, ContainerEvents events, CdiDevices cdiDevices) {
+        this.cdiDevices = cdiDevices;
         this.events = events;
         this.records = records;
         this.teardown = teardown;
@@ -85,6 +89,7 @@ final class ContainerCreator {
             Map<Integer, ContainerImage> volumeImages) throws IOException {
         Api.PodSandboxConfig podConfig = PodRegistry.config(pod);
         ContainerConfigRules.check(config, podConfig); // before anything is made
+        CdiEdits cdi = cdiDevices.resolve(config); // an unknown device is refused here too
         ContainerRuntime runtime = runtimes.forPod(pod.runtimeHandler());
         String name = config.getMetadata().getName();
         int attempt = config.getMetadata().getAttempt();
@@ -112,6 +117,7 @@ final class ContainerCreator {
 
                 Api.ContainerConfig mounted = ImageMounts.mount(id, config, volumeImages, snapshots, paths);
                 BuiltSpec spec = buildSpec(specInput(id, mounted, pod, podConfig, image), runtime);
+                spec = new BuiltSpec(cdi.applyTo(spec.spec()), spec.stopSignal(), spec.imageVolumes(), spec.user());
                 if (userns != null) {
                     spec = new BuiltSpec(usernsMounts.apply(id, spec.spec(), paths.rootfs(id), userns, usernsPin),
                             spec.stopSignal(), spec.imageVolumes(), spec.user());

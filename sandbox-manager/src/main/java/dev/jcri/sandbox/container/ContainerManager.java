@@ -42,7 +42,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
     private final UserNamespaceSupport userNamespaces;
 
     public ContainerManager(Path root, ContainerPaths paths, PodRegistry pods, OverlaySnapshotter snapshots,
-            ContainerRuntimes runtimes, Cgroups cgroups) throws IOException {
+            ContainerRuntimes runtimes, Cgroups cgroups, List<Path> cdiSpecDirs) throws IOException {
         this.records = new ContainerRecords(root);
         this.runtimes = runtimes;
         this.paths = paths;
@@ -50,7 +50,8 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
         PrivateFiles.ensureDirectory(paths.attachDir());
         this.processes = new ContainerProcesses(records, runtimes, paths, events);
         this.teardown = new ContainerTeardown(records, processes, runtimes, snapshots, paths, events);
-        this.creator = new ContainerCreator(records, teardown, pods, snapshots, runtimes, cgroups, paths, events);
+        this.creator = new ContainerCreator(records, teardown, pods, snapshots, runtimes, cgroups, paths, events,
+                new dev.jcri.sandbox.spec.CdiDevices(cdiSpecDirs));
         this.control = new ContainerControl(records, runtimes, paths, cgroups.layout().isUnified());
         this.recovery = new ContainerRecovery(records, processes, teardown, runtimes);
         this.checkpoints = new ContainerCheckpoint(records, runtimes, paths, snapshots, new CriuCheck());

@@ -21,7 +21,14 @@ public record OciSpec(
         String hostname,
         List<Mount> mounts,
         Map<String, String> annotations,
-        Linux linux) {
+        Linux linux,
+        Hooks hooks) {
+
+    /** Without hooks (jcri adds hooks only for CDI devices that ask for them). */
+    public OciSpec(String ociVersion, Process process, Root root, String hostname, List<Mount> mounts,
+            Map<String, String> annotations, Linux linux) {
+        this(ociVersion, process, root, hostname, mounts, annotations, linux, null);
+    }
 
     /** runc 1.1 reports 1.0.2-dev as its maximum; crun accepts every 1.0.x. */
     public static final String OCI_VERSION = "1.0.2-dev";
@@ -97,6 +104,15 @@ public record OciSpec(
                     readonlyPaths, null, null);
         }
     }
+
+    /** OCI lifecycle hooks, by the point of the life cycle they run at (runtime-spec "hooks"). */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record Hooks(List<Hook> prestart, List<Hook> createRuntime, List<Hook> createContainer,
+                        List<Hook> startContainer, List<Hook> poststart, List<Hook> poststop) {}
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record Hook(String path, List<String> args, List<String> env,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) Integer timeout) {}
 
     /** A uid or gid mapping of the container's user namespace (JSON names as in the spec). */
     public record IdMapping(

@@ -31,7 +31,7 @@ public final class SpecUserNamespace {
         OciSpec.Linux linux = new OciSpec.Linux(List.copyOf(namespaces), l.resources(), l.cgroupsPath(), l.sysctl(),
                 l.seccomp(), l.devices(), l.rootfsPropagation(), l.maskedPaths(), l.readonlyPaths(), uids, gids);
         return new OciSpec(spec.ociVersion(), spec.process(), new OciSpec.Root(root.toString(), spec.root().readonly()),
-                spec.hostname(), List.copyOf(mounts), spec.annotations(), linux);
+                spec.hostname(), List.copyOf(mounts), spec.annotations(), linux, spec.hooks());
     }
 
     /** A bind mount: type "bind", or a "bind"/"rbind" option (how the spec marks one). */

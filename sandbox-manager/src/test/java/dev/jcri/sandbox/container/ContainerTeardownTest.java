@@ -83,7 +83,7 @@ class ContainerTeardownTest {
 
     private ContainerManager newManager() throws IOException {
         ContainerManager m = new ContainerManager(root, paths, pods, snapshots, new ContainerRuntimes(Map.of("fake", runtime)),
-                cgroups);
+                cgroups, java.util.List.of());
         started.add(m);
         return m;
     }
