@@ -64,7 +64,7 @@ class ContainerCheckpointTest {
         pods.load();
         runtime = new FakeRuntime(paths);
         manager = new ContainerManager(root, paths, pods, snapshots, new ContainerRuntimes(Map.of("fake", runtime)),
-                Cgroups.open(CgroupLayout.detect(), CgroupDriver.CGROUPFS, dir.resolve("state/cgroups")));
+                Cgroups.open(CgroupLayout.detect(), CgroupDriver.CGROUPFS, dir.resolve("state/cgroups")), List.of());
         ImageConfig none = new ImageConfig(List.of(), List.of(), List.of(), "", "", List.of(), "", Map.of());
         running = manager.create(podId, Api.ContainerConfig.newBuilder()
                 .setMetadata(Api.ContainerMetadata.newBuilder().setName("c")).addCommand("/bin/true").build(),
