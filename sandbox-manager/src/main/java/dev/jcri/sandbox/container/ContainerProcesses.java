@@ -183,8 +183,17 @@ final class ContainerProcesses {
         records.signalExited(id);
     }
 
-    /** Records an exit no monitor reported (it died, or a reboot took everything), unless one was recorded meanwhile. */
+    /**
+     * Records an exit no monitor reported (it died, or a reboot took everything), unless one was
+     * recorded meanwhile. conmon writes the exit file and then exits, so a dead monitor may well have
+     * reported: its file, when there, gives the real code and the watcher's event is merely late.
+     */
     void recordLostExit(String id, String why) throws IOException {
+        Optional<Integer> reported = ExitWatcher.readExitCode(paths.exitFile(id));
+        if (reported.isPresent()) {
+            onExit(id, reported.get());
+            return;
+        }
         synchronized (records.lockOf(id)) {
             ContainerRecord record = records.current(id).orElse(null);
             if (record != null && hasProcess(record)) {

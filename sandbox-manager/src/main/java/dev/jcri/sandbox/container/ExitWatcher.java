@@ -78,8 +78,13 @@ public final class ExitWatcher implements AutoCloseable {
 
     /** Reads an exit file: empty while conmon is still writing it. */
     public Optional<Integer> exitCode(String containerId) {
+        return readExitCode(dir.resolve(containerId));
+    }
+
+    /** An exit file's code: empty while it is missing or still being written. */
+    static Optional<Integer> readExitCode(Path file) {
         try {
-            String text = Files.readString(dir.resolve(containerId)).strip();
+            String text = Files.readString(file).strip();
             return text.isEmpty() ? Optional.empty() : Optional.of(Integer.parseInt(text));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();

@@ -206,6 +206,20 @@ class ContainerTeardownTest {
     }
 
     @Test
+    void aMonitorThatReportedTheExitAndThenEndedIsNotTakenForALostExit() throws IOException {
+        String id = manager.create(podId, config("c"), image());
+        manager.start(id);
+        manager.close(); // the watcher would record the report first: here only Stop's own check can
+        runtime.monitorAlive = false;
+        runtime.exit(id, 3);
+        Files.writeString(paths.exitFile(id), "3"); // conmon wrote the code, then exited, as it always does
+        manager.stop(id, Duration.ofSeconds(30));
+        ContainerRecord stopped = manager.find(id);
+        assertEquals(3, stopped.exitCode(), "the reported code, not 255");
+        assertEquals("Error", stopped.reason());
+    }
+
+    @Test
     void anExitReportedByTheMonitorIsRecordedWithItsCode() throws IOException {
         String id = manager.create(podId, config("c"), image());
         manager.start(id);
