@@ -21,8 +21,16 @@ public record PodPaths(Path rootDir, Path stateDir) {
         return state.resolve("pods");
     }
 
+    /** The record's file name in each pod's root directory. */
+    static final String RECORD_FILE = "pod.json";
+
     public Path record() {
-        return rootDir.resolve("pod.json");
+        return recordIn(rootDir);
+    }
+
+    /** The record file in a pod's root directory. */
+    static Path recordIn(Path podRootDir) {
+        return podRootDir.resolve(RECORD_FILE);
     }
 
     public Path hostname() {

@@ -93,7 +93,9 @@ final class PodRecovery {
             }
         }
         for (Path dir : dirs) {
-            if (!known.contains(dir.getFileName().toString())) {
+            // a record that could not be read stays for inspection (RecordStore logs it), with its directory
+            boolean unreadableRecord = Files.exists(PodPaths.recordIn(dir));
+            if (!known.contains(dir.getFileName().toString()) && !unreadableRecord) {
                 LOG.warn("removing orphaned pod state {}", dir);
                 PodTeardown.unmountAllUnder(dir);
                 Trees.deleteUnlessMounted(dir);

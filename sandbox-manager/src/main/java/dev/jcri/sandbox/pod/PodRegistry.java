@@ -32,7 +32,7 @@ public final class PodRegistry {
     private final Map<String, CompletableFuture<String>> reservations = new ConcurrentHashMap<>();
 
     public PodRegistry(Path root, Path state) {
-        this.store = new RecordStore<>(PodPaths.recordsDir(root), "pod.json", PodRecord.class, PodRecord::id);
+        this.store = new RecordStore<>(PodPaths.recordsDir(root), PodPaths.RECORD_FILE, PodRecord.class, PodRecord::id);
         this.root = root;
         this.state = state;
     }
