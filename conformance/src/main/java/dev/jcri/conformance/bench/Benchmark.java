@@ -1,7 +1,9 @@
 package dev.jcri.conformance.bench;
 
 import dev.jcri.conformance.TestNetwork;
+import dev.jcri.conformance.registry.TestImages;
 import dev.jcri.conformance.registry.TestRegistry;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -114,21 +116,34 @@ public final class Benchmark {
                     sc.podStart(t, 2, 1);
                 }
             }
+            Map<String, BareRuntime> bare = new LinkedHashMap<>();
+            for (Target t : targets) {
+                String oci = ociRuntimeOf(t);
+                if (!bare.containsKey(oci)) {
+                    bare.put(oci, BareRuntime.prepare(ContainerdRuntime.which(oci), work.resolve("bare-" + oci),
+                            TestImages.busybox()));
+                }
+            }
             for (int r = 0; r < o.repeats(); r++) {
                 List<Target> order = rotate(targets, r);
                 log("repeat " + (r + 1) + "/" + o.repeats() + ", order " + order);
+                Map<Target, Samples> oneAtATime = new LinkedHashMap<>();
                 for (int c : concurrencies()) {
                     for (Target t : order) {
                         log("  latency c=" + c + ": " + t);
                         Samples s = sc.lifecycle(t, c, images.freshSmall(o.iterations()));
-                        String group = c == 1 ? "Latency of each call, one at a time (c=1)"
-                                : "Latency of each call, " + c + " at a time (c=" + c + ")";
+                        if (c == 1) {
+                            oneAtATime.put(t, s);
+                        }
+                        results.addPercentiles("c" + c + ".CreateStart", "CreateContainer + StartContainer",
+                                latencyGroup(c), t.label(), s.get(Scenarios.CREATE_START));
                         for (String op : Scenarios.OPS) {
                             String label = op + (op.equals("PullImage") ? " (cold)" : "");
-                            results.addPercentiles("c" + c + "." + op, label, group, t.label(), s.get(op));
+                            results.addPercentiles("c" + c + "." + op, label, latencyGroup(c), t.label(), s.get(op));
                         }
                     }
                 }
+                bareRuntimes(sc, jcri, targets, bare, oneAtATime);
                 for (int c : concurrencies()) {
                     for (Target t : order) {
                         log("  pod start c=" + c + ": " + t);
@@ -152,6 +167,7 @@ public final class Benchmark {
                             + " MiB, cold", "s", "Image pull from the local registry"), t.label(), ms / 1000);
                 }
             }
+            bare.values().forEach(BareRuntime::cleanUp);
             fresh.forEach((t, s) -> {
                 results.add(new Results.Measure("mem.fresh.runtime.rss", "runtime RSS, just started", "MiB", "Memory"), t.label(),
                         mib(s.runtime().rssKb()));
@@ -193,6 +209,67 @@ public final class Benchmark {
                 // shutting down already
             }
         }
+    }
+
+    private static String latencyGroup(int c) {
+        return c == 1 ? "Latency of each call, one at a time (c=1)" : "Latency of each call, " + c + " at a time (c=" + c + ")";
+    }
+
+    /** Which OCI runtime a target's containers run on: the bare runtime its Create+Start is compared with. */
+    private static String ociRuntimeOf(Target t) {
+        return t.handler().isEmpty() ? "runc" : t.handler();
+    }
+
+    /**
+     * The physical limit, in the same repeat as the CRI calls it bounds: each bare OCI runtime
+     * creates, starts and deletes {@code iterations} containers of the workload's spec (jcri's own
+     * config.json of a template pod's container, kept running meanwhile). Each column gets the
+     * figures of the OCI runtime under it, and its own CreateContainer + StartContainer minus them.
+     */
+    private void bareRuntimes(Scenarios sc, JcriRuntime jcri, List<Target> targets, Map<String, BareRuntime> bare,
+                              Map<Target, Samples> oneAtATime) {
+        String group = "The bare OCI runtime (the physical limit): each column's runtime CLI alone, same bundle, c=1, p50";
+        Target template = targets.getFirst();
+        String podId = null;
+        try {
+            podId = sc.startPod(template);
+            Path spec = jcri.dir().resolve("state/containers").resolve(containerOf(template, podId)).resolve("config.json");
+            Map<String, Samples> byRuntime = new LinkedHashMap<>();
+            for (Map.Entry<String, BareRuntime> b : bare.entrySet()) {
+                log("  bare " + b.getKey() + ": create, start, delete x " + o.iterations());
+                byRuntime.put(b.getKey(), b.getValue().run(o.iterations(), spec, Workload.CGROUP_ROOT + "/bare"));
+            }
+            for (Target t : targets) {
+                Samples b = byRuntime.get(ociRuntimeOf(t));
+                for (String op : BareRuntime.OPS) {
+                    results.add(new Results.Measure("bare." + op, "bare runtime " + op, "ms", group), t.label(),
+                            Stats.percentile(b.get(op), 50));
+                }
+                double bareCreateStart = Stats.percentile(b.get(BareRuntime.CREATE_START), 50);
+                results.add(new Results.Measure("bare.createstart", "bare runtime create + start", "ms", group), t.label(),
+                        bareCreateStart);
+                Samples own = oneAtATime.get(t);
+                if (own != null) {
+                    double createStart = Stats.percentile(own.get(Scenarios.CREATE_START), 50);
+                    results.add(new Results.Measure("createstart", "CreateContainer + StartContainer", "ms", group), t.label(),
+                            createStart);
+                    results.add(new Results.Measure("createstart.minus.bare", "CreateContainer + StartContainer minus bare "
+                            + "create + start", "ms", group), t.label(), createStart - bareCreateStart);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            notes.add("bare runtime row: " + e);
+        } finally {
+            if (podId != null) {
+                sc.removePods(template, List.of(podId), 1);
+            }
+        }
+    }
+
+    /** The one container of a pod the benchmark started. */
+    private static String containerOf(Target t, String podId) {
+        return t.cri().runtime().listContainers(Api.ListContainersRequest.newBuilder()
+                .setFilter(Api.ContainerFilter.newBuilder().setPodSandboxId(podId)).build()).getContainers(0).getId();
     }
 
     private List<Integer> concurrencies() {
