@@ -53,6 +53,27 @@ public final class AtomicFiles {
 
     /** Writes a file with exactly {@code mode} (permission bits only). */
     public static void write(Path target, int mode, ContentWriter writer) throws IOException {
+        write(target, mode, writer, true);
+    }
+
+    /**
+     * Replaces a private (0600) file atomically without flushing it: readers, and this process
+     * restarted after a kill -9, see the old content or the new one in full (the page cache
+     * survives a process); only a power loss or a kernel crash can lose the change, or leave the
+     * file empty. For state whose loss in such a crash the owner's recovery handles anyway (a
+     * container being created or removed: after a reboot, nothing of it runs), and which sits on
+     * a hot path where each fsync costs milliseconds.
+     */
+    public static void replace(Path target, byte[] content) throws IOException {
+        write(target, PrivateFiles.FILE_MODE, out -> out.write(content), false);
+    }
+
+    /** {@link #replace(Path, byte[])} with the content produced by {@code writer}. */
+    public static void replace(Path target, ContentWriter writer) throws IOException {
+        write(target, PrivateFiles.FILE_MODE, writer, false);
+    }
+
+    private static void write(Path target, int mode, ContentWriter writer, boolean durable) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Path temp = dir.resolve(TEMP_PREFIX + target.getFileName() + "-"
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()));
@@ -72,11 +93,15 @@ public final class AtomicFiles {
                     }
                 });
                 buffered.flush();
-                ch.force(true);
+                if (durable) {
+                    ch.force(true);
+                }
             }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             moved = true;
-            fsyncDirectory(dir);
+            if (durable) {
+                fsyncDirectory(dir);
+            }
         } finally {
             if (!moved) {
                 Files.deleteIfExists(temp);

@@ -465,7 +465,9 @@ public final class OverlaySnapshotter implements LayerStore {
             Path dir = snapshotsDir.resolve(Long.toString(r.id()));
             Path trash = stagingDir.resolve(r.id() + "-removed");
             Files.move(dir, trash, StandardCopyOption.ATOMIC_MOVE); // gone in one step, even if deletion is cut short
-            AtomicFiles.fsyncDirectory(snapshotsDir);
+            if (MetadataStore.durable(r)) {
+                AtomicFiles.fsyncDirectory(snapshotsDir);
+            }
             TreeDeletion.delete(trash);
         }
     }
@@ -544,7 +546,9 @@ public final class OverlaySnapshotter implements LayerStore {
     /** Renames the finished directory into snapshots/ (the moment it exists) and indexes it. */
     private void publishLocked(Path staging, SnapshotRecord record) throws IOException {
         Files.move(staging, snapshotsDir.resolve(Long.toString(record.id())), StandardCopyOption.ATOMIC_MOVE);
-        AtomicFiles.fsyncDirectory(snapshotsDir);
+        if (MetadataStore.durable(record)) {
+            AtomicFiles.fsyncDirectory(snapshotsDir);
+        }
         byKey.put(record.key(), record);
     }
 

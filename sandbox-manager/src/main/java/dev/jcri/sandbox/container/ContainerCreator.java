@@ -102,7 +102,9 @@ final class ContainerCreator {
         synchronized (records.lockOf(id)) {
             boolean created = false;
             try {
-                records.save(record); // before anything is acquired: a crash from here on is torn down at the next start
+                // before anything is acquired: a kill -9 from here on is torn down at the next start; not
+                // flushed (a power loss takes the container anyway, and what it leaves unrecorded is swept)
+                records.saveInterim(record);
                 Path bundle = PrivateFiles.createDirectories(paths.bundle(id));
                 snapshots.prepare(id, image.topChainId(), Map.of(ContainerTeardown.SNAPSHOT_LABEL, id));
                 PrivateFiles.createDirectories(paths.rootfs(id)); // a mount point: the snapshot's own root covers it
@@ -123,14 +125,14 @@ final class ContainerCreator {
                             spec.stopSignal(), spec.imageVolumes(), spec.user());
                 }
                 ImageVolumes.create(paths.rootfs(id), spec.imageVolumes());
-                AtomicFiles.write(paths.config(id), spec.toJson());
+                AtomicFiles.replace(paths.config(id), spec.toJson()); // read by the runtime now; useless after a reboot
 
                 Path log = logPath != null ? logPath : paths.defaultLog(id);
                 Files.createDirectories(log.getParent());
                 long pid = runtime.create(new ContainerRuntime.CreateRequest(id, monitorName(podConfig, config), log,
                         config.getTty(), config.getStdin(), config.getStdinOnce()), CREATE_TIMEOUT);
                 ContainerRecord made = record.created(pid, spec.stopSignal(), spec.user());
-                records.save(made);
+                records.save(made); // the one flushed write of a create: the container outlives a reboot as a record
                 created = true;
                 events.publish(ContainerEvents.Type.CREATED, made);
                 LOG.debug("container {} bundle {}", Ids.shortId(id), bundle);

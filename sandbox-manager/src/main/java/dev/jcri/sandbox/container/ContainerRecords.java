@@ -87,6 +87,16 @@ public final class ContainerRecords {
         store.save(record);
     }
 
+    /**
+     * Saves a transitional state (CREATING, REMOVING) without flushing it: after a kill -9 it is
+     * read back; after a power loss, when it may be lost, nothing of the container runs and the
+     * next start sweeps what no record owns (a create's bundle and snapshot), or a removal runs
+     * again from the older state (every teardown step is idempotent).
+     */
+    public void saveInterim(ContainerRecord record) throws IOException {
+        store.saveInterim(record);
+    }
+
     /** Forgets the container: record, name, lock's entry and exit signal. */
     public void forget(ContainerRecord record) throws IOException {
         store.delete(record.id());

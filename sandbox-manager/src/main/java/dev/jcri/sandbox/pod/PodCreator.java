@@ -133,7 +133,9 @@ final class PodCreator {
         boolean networkTouched = false;
         StepTimes steps = new StepTimes();
         try {
-            registry.save(record); // before anything is acquired: a crash from here on is released at the next start
+            // before anything is acquired: a kill -9 from here on is released at the next start; READY, below,
+            // is the flushed write (a power loss leaves nothing of a pod running; its leftovers are swept)
+            registry.saveInterim(record);
             steps.lap("record");
             NamespacePins.create(owned, paths::namespacePin, hostname,
                     Sysctls.toProcPaths(config.getLinux().getSysctlsMap()), userns);

@@ -93,6 +93,15 @@ public final class PodRegistry {
         store.save(record);
     }
 
+    /**
+     * Saves a transitional state (CREATING, STOPPING) without flushing it: a kill -9 loses nothing;
+     * after a power loss, when it may be lost, nothing of the pod runs, the next start sweeps what no
+     * record owns, and a stop runs again from the older state (each step is idempotent).
+     */
+    void saveInterim(PodRecord record) throws IOException {
+        store.saveInterim(record);
+    }
+
     /** Forgets the pod: record, lock entry and reservation. */
     void forget(PodRecord record) throws IOException {
         store.delete(record.id());

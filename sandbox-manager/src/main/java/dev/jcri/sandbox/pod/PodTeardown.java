@@ -63,7 +63,7 @@ final class PodTeardown {
     PodRecord stopLocked(PodRecord record) throws IOException {
         if (record.state() == PodState.READY) {
             record = record.withState(PodState.STOPPING);
-            registry.save(record);
+            registry.saveInterim(record); // STOPPED, below, is the flushed one
         }
         // kubelet stops containers first with their grace periods; whatever still runs is killed now
         containers.stopAll(record.id(), Duration.ZERO);

@@ -99,10 +99,31 @@ public final class RecordStore<T> {
         return dir.resolve(id);
     }
 
+    /** Saves a record durably: it survives a power loss once this returns. */
     public void save(T record) throws IOException {
+        save(record, true);
+    }
+
+    /**
+     * Saves a record atomically but without flushing it ({@link AtomicFiles#replace}): a restart
+     * after a kill -9 reads it, a power loss may lose it (the older record, or none, comes back).
+     * For transitional states whose loss the owner's recovery handles: an object being created
+     * (unrecorded leftovers are swept as orphans) or being torn down (the teardown is idempotent
+     * and runs again from the older state).
+     */
+    public void saveInterim(T record) throws IOException {
+        save(record, false);
+    }
+
+    private void save(T record, boolean durable) throws IOException {
         Path objectDir = dirOf(idOf.apply(record));
         PrivateFiles.createDirectories(objectDir);
-        AtomicFiles.write(objectDir.resolve(fileName), Json.writer().writeValueAsBytes(record));
+        byte[] json = Json.writer().writeValueAsBytes(record);
+        if (durable) {
+            AtomicFiles.write(objectDir.resolve(fileName), json);
+        } else {
+            AtomicFiles.replace(objectDir.resolve(fileName), json);
+        }
         byId.put(idOf.apply(record), record);
     }
 
