@@ -48,8 +48,9 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
         this.paths = paths;
         PrivateFiles.ensureDirectory(paths.bundles());
         PrivateFiles.ensureDirectory(paths.attachDir());
-        this.processes = new ContainerProcesses(records, runtimes, paths, events);
-        this.teardown = new ContainerTeardown(records, processes, runtimes, snapshots, paths, events);
+        RuntimeStateReleases releases = new RuntimeStateReleases();
+        this.processes = new ContainerProcesses(records, runtimes, paths, events, releases);
+        this.teardown = new ContainerTeardown(records, processes, runtimes, snapshots, paths, events, releases);
         this.creator = new ContainerCreator(records, teardown, pods, snapshots, runtimes, cgroups, paths, events,
                 new dev.jcri.sandbox.spec.CdiDevices(cdiSpecDirs));
         this.control = new ContainerControl(records, runtimes, paths, cgroups.layout().isUnified());

@@ -38,12 +38,15 @@ final class ContainerProcesses {
     private final ContainerRuntimes runtimes;
     private final ContainerPaths paths;
     private final ContainerEvents events;
+    private final RuntimeStateReleases releases;
 
-    ContainerProcesses(ContainerRecords records, ContainerRuntimes runtimes, ContainerPaths paths, ContainerEvents events) {
+    ContainerProcesses(ContainerRecords records, ContainerRuntimes runtimes, ContainerPaths paths, ContainerEvents events,
+            RuntimeStateReleases releases) {
         this.records = records;
         this.runtimes = runtimes;
         this.paths = paths;
         this.events = events;
+        this.releases = releases;
     }
 
     void start(String idOrPrefix) throws IOException {
@@ -69,7 +72,9 @@ final class ContainerProcesses {
                 throw e;
             }
             ContainerRecord started = record.started(record.pid(), startedAt);
-            records.save(started);
+            // not flushed: after a power loss the container is gone, and a CREATED record comes back to
+            // the same recovery as a RUNNING one (its exit recorded as lost)
+            records.saveInterim(started);
             events.publish(ContainerEvents.Type.STARTED, started);
         }
         LOG.info("container {} started", Ids.shortId(found.id()));
@@ -155,11 +160,15 @@ final class ContainerProcesses {
         }
     }
 
-    /** The monitor reported an exit: record it, with OOMKilled when the monitor saw an OOM kill. */
+    /**
+     * The monitor reported an exit: record it, with OOMKilled when the monitor saw an OOM kill,
+     * then delete the runtime's state of the container; the exit is announced when that is done.
+     */
     void onExit(String id, int code) {
         if (records.current(id).isEmpty()) {
             return;
         }
+        ContainerRecord exited;
         synchronized (records.lockOf(id)) {
             ContainerRecord record = records.current(id).orElse(null);
             if (record == null || !hasProcess(record)) {
@@ -171,7 +180,7 @@ final class ContainerProcesses {
             // file times come from a coarse clock that can lag the one startedAt was read from
             long finished = Math.max(exitFileTime(id), record.startedAtNanos());
             try {
-                ContainerRecord exited = record.exited(code, finished, reason, "");
+                exited = record.exited(code, finished, reason, "");
                 records.save(exited);
                 events.publish(ContainerEvents.Type.STOPPED, exited);
             } catch (IOException e) {
@@ -180,7 +189,17 @@ final class ContainerProcesses {
             }
             LOG.info("container {} exited with {} ({})", Ids.shortId(id), code, reason);
         }
-        records.signalExited(id);
+        releaseAndSignal(exited);
+    }
+
+    /** Deletes an exited container's runtime state, then announces the exit (StopContainer waits for it). */
+    private void releaseAndSignal(ContainerRecord exited) {
+        Optional<ContainerRuntime> runtime = runtimes.ofIfConfigured(exited);
+        if (runtime.isEmpty()) {
+            records.signalExited(exited.id()); // its handler is gone from the config: RemoveContainer asks every runtime
+            return;
+        }
+        releases.release(exited.id(), runtime.get(), () -> records.signalExited(exited.id()));
     }
 
     /**
@@ -194,16 +213,21 @@ final class ContainerProcesses {
             onExit(id, reported.get());
             return;
         }
+        ContainerRecord exited = null;
         synchronized (records.lockOf(id)) {
             ContainerRecord record = records.current(id).orElse(null);
             if (record != null && hasProcess(record)) {
                 LOG.warn("container {} is gone: {}; recording it as exited", Ids.shortId(id), why);
-                ContainerRecord exited = record.exited(UNKNOWN_EXIT, Ids.nowNanos(), "Unknown", why);
+                exited = record.exited(UNKNOWN_EXIT, Ids.nowNanos(), "Unknown", why);
                 records.save(exited);
                 events.publish(ContainerEvents.Type.STOPPED, exited);
             }
         }
-        records.signalExited(id);
+        if (exited != null) {
+            releaseAndSignal(exited);
+        } else {
+            records.signalExited(id);
+        }
     }
 
     /** Whether the record's state is one a process exit changes (created or running). */

@@ -36,8 +36,11 @@ final class ContainerTeardown {
     private final ContainerEvents events;
     private final UserNamespaceMounts usernsMounts;
 
+    private final RuntimeStateReleases releases;
+
     ContainerTeardown(ContainerRecords records, ContainerProcesses processes, ContainerRuntimes runtimes,
-            OverlaySnapshotter snapshots, ContainerPaths paths, ContainerEvents events) {
+            OverlaySnapshotter snapshots, ContainerPaths paths, ContainerEvents events, RuntimeStateReleases releases) {
+        this.releases = releases;
         this.events = events;
         this.records = records;
         this.processes = processes;
@@ -63,7 +66,9 @@ final class ContainerTeardown {
             ContainerRecord removing = current.get();
             if (removing.state() != ContainerState.REMOVING) {
                 removing = removing.removing();
-                records.save(removing); // from here a crash is finished at the next start, a failure by a retry
+                // from here a kill -9 is finished at the next start, a failure by a retry; not flushed: after a
+                // power loss the older state comes back, and the removal (idempotent) runs again when asked
+                records.saveInterim(removing);
                 events.publish(ContainerEvents.Type.DELETED, current.get());
             }
             tearDown(removing);
@@ -81,6 +86,7 @@ final class ContainerTeardown {
         Optional<ContainerRuntime> runtime = runtimes.ofIfConfigured(record);
         Teardown steps = new Teardown("container " + Ids.shortId(id))
                 .step("runtime state", () -> {
+                    releases.awaitInProgress(id); // the exit's own delete, usually done already
                     if (runtime.isPresent()) {
                         runtime.get().delete(id);
                     } else {

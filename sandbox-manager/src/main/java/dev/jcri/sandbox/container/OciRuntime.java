@@ -112,6 +112,11 @@ public final class OciRuntime {
 
     /** Deletes the runtime's state (and the container's cgroup); --force kills a live container first. */
     public void delete(String id) throws IOException {
+        if (!java.nio.file.Files.exists(stateRoot.resolve(id), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            // runc and crun keep a container's state in <root>/<id>: none, nothing to delete (and no
+            // process to start: RemoveContainer after the exit's own delete costs no fork)
+            return;
+        }
         ProcessResult r = ChildProcess.command(command("delete", "--force", id)).timeout(COMMAND_TIMEOUT).run();
         if (!r.succeeded() && !notFound(r)) {
             throw new IOException(handler + " delete " + id + " failed: " + r.stderrText().strip());

@@ -165,7 +165,7 @@ class ContainerTeardownTest {
     @Test
     void aRemoveThatFailsHalfWayCanBeRepeatedToTheEnd() throws IOException {
         String id = manager.create(podId, config("c"), image());
-        runtime.failing("delete", 1);
+        runtime.failing("delete", 2); // the exit's own delete (only logged), then the teardown's
         assertThrows(IOException.class, () -> manager.remove(id));
         assertEquals(List.of(), manager.list(), "a container being removed is not listed");
         assertTrue(Files.exists(root.resolve("containers").resolve(id)), "its record stays while something is left");
@@ -176,7 +176,7 @@ class ContainerTeardownTest {
     @Test
     void aRemoveCutByACrashIsFinishedAtTheNextStart() throws IOException {
         String id = manager.create(podId, config("c"), image());
-        runtime.failing("delete", 1); // stands for the crash: the removal stops after marking the record
+        runtime.failing("delete", 2); // stands for the crash: the removal stops after marking the record
         assertThrows(IOException.class, () -> manager.remove(id));
         manager = newManager();
         manager.recover();
@@ -217,6 +217,30 @@ class ContainerTeardownTest {
         ContainerRecord stopped = manager.find(id);
         assertEquals(3, stopped.exitCode(), "the reported code, not 255");
         assertEquals("Error", stopped.reason());
+    }
+
+    @Test
+    void anExitedContainersRuntimeStateIsDeletedBeforeStopReturns() throws IOException {
+        String id = manager.create(podId, config("c"), image());
+        manager.start(id);
+        manager.stop(id, Duration.ofSeconds(30));
+        assertTrue(runtime.deleted.contains(id), "deleted at its exit, as containerd deletes a task: Remove has no runtime call left");
+        assertEquals(ContainerState.EXITED, manager.find(id).state(), "the record stays until RemoveContainer");
+        manager.remove(id);
+        assertNothingLeft();
+    }
+
+    @Test
+    void aFailedDeleteAtTheExitIsRetriedByRemove() throws IOException {
+        String id = manager.create(podId, config("c"), image());
+        manager.start(id);
+        runtime.failing("delete", 1);
+        manager.stop(id, Duration.ofSeconds(30));
+        assertFalse(runtime.deleted.contains(id), "the exit's delete failed");
+        assertEquals(ContainerState.EXITED, manager.find(id).state(), "the exit is recorded all the same");
+        manager.remove(id);
+        assertTrue(runtime.deleted.contains(id), "RemoveContainer's teardown deleted it");
+        assertNothingLeft();
     }
 
     @Test
