@@ -122,6 +122,26 @@ class OverlaySnapshotterTest extends SnapshotterTestBase {
         assertEquals("rwx------", mode(listing(snapshots).getFirst()));
     }
 
+    @Test
+    void aContainersWritableLayerIsMountedVolatileAndItsRemovalIsNotFlushed() throws Exception {
+        apply("sha256:base", null, TestLayer.pax().dir("etc"));
+        store.prepare("c1", "sha256:base", Map.of());
+        Path target = target("c1");
+        store.mount("c1", target);
+        MountInfo m = MountInfo.readAll().stream().filter(i -> i.mountPoint().equals(target)).findFirst().orElseThrow();
+        // unmounting a plain writable overlay syncs the whole upper file system, only to delete the layer next
+        assertTrue(m.superOptions().contains("volatile"), m.superOptions());
+        store.unmount("c1", target);
+        store.remove("c1");
+        assertTrue(store.stat("c1").isEmpty());
+        store.view("v1", "sha256:base", Map.of());
+        Path view = target("v1");
+        store.mount("v1", view);
+        MountInfo v = MountInfo.readAll().stream().filter(i -> i.mountPoint().equals(view)).findFirst().orElseThrow();
+        assertFalse(v.superOptions().contains("volatile"), "a read-only view has nothing to sync: " + v.superOptions());
+        store.unmount("v1", view);
+    }
+
     private static String mode(Path p) throws IOException {
         return java.nio.file.attribute.PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(p, java.nio.file.LinkOption.NOFOLLOW_LINKS));
