@@ -2,6 +2,7 @@ package dev.jcri.sandbox.container;
 
 import dev.jcri.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.jcri.linux.ChildEnvironment;
 import dev.jcri.linux.PosixFiles;
 import dev.jcri.linux.PrivateFiles;
 import java.io.BufferedReader;
@@ -96,7 +97,7 @@ public final class Conmon {
                 argv.add("--leave-stdin-open");
             }
         }
-        ProcessBuilder pb = new ProcessBuilder(argv)
+        ProcessBuilder pb = ChildEnvironment.processBuilder(argv)
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.environment().put("_OCI_SYNCPIPE", "3");
