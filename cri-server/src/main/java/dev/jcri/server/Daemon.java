@@ -78,6 +78,11 @@ public final class Daemon implements AutoCloseable {
     }
 
     public static Daemon start(JcriConfig config) throws IOException {
+        return start(config, status -> { });
+    }
+
+    /** As {@link #start(JcriConfig)}, telling {@code status} what it is doing (systemd's STATUS= line). */
+    public static Daemon start(JcriConfig config, java.util.function.Consumer<String> status) throws IOException {
         StateDirectories.secure(config.path(Settings.ROOT), config.path(Settings.STATE), config.path(Settings.SOCKET));
 
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -119,6 +124,7 @@ public final class Daemon implements AutoCloseable {
                 config.get(Settings.CDI_SPEC_DIRS).stream().map(Path::of).toList());
         PodSandboxManager pods = new PodSandboxManager(podRegistry, podNetwork, cgroups,
                 config.get(Settings.RUNTIME_HANDLERS).keySet(), defaultHandler, containers, registry);
+        status.accept("recovering " + countEntries(dev.jcri.sandbox.pod.PodPaths.recordsDir(root)) + " pods");
         containers.recover();
         pods.recover();
         RuntimeMetrics.bind(registry, pods, containers);
@@ -202,6 +208,36 @@ public final class Daemon implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("layer garbage collection failed: {}", e.getMessage());
         }
+    }
+
+    private static long countEntries(Path dir) {
+        try (java.util.stream.Stream<Path> entries = java.nio.file.Files.list(dir)) {
+            return entries.count();
+        } catch (IOException e) {
+            return 0; // none yet; a real problem with the directory shows in recovery itself
+        }
+    }
+
+    /**
+     * What keeps the daemon from doing its job, or empty when it is healthy (the systemd watchdog
+     * asks): the CRI socket serves ({@link UnixSocketServer#servingProblem}), and the record stores
+     * under root and state can be read (a lost or read-only-remounted disk shows here first).
+     */
+    public java.util.Optional<String> healthProblem(Duration within) {
+        java.util.Optional<String> serving = server.servingProblem(within);
+        if (serving.isPresent()) {
+            return serving;
+        }
+        for (Path dir : List.of(dev.jcri.sandbox.pod.PodPaths.recordsDir(config.path(Settings.ROOT)), config.path(Settings.STATE))) {
+            try (java.nio.file.DirectoryStream<Path> entries = java.nio.file.Files.newDirectoryStream(dir)) {
+                var _ = entries.iterator().hasNext();
+            } catch (IOException | RuntimeException e) {
+                if (!(e instanceof java.nio.file.NoSuchFileException) || dir.equals(config.path(Settings.STATE))) {
+                    return java.util.Optional.of("cannot read " + dir + ": " + e);
+                }
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** A start-up failure whose message says all an operator needs (no stack trace). */

@@ -184,6 +184,14 @@ public final class UnixSocketServer implements AutoCloseable {
         });
     }
 
+    /** What keeps the socket from serving calls ({@link ServingProbe}), or empty when it serves. */
+    public java.util.Optional<String> servingProblem(Duration within) {
+        if (stopping || eventLoops.isShuttingDown()) {
+            return java.util.Optional.of("the CRI socket is shutting down");
+        }
+        return ServingProbe.problem(socket, handlerThreads, within);
+    }
+
     /**
      * Stops accepting calls, lets in-flight ones finish for up to {@code grace}, then cancels the
      * rest, and removes the socket. Containers are not touched: they belong to their monitors.
