@@ -27,6 +27,12 @@ public final class Settings {
             "Daemon log level (flag --log-level). debug logs every CRI call with its latency and status.",
             ValueType.oneOf("error", "warn", "info", "debug", "trace"));
 
+    public static final Setting<String> LOG_FORMAT = new Setting<>("log_format", "auto",
+            "\"journal\": every line starts with its syslog priority (<3> error .. <7> debug) and no timestamp,\n"
+                    + "one line per event; \"text\": timestamp and level; \"auto\": journal when stderr is the journal\n"
+                    + "(systemd's JOURNAL_STREAM matches it), else text. Errors of the caller never carry a stack trace.",
+            ValueType.oneOf("auto", "journal", "text"));
+
     public static final Setting<String> CGROUP_DRIVER = new Setting<>("cgroup_driver", "auto",
             "How pod and container cgroups are named and created: \"cgroupfs\", \"systemd\", or \"auto\"\n"
                     + "(systemd when systemd runs the node, else cgroupfs). Must match kubelet's --cgroup-driver.",
@@ -151,7 +157,7 @@ public final class Settings {
 
     /** All settings, in the order they are documented. */
     public static final List<Setting<?>> ALL = List.of(
-            SOCKET, ROOT, STATE, LOG_LEVEL, CGROUP_DRIVER, PINNED_IMAGES,
+            SOCKET, ROOT, STATE, LOG_LEVEL, LOG_FORMAT, CGROUP_DRIVER, PINNED_IMAGES,
             GRPC_MAX_MESSAGE_BYTES, GRPC_SHUTDOWN_GRACE_SECONDS,
             METRICS_ADDRESS,
             STREAMING_ADDRESS, STREAMING_PORT, STREAMING_IDLE_TIMEOUT_SECONDS, STREAMING_TLS_CERT, STREAMING_TLS_KEY,
