@@ -156,6 +156,30 @@ class CritestContractTest {
         assertEquals(ref, listed.get(0).getImageId(), "Container.image_id");
     }
 
+    // image_consistency.go
+
+    @Test
+    void anImageIsListedAtOnceAfterItsPullGoneAtOnceAfterItsRemovalAndSimultaneousRemovalsSucceed() throws Exception {
+        String ref = Containers.registry().push("critest/consistency:1",
+                dev.jcri.conformance.registry.TestImages.busyboxBuilder().volume("/critest-consistency").build()).reference();
+        Api.ImageSpec spec = Api.ImageSpec.newBuilder().setImage(ref).build();
+        String id = cri.images().pullImage(Api.PullImageRequest.newBuilder().setImage(spec).build()).getImageRef();
+        assertTrue(cri.images().listImages(Api.ListImagesRequest.getDefaultInstance()).getImagesList().stream()
+                .anyMatch(i -> i.getId().equals(id)), "listed at once");
+        assertEquals(id, cri.images().imageStatus(Api.ImageStatusRequest.newBuilder().setImage(spec).build()).getImage().getId());
+        List<java.util.concurrent.CompletableFuture<Void>> removals = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            removals.add(java.util.concurrent.CompletableFuture.runAsync(() -> cri.images().removeImage(
+                    Api.RemoveImageRequest.newBuilder().setImage(Api.ImageSpec.newBuilder().setImage(id)).build())));
+        }
+        for (var r : removals) {
+            r.get(2, TimeUnit.MINUTES); // every one succeeds
+        }
+        assertFalse(cri.images().listImages(Api.ListImagesRequest.getDefaultInstance()).getImagesList().stream()
+                .anyMatch(i -> i.getId().equals(id)), "not listed at once after its removal");
+        assertFalse(cri.images().imageStatus(Api.ImageStatusRequest.newBuilder().setImage(spec).build()).hasImage());
+    }
+
     // container_linux.go: Container Mount Readonly, the refusals
 
     @Test
