@@ -134,7 +134,8 @@ final class ContainerCreator {
                     spec = new BuiltSpec(usernsMounts.apply(id, spec.spec(), paths.rootfs(id), userns, usernsPin),
                             spec.stopSignal(), spec.imageVolumes(), spec.user());
                 }
-                ImageVolumes.create(paths.rootfs(id), spec.imageVolumes());
+                ImageVolumes.create(paths.rootfs(id), spec.imageVolumes(), userns == null ? -1 : (int) userns.rootUid(),
+                        userns == null ? -1 : (int) userns.rootGid());
                 AtomicFiles.write(paths.config(id), spec.toJson());
 
                 Path log = logPath != null ? logPath : paths.defaultLog(id);
