@@ -8,20 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jcri.errors.JcriException;
 import dev.jcri.json.Json;
-import dev.jcri.linux.MountFlags;
-import dev.jcri.linux.MountInfo;
-import dev.jcri.linux.Mounts;
-import dev.jcri.sandbox.cgroup.CgroupDriver;
-import dev.jcri.sandbox.cgroup.CgroupLayout;
-import dev.jcri.sandbox.cgroup.Cgroups;
-import dev.jcri.sandbox.pod.PodPaths;
-import dev.jcri.sandbox.pod.PodRecord;
-import dev.jcri.sandbox.pod.PodRegistry;
-import dev.jcri.sandbox.pod.PodState;
-import dev.jcri.sandbox.spec.ImageConfig;
-import dev.jcri.sandbox.util.RecordStore;
 import dev.jcri.snapshot.OverlaySnapshotter;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -51,14 +38,12 @@ import runtime.v1.Api;
  */
 class ContainerRestoreTest {
 
-    private static final String LAYER = "sha256:empty";
-    private static final String POD = "q".repeat(64);
-    private static final ImageConfig NONE = new ImageConfig(List.of(), List.of(), List.of(), "", "", List.of(), "", Map.of());
-    private static final ContainerImage IMAGE = new ContainerImage("img", "sha256:id", "img@sha256:id", LAYER, NONE);
+    private static final String POD = FakePodFixture.POD;
+    private static final ContainerImage IMAGE = FakePodFixture.IMAGE;
 
     @TempDir
     Path dir;
-    private Path root;
+    private FakePodFixture fixture;
     private ContainerPaths paths;
     private OverlaySnapshotter snapshots;
     private FakeRuntime runtime;
@@ -68,27 +53,16 @@ class ContainerRestoreTest {
 
     @BeforeEach
     void open() throws IOException {
-        root = dir.resolve("root");
-        paths = new ContainerPaths(dir.resolve("state"));
-        snapshots = OverlaySnapshotter.open(root.resolve("snapshots"));
-        snapshots.applyLayer(LAYER, null, new ByteArrayInputStream(new byte[1024]));
-        new RecordStore<>(PodPaths.recordsDir(root), "pod.json", PodRecord.class, PodRecord::id)
-                .save(new PodRecord(POD, "pod", "ns", "uid", 0, PodState.READY, 1, "fake",
-                        Api.PodSandboxConfig.getDefaultInstance().toByteArray(), List.of(), List.of(), null));
-        PodRegistry pods = new PodRegistry(root, dir.resolve("state"));
-        pods.load();
-        runtime = new FakeRuntime(paths);
-        manager = new ContainerManager(root, paths, pods, snapshots, new ContainerRuntimes(Map.of("fake", runtime)),
-                Cgroups.open(CgroupLayout.detect(), CgroupDriver.CGROUPFS, dir.resolve("state/cgroups")), List.of(),
-                () -> criu);
+        fixture = new FakePodFixture(dir, () -> criu);
+        paths = fixture.paths;
+        snapshots = fixture.snapshots;
+        runtime = fixture.runtime;
+        manager = fixture.manager;
     }
 
     @AfterEach
     void unmount() throws IOException {
-        manager.close();
-        for (MountInfo m : MountInfo.under(dir)) {
-            Mounts.unmountIfMounted(m.mountPoint(), MountFlags.MNT_DETACH);
-        }
+        fixture.close();
     }
 
     private String restore(Path archive) throws Exception {
