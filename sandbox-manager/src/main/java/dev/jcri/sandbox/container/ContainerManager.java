@@ -61,7 +61,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
         this.creator = new ContainerCreator(records, teardown, pods, snapshots, runtimes, cgroups, paths, events,
                 new dev.jcri.sandbox.spec.CdiDevices(cdiSpecDirs));
         this.control = new ContainerControl(records, runtimes, paths, cgroups.layout().isUnified());
-        this.recovery = new ContainerRecovery(records, processes, teardown, runtimes);
+        this.recovery = new ContainerRecovery(records, processes, teardown, runtimes, paths);
         // one check for checkpoints and restores
         this.checkpoints = new ContainerCheckpoint(records, runtimes, paths, snapshots, criu);
         this.restores = new ContainerRestore(creator, criu);

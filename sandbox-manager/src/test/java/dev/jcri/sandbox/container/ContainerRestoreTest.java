@@ -110,6 +110,9 @@ class ContainerRestoreTest {
         spec.path("process").path("args").forEach(a -> args.add(a.asText()));
         assertEquals(List.of("/bin/counter", "--from=7"), args, "the checkpointed command, the request naming none");
 
+        manager.recover(); // a jcri restart between create and start: the container waits for its restore, nothing is lost
+        assertEquals(ContainerState.CREATED, manager.find(id).state());
+
         manager.start(id);
         assertEquals(ContainerState.RUNNING, manager.find(id).state());
         assertEquals(4343, manager.find(id).pid(), "the restored init's pid");
