@@ -78,6 +78,11 @@ public final class ContainerRpcs {
         if (imageRef.isEmpty()) {
             throw invalid("config.image.image is required");
         }
+        if (ContainerManager.isCheckpoint(imageRef)) { // a checkpoint archive's path: restore from it
+            String id = containers.restore(request.getPodSandboxId(), request.getConfig(), volumeImages(request.getConfig()),
+                    images::resolve);
+            return Api.CreateContainerResponse.newBuilder().setContainerId(id).build();
+        }
         ContainerImage image = images.resolve(imageRef);
         String id = containers.create(request.getPodSandboxId(), request.getConfig(), image, volumeImages(request.getConfig()));
         return Api.CreateContainerResponse.newBuilder().setContainerId(id).build();

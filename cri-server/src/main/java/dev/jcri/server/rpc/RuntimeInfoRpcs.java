@@ -5,6 +5,7 @@ import dev.jcri.errors.JcriException;
 import dev.jcri.json.Json;
 import dev.jcri.sandbox.cgroup.CgroupDriver;
 import dev.jcri.sandbox.RuntimeBinaries;
+import dev.jcri.sandbox.container.ContainerPaths;
 import dev.jcri.sandbox.container.ContainerRuntime;
 import dev.jcri.sandbox.container.ContainerRuntimes;
 import dev.jcri.sandbox.pod.PodNetwork;
@@ -12,6 +13,7 @@ import dev.jcri.sandbox.spec.HostFeatures;
 import dev.jcri.sandbox.validate.RuntimeConfigRules;
 import dev.jcri.server.BuildInfo;
 import dev.jcri.server.config.JcriConfig;
+import dev.jcri.server.config.Settings;
 import dev.jcri.server.grpc.ServiceBinder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -106,12 +108,27 @@ public final class RuntimeInfoRpcs {
         if (request.getVerbose()) {
             Map<String, Object> effective = new LinkedHashMap<>(config.values());
             effective.put("cgroup_driver_effective", cgroupDriver.name().toLowerCase(java.util.Locale.ROOT));
+            effective.putAll(containerdKeys());
             response.putInfo("config", Json.writer().writeValueAsString(effective));
             response.putInfo("configFile", config.source() == null ? "" : config.source().toString());
             response.putInfo("podCIDR", podCidr.get());
             response.putInfo("version", BuildInfo.version());
         }
         return response.build();
+    }
+
+    /**
+     * The keys tools written for containerd read from {@code info.config}: critest's user namespace
+     * specs take {@code stateDir}'s parent as the file system where containers' roots live and
+     * probe an idmapped mount of it (without the key they probe /var/lib, which says nothing).
+     * jcri's {@code stateDir} is the bundles' directory, so the parent is the state directory
+     * itself, where the roots and the user-namespaced containers' idmapped views are mounted; jcri
+     * advertises user namespaces only after the same kind of idmapped mount of that directory
+     * worked ({@code UserNamespaceSupport}).
+     */
+    private Map<String, Object> containerdKeys() {
+        return Map.of("stateDir", new ContainerPaths(config.path(Settings.STATE)).bundles().toString(),
+                "rootDir", config.path(Settings.ROOT).toString());
     }
 
     private Api.RuntimeCondition runtimeReady() {
