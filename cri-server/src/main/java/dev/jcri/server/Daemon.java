@@ -154,7 +154,8 @@ public final class Daemon implements AutoCloseable {
         try {
             UnixSocketServer server = UnixSocketServer.start(config.path(Settings.SOCKET),
                     List.of(runtimeService.build(), imageService.build()), new CallObserver(registry),
-                    Math.toIntExact(config.get(Settings.GRPC_MAX_MESSAGE_BYTES)));
+                    Math.toIntExact(config.get(Settings.GRPC_MAX_MESSAGE_BYTES)),
+                    union(runtimeService.inMemoryMethods(), imageService.inMemoryMethods()));
             server.onUnexpectedStop(() -> DyingThreads.fatal("the event loop serving the CRI socket stopped", null));
             LOG.info("jcri {} ready (root {}, state {}, cgroup driver {})", BuildInfo.version(),
                     config.get(Settings.ROOT), config.get(Settings.STATE), cgroupDriver.name().toLowerCase(java.util.Locale.ROOT));
@@ -166,6 +167,12 @@ public final class Daemon implements AutoCloseable {
             streaming.close();
             throw e;
         }
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new java.util.HashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
     }
 
     private static CniOptions cniOptions(JcriConfig config) {

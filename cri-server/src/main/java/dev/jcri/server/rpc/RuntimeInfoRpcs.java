@@ -80,7 +80,7 @@ public final class RuntimeInfoRpcs {
     }
 
     public void register(ServiceBinder runtime) {
-        runtime.unary(RuntimeServiceGrpc.getVersionMethod(), this::version)
+        runtime.inMemory(RuntimeServiceGrpc.getVersionMethod(), this::version)
                 .unary(RuntimeServiceGrpc.getStatusMethod(), this::status)
                 .unary(RuntimeServiceGrpc.getRuntimeConfigMethod(), this::runtimeConfig)
                 .unary(RuntimeServiceGrpc.getUpdateRuntimeConfigMethod(), this::updateRuntimeConfig);
