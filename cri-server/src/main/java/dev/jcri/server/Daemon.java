@@ -47,6 +47,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import runtime.v1.ImageServiceGrpc;
@@ -126,8 +127,9 @@ public final class Daemon implements AutoCloseable {
 
         new RuntimeInfoRpcs(config, cgroupDriver,
                 List.of(config.get(Settings.RUNTIME_HANDLERS).get(defaultHandler), config.get(Settings.RUNTIME_CONMON)),
-                podNetwork, RuntimeInfoRpcs.handlers(runtimes, defaultHandler,
-                        handler -> containers.userNamespacesUnsupported(handler).isEmpty())).register(runtimeService);
+                podNetwork, CompletableFuture.supplyAsync(() -> RuntimeInfoRpcs.handlers(runtimes, defaultHandler,
+                        handler -> containers.userNamespacesUnsupported(handler).isEmpty()),
+                        runnable -> Thread.ofVirtual().name("handler-probe").start(runnable))).register(runtimeService);
         new PodSandboxRpcs(pods).register(runtimeService);
         ContainerImages containerImages = new ContainerImages(images);
         new ContainerRpcs(containers, containerImages, containerImages::releaseUnusedLayers)
