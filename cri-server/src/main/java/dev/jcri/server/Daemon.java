@@ -47,6 +47,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import runtime.v1.ImageServiceGrpc;
@@ -132,8 +133,9 @@ public final class Daemon implements AutoCloseable {
 
         new RuntimeInfoRpcs(config, cgroupDriver,
                 List.of(config.get(Settings.RUNTIME_HANDLERS).get(defaultHandler), config.get(Settings.RUNTIME_CONMON)),
-                podNetwork, RuntimeInfoRpcs.handlers(runtimes, defaultHandler,
-                        handler -> containers.userNamespacesUnsupported(handler).isEmpty())).register(runtimeService);
+                podNetwork, CompletableFuture.supplyAsync(() -> RuntimeInfoRpcs.handlers(runtimes, defaultHandler,
+                        handler -> containers.userNamespacesUnsupported(handler).isEmpty()),
+                        runnable -> Thread.ofVirtual().name("handler-probe").start(runnable))).register(runtimeService);
         new PodSandboxRpcs(pods).register(runtimeService);
         ContainerImages containerImages = new ContainerImages(images);
         new ContainerRpcs(containers, containerImages, containerImages::releaseUnusedLayers)
@@ -160,7 +162,8 @@ public final class Daemon implements AutoCloseable {
         try {
             UnixSocketServer server = UnixSocketServer.start(config.path(Settings.SOCKET),
                     List.of(runtimeService.build(), imageService.build()), new CallObserver(registry),
-                    Math.toIntExact(config.get(Settings.GRPC_MAX_MESSAGE_BYTES)));
+                    Math.toIntExact(config.get(Settings.GRPC_MAX_MESSAGE_BYTES)),
+                    union(runtimeService.inMemoryMethods(), imageService.inMemoryMethods()));
             server.onUnexpectedStop(() -> DyingThreads.fatal("the event loop serving the CRI socket stopped", null));
             LOG.info("jcri {} ready (root {}, state {}, cgroup driver {})", BuildInfo.version(),
                     config.get(Settings.ROOT), config.get(Settings.STATE), cgroupDriver.name().toLowerCase(java.util.Locale.ROOT));
@@ -172,6 +175,12 @@ public final class Daemon implements AutoCloseable {
             streaming.close();
             throw e;
         }
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new java.util.HashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
     }
 
     private static CniOptions cniOptions(JcriConfig config) {

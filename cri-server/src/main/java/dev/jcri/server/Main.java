@@ -1,6 +1,7 @@
 package dev.jcri.server;
 
 import ch.qos.logback.classic.Level;
+import dev.jcri.linux.NativeWarmUp;
 import dev.jcri.server.config.ConfigException;
 import dev.jcri.server.config.DefaultConfigRenderer;
 import dev.jcri.server.config.JcriConfig;
@@ -42,6 +43,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        NativeWarmUp.inBackground(); // while the configuration is read and the logging set up
         JcriConfig config;
         try {
             config = options.effectiveConfig();

@@ -58,12 +58,13 @@ public final class ContainerRpcs {
                 .unary(RuntimeServiceGrpc.getStartContainerMethod(), this::start)
                 .unary(RuntimeServiceGrpc.getStopContainerMethod(), this::stop)
                 .unary(RuntimeServiceGrpc.getRemoveContainerMethod(), this::remove)
-                .unary(RuntimeServiceGrpc.getListContainersMethod(), this::list)
+                .inMemory(RuntimeServiceGrpc.getListContainersMethod(), this::list)
                 .custom(RuntimeServiceGrpc.getStreamContainersMethod(), PagedList.handler(
                         RuntimeServiceGrpc.getStreamContainersMethod(),
                         r -> list(Api.ListContainersRequest.newBuilder().setFilter(r.getFilter()).build()).getContainersList(),
                         page -> Api.StreamContainersResponse.newBuilder().addAllContainers(page).build()))
-                .unary(RuntimeServiceGrpc.getContainerStatusMethod(), this::status)
+                // verbose: the spec is read from the bundle
+                .inMemory(RuntimeServiceGrpc.getContainerStatusMethod(), this::status, Api.ContainerStatusRequest::getVerbose)
                 .unary(RuntimeServiceGrpc.getUpdateContainerResourcesMethod(), this::updateResources)
                 .unary(RuntimeServiceGrpc.getReopenContainerLogMethod(), this::reopenLog)
                 .unary(RuntimeServiceGrpc.getExecSyncMethod(), this::execSync)

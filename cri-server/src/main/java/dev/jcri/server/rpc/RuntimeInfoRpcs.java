@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import runtime.v1.Api;
 import runtime.v1.RuntimeServiceGrpc;
@@ -37,17 +38,27 @@ public final class RuntimeInfoRpcs {
     /** What RuntimeReady requires: the default handler's OCI runtime and conmon. */
     private final List<String> requiredBinaries;
     private final PodNetwork network;
-    /** What each handler can do, as its runtime reported at start (the answer does not change). */
-    private final List<Api.RuntimeHandler> handlers;
+    /**
+     * What each handler can do, as its runtime reported at start (the answer does not change).
+     * Probed beside the start-up (user namespaces need a trial mount): the daemon answers before
+     * it is known, and the first Status waits for it.
+     */
+    private final CompletableFuture<List<Api.RuntimeHandler>> handlers;
     private final AtomicReference<String> podCidr = new AtomicReference<>("");
 
     public RuntimeInfoRpcs(JcriConfig config, CgroupDriver cgroupDriver, List<String> requiredBinaries, PodNetwork network,
             List<Api.RuntimeHandler> handlers) {
+        this(config, cgroupDriver, requiredBinaries, network, CompletableFuture.completedFuture(List.copyOf(handlers)));
+    }
+
+    /** As above, with the handlers still being probed. */
+    public RuntimeInfoRpcs(JcriConfig config, CgroupDriver cgroupDriver, List<String> requiredBinaries, PodNetwork network,
+            CompletableFuture<List<Api.RuntimeHandler>> handlers) {
         this.config = config;
         this.cgroupDriver = cgroupDriver;
         this.requiredBinaries = List.copyOf(requiredBinaries);
         this.network = network;
-        this.handlers = List.copyOf(handlers);
+        this.handlers = handlers.thenApply(List::copyOf);
     }
 
     /**
@@ -82,7 +93,7 @@ public final class RuntimeInfoRpcs {
     }
 
     public void register(ServiceBinder runtime) {
-        runtime.unary(RuntimeServiceGrpc.getVersionMethod(), this::version)
+        runtime.inMemory(RuntimeServiceGrpc.getVersionMethod(), this::version)
                 .unary(RuntimeServiceGrpc.getStatusMethod(), this::status)
                 .unary(RuntimeServiceGrpc.getRuntimeConfigMethod(), this::runtimeConfig)
                 .unary(RuntimeServiceGrpc.getUpdateRuntimeConfigMethod(), this::updateRuntimeConfig);
@@ -102,7 +113,7 @@ public final class RuntimeInfoRpcs {
                 .setStatus(Api.RuntimeStatus.newBuilder()
                         .addConditions(runtimeReady())
                         .addConditions(networkReady()))
-                .addAllRuntimeHandlers(handlers)
+                .addAllRuntimeHandlers(handlers.join())
                 // Strict is done by jcri itself (the image's /etc/group is not read), whatever the handler
                 .setFeatures(Api.RuntimeFeatures.newBuilder().setSupplementalGroupsPolicy(true));
         if (request.getVerbose()) {

@@ -7,6 +7,7 @@ import dev.jcri.linux.PrivateFiles;
 import dev.jcri.sandbox.cgroup.Cgroups;
 import dev.jcri.sandbox.pod.PodContainers;
 import dev.jcri.sandbox.pod.PodRegistry;
+import dev.jcri.sandbox.util.ParsedConfigs;
 import dev.jcri.snapshot.OverlaySnapshotter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -200,9 +201,12 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
         return records.list();
     }
 
+    private static final ParsedConfigs<Api.ContainerConfig> CONFIGS = new ParsedConfigs<>(Api.ContainerConfig.parser());
+
+    /** The container's config, parsed once per record (List and Status calls ask for it every second). */
     public static Api.ContainerConfig config(ContainerRecord record) {
         try {
-            return Api.ContainerConfig.parseFrom(record.config());
+            return CONFIGS.of(record.config());
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException("container record " + record.id() + " holds an unreadable config", e);
         }
