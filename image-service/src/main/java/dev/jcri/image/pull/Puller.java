@@ -45,7 +45,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +74,9 @@ public final class Puller {
     private final SingleFlight<String, ImageRecord> pulls = new SingleFlight<>();
     private final SingleFlight<Digest, Void> layerFlights = new SingleFlight<>();
     private final LayerRefs refs;
+    /** Logs the progress of running pulls (one daemon thread; the lines themselves are cheap). */
+    private final ScheduledExecutorService progressTicker = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("pull-progress").factory());
 
     public Puller(RegistryClient registry, ContentStore content, ImageStore images, LayerStore layers,
             LayerRefs refs, Platform platform, MeterRegistry meters) {
@@ -124,16 +128,16 @@ public final class Puller {
 
     private ImageRecord doPull(ImageReference ref, RegistryCredentials credentials) throws ImageException, InterruptedException {
         long start = System.nanoTime();
-        AtomicLong downloaded = new AtomicLong();
         LOG.info("pulling {}", ref);
-        try {
-            ImageRecord record = pullOnce(ref, credentials, downloaded);
+        try (PullProgress progress = new PullProgress(ref.toString(), progressTicker, registry.config().progressInterval())) {
+            ImageRecord record = pullOnce(ref, credentials, progress);
+            long downloaded = progress.downloadedBytes();
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             metrics.succeeded(took);
             double seconds = Math.max(took.toNanos() / 1e9, 1e-3);
             LOG.info("pulled {} as {}: {} layers, {} MB ({} MB downloaded) in {} s ({} MB/s)", ref, record.id().shortHex(),
-                    record.chainIds().size(), mb(record.size()), mb(downloaded.get()), String.format("%.2f", seconds),
-                    String.format("%.1f", downloaded.get() / 1e6 / seconds));
+                    record.chainIds().size(), mb(record.size()), mb(downloaded), String.format("%.2f", seconds),
+                    String.format("%.1f", downloaded / 1e6 / seconds));
             return record;
         } catch (ImageException e) {
             metrics.failed(e.reason());
@@ -146,7 +150,7 @@ public final class Puller {
         return String.format("%.1f", bytes / 1e6);
     }
 
-    private ImageRecord pullOnce(ImageReference ref, RegistryCredentials credentials, AtomicLong downloaded)
+    private ImageRecord pullOnce(ImageReference ref, RegistryCredentials credentials, PullProgress progress)
             throws ImageException, InterruptedException {
         RepositorySession session = registry.open(ref, credentials);
         FetchedManifest top = session.fetchManifest(ref.manifestReference());
@@ -191,7 +195,7 @@ public final class Puller {
         List<Digest> chain = ChainIds.of(config.diffIds());
         refs.pin(chain); // no removal may release these layers between our hasLayer checks and the record
         try {
-            fetchLayers(session, ref, manifest, config.diffIds(), chain, downloaded);
+            fetchLayers(session, ref, manifest, config.diffIds(), chain, progress);
             return record(ref, top, platformManifest, manifest, config, chain, blobs);
         } finally {
             refs.unpin(chain);
@@ -226,8 +230,18 @@ public final class Puller {
 
     /** Downloads and applies the layers not yet in the snapshotter; waits for all before returning. */
     private void fetchLayers(RepositorySession session, ImageReference ref, ImageManifest manifest, List<Digest> diffIds,
-            List<Digest> chain, AtomicLong downloaded) throws ImageException, InterruptedException {
+            List<Digest> chain, PullProgress progress) throws ImageException, InterruptedException {
         List<CompletableFuture<Void>> tasks = new ArrayList<>();
+        int present = 0;
+        long toDownload = 0;
+        for (int i = 0; i < chain.size(); i++) {
+            if (layers.hasLayer(chain.get(i).toString())) {
+                present++;
+            } else {
+                toDownload += manifest.layers().get(i).size();
+            }
+        }
+        progress.plan(chain.size(), present, toDownload);
         CompletableFuture<Void> previous = CompletableFuture.completedFuture(null);
         for (int i = 0; i < chain.size(); i++) {
             Digest chainId = chain.get(i);
@@ -242,7 +256,8 @@ public final class Puller {
             String what = "layer " + layer.digest() + " (" + (i + 1) + "/" + chain.size() + ") of " + ref;
             CompletableFuture<Void> task = layerFlights.run(chainId, () -> CompletableFuture.runAsync(() -> {
                 try {
-                    fetchAndApply(session, layer, diffId, chainId, parent, below, what, downloaded);
+                    fetchAndApply(session, layer, diffId, chainId, parent, below, what, progress);
+                    progress.layerDone();
                 } catch (ImageException e) {
                     throw new CompletionException(e);
                 } catch (InterruptedException e) {
@@ -269,11 +284,11 @@ public final class Puller {
     }
 
     private void fetchAndApply(RepositorySession session, Descriptor layer, Digest diffId, Digest chainId, Digest parent,
-            CompletableFuture<Void> below, String what, AtomicLong downloaded) throws ImageException, InterruptedException {
+            CompletableFuture<Void> below, String what, PullProgress progress) throws ImageException, InterruptedException {
         if (layers.hasLayer(chainId.toString())) {
             return;
         }
-        Path file = download(session, layer, what, downloaded);
+        Path file = download(session, layer, what, progress);
         try {
             await(below); // the parent must be committed first; its failure is reported by its own task
             unpacker.apply(file, MediaTypes.layerCompression(layer.mediaType()), diffId, chainId, parent, what);
@@ -286,7 +301,7 @@ public final class Puller {
         }
     }
 
-    private Path download(RepositorySession session, Descriptor layer, String what, AtomicLong downloaded)
+    private Path download(RepositorySession session, Descriptor layer, String what, PullProgress progress)
             throws ImageException, InterruptedException {
         downloads.acquire();
         Path file = null;
@@ -299,7 +314,7 @@ public final class Puller {
                 int n;
                 while ((n = readNetwork(in, buf)) >= 0) {
                     writeLocal(out, buf, n, what);
-                    downloaded.addAndGet(n);
+                    progress.downloaded(n);
                     metrics.downloaded(n);
                 }
             } catch (IOException e) {

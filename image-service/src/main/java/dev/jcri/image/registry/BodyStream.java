@@ -39,8 +39,9 @@ final class BodyStream extends InputStream implements Flow.Subscriber<List<ByteB
     private static final Object END = new Object();
 
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-    private final Duration stallTimeout;
+    private volatile Duration stallTimeout;
     private final String what;
+    private final String host;
     private volatile Flow.Subscription subscription;
     private Iterator<ByteBuffer> chunks = List.<ByteBuffer>of().iterator();
     private ByteBuffer current;
@@ -49,9 +50,22 @@ final class BodyStream extends InputStream implements Flow.Subscriber<List<ByteB
     private long deadline = Long.MAX_VALUE;
     private Duration deadlineLength;
 
-    BodyStream(Duration stallTimeout, String what) {
+    /**
+     * @param stallTimeout how long a read waits for the next chunk; zero: without limit
+     * @param host the server sending the body ("registry.example.com:5000"), named when it stalls
+     */
+    BodyStream(Duration stallTimeout, String what, String host) {
         this.stallTimeout = stallTimeout;
         this.what = what;
+        this.host = host;
+    }
+
+    /**
+     * Changes the stall timeout for the reads to come (zero: none): a blob body gets the download
+     * stall timeout, which may be off, while the response headers were awaited with the request timeout.
+     */
+    void stallTimeout(Duration timeout) {
+        this.stallTimeout = timeout;
     }
 
     @Override
@@ -95,7 +109,8 @@ final class BodyStream extends InputStream implements Flow.Subscriber<List<ByteB
             if (done) {
                 return -1;
             }
-            long wait = stallTimeout.toNanos();
+            Duration stall = stallTimeout;
+            long wait = stall.isZero() ? Long.MAX_VALUE : stall.toNanos();
             boolean deadlineFirst = false;
             if (deadline != Long.MAX_VALUE) {
                 long left = deadline - System.nanoTime();
@@ -116,7 +131,7 @@ final class BodyStream extends InputStream implements Flow.Subscriber<List<ByteB
                 close();
                 throw new StalledException(deadlineFirst
                         ? what + " did not arrive whole within " + seconds(deadlineLength)
-                        : "no data for " + seconds(stallTimeout) + " from " + what);
+                        : "no data for " + seconds(stall) + " from " + host + " (" + what + ")");
             }
             if (item == END) {
                 done = true;

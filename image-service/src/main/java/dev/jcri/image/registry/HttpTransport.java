@@ -167,7 +167,7 @@ final class HttpTransport implements AutoCloseable {
         try {
             return client.send(request, info -> HttpResponse.BodySubscribers.mapping(
                     HttpResponse.BodySubscribers.ofPublisher(), publisher -> {
-                        BodyStream body = new BodyStream(timeout, what);
+                        BodyStream body = new BodyStream(timeout, what, target.getAuthority());
                         publisher.subscribe(body);
                         return body;
                     }));

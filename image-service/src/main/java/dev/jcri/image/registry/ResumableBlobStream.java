@@ -55,8 +55,9 @@ final class ResumableBlobStream extends InputStream {
                 return n;
             } catch (BodyStream.StalledException e) {
                 close();
-                throw new BlobReadException(new PullStalledException("download of " + what + " stalled at byte " + offset
-                        + ": " + e.getMessage()));
+                // the stream's message names the host and the blob: "no data for 60 s from HOST (layer sha256:...)"
+                throw new BlobReadException(new PullStalledException("download stalled at byte " + offset + ": "
+                        + e.getMessage()));
             } catch (InterruptedIOException e) {
                 close();
                 throw e;
