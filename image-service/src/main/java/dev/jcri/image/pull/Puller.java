@@ -34,7 +34,6 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -283,56 +282,85 @@ public final class Puller {
         }
     }
 
+    /**
+     * Downloads one layer and applies it as it arrives: the download runs on its own thread into a
+     * {@link LayerSpool} while this thread waits for the parent layer, then decompresses, verifies
+     * and extracts from the spool, following the download. Whichever side fails first decides the
+     * error; the other is stopped, and the download file is deleted either way.
+     */
     private void fetchAndApply(RepositorySession session, Descriptor layer, Digest diffId, Digest chainId, Digest parent,
             CompletableFuture<Void> below, String what, PullProgress progress) throws ImageException, InterruptedException {
         if (layers.hasLayer(chainId.toString())) {
             return;
         }
-        Path file = download(session, layer, what, progress);
+        LayerSpool spool;
         try {
-            await(below); // the parent must be committed first; its failure is reported by its own task
-            unpacker.apply(file, MediaTypes.layerCompression(layer.mediaType()), diffId, chainId, parent, what);
-        } finally {
+            spool = new LayerSpool(content.newIngestFile(layer.digest().hex()));
+        } catch (IOException e) {
+            throw LocalIo.failure("creating a download file for " + what, e);
+        }
+        CompletableFuture<Void> downloaded = new CompletableFuture<>();
+        Thread downloader = Thread.ofVirtual().name("image-download").start(() -> {
             try {
-                Files.deleteIfExists(file);
+                download(session, layer, what, progress, spool);
+                spool.finished();
+                downloaded.complete(null);
+            } catch (ImageException e) {
+                spool.failed(e);
+                downloaded.completeExceptionally(e);
+            } catch (InterruptedException e) {
+                spool.failed(new dev.jcri.image.error.RegistryUnavailableException("download of " + what + " cancelled"));
+                downloaded.completeExceptionally(e);
+            } catch (RuntimeException | Error e) {
+                spool.failed(new dev.jcri.image.error.ImageStoreException("download of " + what + " failed: " + e, e));
+                downloaded.completeExceptionally(e);
+            }
+        });
+        boolean applied = false;
+        try (InputStream blob = spool.open()) {
+            await(below); // the parent must be committed first; its failure is reported by its own task
+            unpacker.apply(blob, MediaTypes.layerCompression(layer.mediaType()), diffId, chainId, parent, what);
+            applied = true;
+        } catch (IOException e) {
+            throw LocalIo.failure("reading the download of " + what, e);
+        } finally {
+            if (!applied || downloader.isAlive()) {
+                // failed, or applied without reading it all (the layer appeared meanwhile): a download still
+                // running is not needed, and one waiting on a silent registry stops now, not at the stall timeout
+                spool.abandon();
+                downloader.interrupt();
+            }
+            downloader.join();
+            try {
+                Files.deleteIfExists(spool.file());
             } catch (IOException e) {
-                LOG.warn("cannot delete download {}: {}", file, e.toString());
+                LOG.warn("cannot delete download {}: {}", spool.file(), e.toString());
             }
         }
     }
 
-    private Path download(RepositorySession session, Descriptor layer, String what, PullProgress progress)
+    /** Downloads a layer into its spool, verified (size and digest) as it streams; bounded over all pulls. */
+    private void download(RepositorySession session, Descriptor layer, String what, PullProgress progress, LayerSpool spool)
             throws ImageException, InterruptedException {
         downloads.acquire();
-        Path file = null;
-        boolean ok = false;
-        try {
-            file = content.newIngestFile(layer.digest().hex());
-            try (DigestVerifyingInputStream in = session.openBlob(layer, what);
-                    OutputStream out = Files.newOutputStream(file)) {
-                byte[] buf = new byte[128 * 1024];
-                int n;
-                while ((n = readNetwork(in, buf)) >= 0) {
-                    writeLocal(out, buf, n, what);
-                    progress.downloaded(n);
-                    metrics.downloaded(n);
+        try (DigestVerifyingInputStream in = session.openBlob(layer, what);
+                OutputStream out = Files.newOutputStream(spool.file())) {
+            byte[] buf = new byte[128 * 1024];
+            int n;
+            while ((n = readNetwork(in, buf)) >= 0) {
+                if (spool.abandoned()) {
+                    throw new InterruptedException("nobody reads the download of " + what + " any more");
                 }
-            } catch (IOException e) {
-                throw LocalIo.failure("writing " + what, e);
+                writeLocal(out, buf, n, what);
+                out.flush();
+                spool.wrote(n);
+                progress.downloaded(n);
+                metrics.downloaded(n);
             }
-            ok = true;
-            return file;
         } catch (IOException e) {
-            throw LocalIo.failure("creating a download file for " + what, e);
+            throw LocalIo.failure("writing " + what, e);
         } finally {
             downloads.release();
-            if (!ok && file != null) {
-                try {
-                    Files.deleteIfExists(file);
-                } catch (IOException ignored) {
-                    // cleaned on the next start
-                }
-            }
         }
     }
 
