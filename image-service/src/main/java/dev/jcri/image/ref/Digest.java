@@ -63,20 +63,20 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
     }
 
     /** A fresh hasher for this digest's algorithm. */
+    /** A hasher for this digest's algorithm; sha256 by OpenSSL where it is there (see {@link dev.jcri.linux.NativeSha256}). */
     public MessageDigest newHasher() {
+        if ("sha256".equals(algorithm)) {
+            return dev.jcri.linux.NativeSha256.create();
+        }
         try {
-            return MessageDigest.getInstance("sha256".equals(algorithm) ? "SHA-256" : "SHA-512");
+            return MessageDigest.getInstance("SHA-512");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
     public static MessageDigest newSha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return dev.jcri.linux.NativeSha256.create();
     }
 
     /** The first 12 hex digits, as tools print short image IDs. */
