@@ -62,7 +62,6 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
         return sha256(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** A fresh hasher for this digest's algorithm. */
     /** A hasher for this digest's algorithm; sha256 by OpenSSL where it is there (see {@link dev.jcri.linux.NativeSha256}). */
     public MessageDigest newHasher() {
         if ("sha256".equals(algorithm)) {
