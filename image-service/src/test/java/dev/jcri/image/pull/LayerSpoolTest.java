@@ -10,6 +10,7 @@ import dev.jcri.image.manifest.MediaTypes;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -74,8 +75,8 @@ class LayerSpoolTest {
 
     @Test
     void concatenatedGzipMembersSplitAcrossArrivalsAreReadWhole() throws Exception {
-        byte[] first = gzip("first member ".getBytes());
-        byte[] second = gzip("second member".getBytes());
+        byte[] first = gzip("first member ".getBytes(StandardCharsets.UTF_8));
+        byte[] second = gzip("second member".getBytes(StandardCharsets.UTF_8));
         Path file = Files.createFile(dir.resolve("layer"));
         LayerSpool spool = new LayerSpool(file);
         append(file, spool, first);
@@ -97,7 +98,7 @@ class LayerSpoolTest {
         }
         append(file, spool, second);
         spool.finished();
-        assertEquals("first member second member", new String(tar.get()));
+        assertEquals("first member second member", new String(tar.get(), StandardCharsets.UTF_8));
     }
 
     private static byte[] gzip(byte[] data) throws Exception {
