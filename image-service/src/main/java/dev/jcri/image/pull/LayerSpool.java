@@ -1,6 +1,7 @@
 package dev.jcri.image.pull;
 
 import dev.jcri.image.error.ImageException;
+import dev.jcri.image.io.BulkInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -124,15 +125,8 @@ final class LayerSpool {
     /** A stream of the file from its start that follows the download (one reader). */
     InputStream open() throws IOException {
         FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-        return new InputStream() {
+        return new BulkInputStream() {
             private long position;
-
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                int n = read(one, 0, 1);
-                return n < 0 ? -1 : one[0] & 0xff;
-            }
 
             @Override
             public int read(byte[] b, int off, int len) throws IOException {

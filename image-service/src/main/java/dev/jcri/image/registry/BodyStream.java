@@ -1,7 +1,7 @@
 package dev.jcri.image.registry;
 
+import dev.jcri.image.io.BulkInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * checked before a byte beyond the limit is kept, and in time, a deadline for the whole body, so
  * that a server trickling one byte per stall timeout cannot hold a pull forever.
  */
-final class BodyStream extends InputStream implements Flow.Subscriber<List<ByteBuffer>> {
+final class BodyStream extends BulkInputStream implements Flow.Subscriber<List<ByteBuffer>> {
 
     /** No byte arrived for the stall timeout, or a document did not arrive whole by its deadline. */
     static final class StalledException extends IOException {
@@ -87,13 +87,6 @@ final class BodyStream extends InputStream implements Flow.Subscriber<List<ByteB
     @Override
     public void onComplete() {
         queue.add(END);
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
