@@ -55,7 +55,14 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
     }
 
     public static Digest sha256(byte[] content) {
-        return new Digest("sha256", HexFormat.of().formatHex(newSha256().digest(content)));
+        // documents held whole are small (manifests, configs: KiBs): the JDK's hasher, no native buffer for them
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return new Digest("sha256", HexFormat.of().formatHex(sha.digest(content)));
     }
 
     public static Digest sha256(String text) {
@@ -74,6 +81,7 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
         }
     }
 
+    /** A sha256 hasher for streams (layers): OpenSSL's where it is there. */
     public static MessageDigest newSha256() {
         return dev.jcri.linux.NativeSha256.create();
     }
