@@ -61,9 +61,10 @@ class PullFeedbackTest {
         }
     }
 
-    private JcriProcess daemon() throws IOException {
+    private JcriProcess daemon(String moreToml) throws IOException {
         Path config = dir.resolve("jcri.toml");
-        Files.writeString(config, "[registry]\nstall_timeout_seconds = 2\nprogress_interval_seconds = 1\nmax_attempts = 2\n");
+        Files.writeString(config, "[registry]\nstall_timeout_seconds = 2\nprogress_interval_seconds = 1\nmax_attempts = 2\n"
+                + moreToml);
         return JcriProcess.start(dir, List.of("--config", config.toString()));
     }
 
@@ -77,10 +78,12 @@ class PullFeedbackTest {
         TestImage image = bigImage("stall", 21);
         registry.push("feedback/stall:1", image);
         String layer = image.layers().getLast().digest();
-        try (FaultProxy proxy = FaultProxy.start(registry.host()); JcriProcess jcri = daemon();
+        try (FaultProxy proxy = FaultProxy.start(registry.host());
+                // through a mirror, so that the host that stalls is not the one the reference names
+                JcriProcess jcri = daemon("[registry.mirrors.\"stall.invalid\"]\nendpoints = [\"http://" + proxy.host() + "\"]\n");
                 CriClient cri = new CriClient(jcri.socket())) {
             proxy.stallBlob(layer, 1 << 20);
-            String ref = proxy.host() + "/feedback/stall:1";
+            String ref = "stall.invalid/feedback/stall:1";
             // the deadline only bounds a broken daemon: a stall is reported after 2 s without bytes
             Status s = failure(() -> cri.images().withDeadlineAfter(2, TimeUnit.MINUTES)
                     .pullImage(Api.PullImageRequest.newBuilder().setImage(spec(ref)).build()));
@@ -107,7 +110,7 @@ class PullFeedbackTest {
     void aSlowLayerStillMovingCompletesAndItsProgressIsLogged() throws Exception {
         TestImage image = bigImage("slow", 22);
         registry.push("feedback/slow:1", image);
-        try (FaultProxy proxy = FaultProxy.start(registry.host()); JcriProcess jcri = daemon();
+        try (FaultProxy proxy = FaultProxy.start(registry.host()); JcriProcess jcri = daemon("");
                 CriClient cri = new CriClient(jcri.socket())) {
             proxy.throttleBlobs(512 << 10); // 3 MiB take about 6 s: three times the stall timeout, never idle for 2 s
             String ref = proxy.host() + "/feedback/slow:1";
