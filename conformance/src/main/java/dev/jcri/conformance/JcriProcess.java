@@ -70,6 +70,15 @@ public final class JcriProcess implements AutoCloseable {
      * The launcher must exec the JVM, so that {@link #process()} is the daemon itself.
      */
     public static JcriProcess launch(Path dir, List<String> launcher, List<String> extraArgs) throws IOException {
+        return launch(dir, launcher, extraArgs, java.util.Map.of());
+    }
+
+    /**
+     * As {@link #launch(Path, List, List)}, with variables added to the daemon's environment
+     * (e.g. systemd's {@code NOTIFY_SOCKET}); a null value removes the variable.
+     */
+    public static JcriProcess launch(Path dir, List<String> launcher, List<String> extraArgs,
+            java.util.Map<String, String> environment) throws IOException {
         Files.createDirectories(dir);
         List<String> command = new ArrayList<>(launcher);
         addDefault(command, extraArgs, "--socket", dir.resolve("jcri.sock").toString());
@@ -81,6 +90,13 @@ public final class JcriProcess implements AutoCloseable {
         long logStart = Files.exists(log) ? Files.size(log) : 0;
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("LC_ALL", "C.UTF-8"); // as bin/jcri does: layer file names are UTF-8
+        environment.forEach((name, value) -> {
+            if (value == null) {
+                builder.environment().remove(name);
+            } else {
+                builder.environment().put(name, value);
+            }
+        });
         Process process = builder
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))

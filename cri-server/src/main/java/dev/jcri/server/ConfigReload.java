@@ -4,6 +4,7 @@ import dev.jcri.server.config.ConfigException;
 import dev.jcri.server.config.JcriConfig;
 import dev.jcri.server.config.Setting;
 import dev.jcri.server.config.Settings;
+import dev.jcri.server.systemd.ServiceNotifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -23,7 +24,7 @@ final class ConfigReload {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigReload.class);
 
     /** The keys a reload applies; the rest need a restart. */
-    static final Set<Setting<?>> LIVE = Set.of(Settings.LOG_LEVEL, Settings.REGISTRY_MIRRORS, Settings.REGISTRY_CONFIGS,
+    static final Set<Setting<?>> LIVE = Set.of(Settings.LOG_LEVEL, Settings.LOG_FORMAT, Settings.REGISTRY_MIRRORS, Settings.REGISTRY_CONFIGS,
             Settings.REGISTRY_CONFIG_PATH, Settings.CNI_CONF_DIR, Settings.CNI_BIN_DIRS);
 
     /** Reads the configuration as at start. */
@@ -33,15 +34,27 @@ final class ConfigReload {
 
     private final Source source;
     private final Daemon daemon;
+    private final ServiceNotifier notifier;
     private JcriConfig running;
 
-    ConfigReload(Source source, Daemon daemon, JcriConfig running) {
+    ConfigReload(Source source, Daemon daemon, JcriConfig running, ServiceNotifier notifier) {
         this.source = source;
         this.daemon = daemon;
         this.running = running;
+        this.notifier = notifier;
     }
 
+    /** Reloads, telling the service manager (RELOADING=1, then READY=1 whatever the outcome: the daemon serves on). */
     synchronized void reload() {
+        notifier.reloading();
+        try {
+            apply();
+        } finally {
+            notifier.ready("ready");
+        }
+    }
+
+    private void apply() {
         JcriConfig next;
         try {
             next = source.load();
@@ -83,6 +96,9 @@ final class ConfigReload {
         }
         if (applied.contains(Settings.LOG_LEVEL.key())) {
             Main.setLogLevel(live.get(Settings.LOG_LEVEL));
+        }
+        if (applied.contains(Settings.LOG_FORMAT.key())) {
+            Main.setLogFormat(live.get(Settings.LOG_FORMAT));
         }
         running = live;
         LOG.info("reload of {}: {}{}", next.describeSources(),

@@ -47,6 +47,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import runtime.v1.ImageServiceGrpc;
@@ -78,6 +79,11 @@ public final class Daemon implements AutoCloseable {
     }
 
     public static Daemon start(JcriConfig config) throws IOException {
+        return start(config, status -> { });
+    }
+
+    /** As {@link #start(JcriConfig)}, telling {@code status} what it is doing (systemd's STATUS= line). */
+    public static Daemon start(JcriConfig config, java.util.function.Consumer<String> status) throws IOException {
         StateDirectories.secure(config.path(Settings.ROOT), config.path(Settings.STATE), config.path(Settings.SOCKET));
 
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -119,6 +125,7 @@ public final class Daemon implements AutoCloseable {
                 config.get(Settings.CDI_SPEC_DIRS).stream().map(Path::of).toList());
         PodSandboxManager pods = new PodSandboxManager(podRegistry, podNetwork, cgroups,
                 config.get(Settings.RUNTIME_HANDLERS).keySet(), defaultHandler, containers, registry);
+        status.accept("recovering " + countEntries(dev.jcri.sandbox.pod.PodPaths.recordsDir(root)) + " pods");
         containers.recover();
         pods.recover();
         RuntimeMetrics.bind(registry, pods, containers);
@@ -126,8 +133,9 @@ public final class Daemon implements AutoCloseable {
 
         new RuntimeInfoRpcs(config, cgroupDriver,
                 List.of(config.get(Settings.RUNTIME_HANDLERS).get(defaultHandler), config.get(Settings.RUNTIME_CONMON)),
-                podNetwork, RuntimeInfoRpcs.handlers(runtimes, defaultHandler,
-                        handler -> containers.userNamespacesUnsupported(handler).isEmpty())).register(runtimeService);
+                podNetwork, CompletableFuture.supplyAsync(() -> RuntimeInfoRpcs.handlers(runtimes, defaultHandler,
+                        handler -> containers.userNamespacesUnsupported(handler).isEmpty()),
+                        runnable -> Thread.ofVirtual().name("handler-probe").start(runnable))).register(runtimeService);
         new PodSandboxRpcs(pods).register(runtimeService);
         ContainerImages containerImages = new ContainerImages(images);
         new ContainerRpcs(containers, containerImages, containerImages::releaseUnusedLayers)
@@ -154,7 +162,8 @@ public final class Daemon implements AutoCloseable {
         try {
             UnixSocketServer server = UnixSocketServer.start(config.path(Settings.SOCKET),
                     List.of(runtimeService.build(), imageService.build()), new CallObserver(registry),
-                    Math.toIntExact(config.get(Settings.GRPC_MAX_MESSAGE_BYTES)));
+                    Math.toIntExact(config.get(Settings.GRPC_MAX_MESSAGE_BYTES)),
+                    union(runtimeService.inMemoryMethods(), imageService.inMemoryMethods()));
             server.onUnexpectedStop(() -> DyingThreads.fatal("the event loop serving the CRI socket stopped", null));
             LOG.info("jcri {} ready (root {}, state {}, cgroup driver {})", BuildInfo.version(),
                     config.get(Settings.ROOT), config.get(Settings.STATE), cgroupDriver.name().toLowerCase(java.util.Locale.ROOT));
@@ -166,6 +175,12 @@ public final class Daemon implements AutoCloseable {
             streaming.close();
             throw e;
         }
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new java.util.HashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
     }
 
     private static CniOptions cniOptions(JcriConfig config) {
@@ -202,6 +217,36 @@ public final class Daemon implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("layer garbage collection failed: {}", e.getMessage());
         }
+    }
+
+    private static long countEntries(Path dir) {
+        try (java.util.stream.Stream<Path> entries = java.nio.file.Files.list(dir)) {
+            return entries.count();
+        } catch (IOException e) {
+            return 0; // none yet; a real problem with the directory shows in recovery itself
+        }
+    }
+
+    /**
+     * What keeps the daemon from doing its job, or empty when it is healthy (the systemd watchdog
+     * asks): the CRI socket serves ({@link UnixSocketServer#servingProblem}), and the record stores
+     * under root and state can be read (a lost or read-only-remounted disk shows here first).
+     */
+    public java.util.Optional<String> healthProblem(Duration within) {
+        java.util.Optional<String> serving = server.servingProblem(within);
+        if (serving.isPresent()) {
+            return serving;
+        }
+        for (Path dir : List.of(dev.jcri.sandbox.pod.PodPaths.recordsDir(config.path(Settings.ROOT)), config.path(Settings.STATE))) {
+            try (java.nio.file.DirectoryStream<Path> entries = java.nio.file.Files.newDirectoryStream(dir)) {
+                var _ = entries.iterator().hasNext();
+            } catch (IOException | RuntimeException e) {
+                if (!(e instanceof java.nio.file.NoSuchFileException) || dir.equals(config.path(Settings.STATE))) {
+                    return java.util.Optional.of("cannot read " + dir + ": " + e);
+                }
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** A start-up failure whose message says all an operator needs (no stack trace). */

@@ -1,11 +1,16 @@
 package dev.jcri.server;
 
 import ch.qos.logback.classic.Level;
+import dev.jcri.linux.NativeWarmUp;
 import dev.jcri.server.config.ConfigException;
 import dev.jcri.server.config.DefaultConfigRenderer;
 import dev.jcri.server.config.JcriConfig;
 import dev.jcri.server.config.Settings;
 import dev.jcri.server.grpc.UnixSocketServer.SocketInUseException;
+import dev.jcri.server.logging.JournalStream;
+import dev.jcri.server.logging.LogLineLayout;
+import dev.jcri.server.systemd.ServiceNotifier;
+import dev.jcri.server.systemd.Watchdog;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandleProxies;
@@ -38,6 +43,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        NativeWarmUp.inBackground(); // while the configuration is read and the logging set up
         JcriConfig config;
         try {
             config = options.effectiveConfig();
@@ -46,24 +52,32 @@ public final class Main implements Callable<Integer> {
             return EXIT_CONFIG;
         }
         setLogLevel(config.get(Settings.LOG_LEVEL));
+        setLogFormat(config.get(Settings.LOG_FORMAT));
 
         DyingThreads.install();
+        ServiceNotifier notifier = ServiceNotifier.fromEnvironment(System.getenv(), ProcessHandle.current().pid());
+        notifier.status("starting");
         CountDownLatch stop = new CountDownLatch(1);
         onSignal("TERM", stop::countDown);
         onSignal("INT", stop::countDown);
         onSignal("HUP", () -> { }); // until the daemon runs, a reload has nothing to apply
         Daemon daemon;
         try {
-            daemon = Daemon.start(config);
+            daemon = Daemon.start(config, notifier::status);
         } catch (SocketInUseException | Daemon.StartupException e) {
             System.err.println("jcri: " + e.getMessage());
+            notifier.status("failed to start: " + e.getMessage());
             return EXIT_FAILED;
         } catch (IOException | RuntimeException e) {
             LoggerFactory.getLogger(Main.class).error("jcri failed to start", e);
+            notifier.status("failed to start: " + e);
             return EXIT_FAILED;
         }
+        // the socket is bound and listening: a client connecting now is served
+        notifier.ready("ready");
+        Watchdog watchdog = Watchdog.start(notifier, daemon::healthProblem, () -> stop.getCount() == 0);
         LoggerFactory.getLogger(Main.class).info("configuration: {}", config.describeSources());
-        ConfigReload reload = new ConfigReload(options::effectiveConfig, daemon, config);
+        ConfigReload reload = new ConfigReload(options::effectiveConfig, daemon, config, notifier);
         onSignal("HUP", () -> Thread.ofVirtual().name("config-reload").start(reload::reload));
         while (stop.getCount() > 0) {
             try {
@@ -73,6 +87,8 @@ public final class Main implements Callable<Integer> {
             }
         }
         LoggerFactory.getLogger(Main.class).info("signal received: shutting down");
+        notifier.stopping();
+        watchdog.close();
         DyingThreads.stopping(true);
         daemon.close();
         return 0;
@@ -84,6 +100,11 @@ public final class Main implements Callable<Integer> {
             context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(
                     Level.toLevel(level, Level.INFO).isGreaterOrEqual(Level.INFO) ? Level.toLevel(level, Level.INFO) : Level.INFO);
         }
+    }
+
+    /** {@code log_format}: see {@link LogLineLayout}. */
+    static void setLogFormat(String format) {
+        LogLineLayout.use(LogLineLayout.resolve(format, JournalStream.isStderr(System.getenv())));
     }
 
     @Command(name = "config", description = "Configuration helpers.", subcommands = {ConfigCommand.Default.class, Dump.class})

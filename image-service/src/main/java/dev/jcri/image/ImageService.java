@@ -84,6 +84,8 @@ public final class ImageService implements AutoCloseable {
 
     public static ImageService open(Path dir, Path fsMountpoint, RegistryConfig registryConfig, LayerStore layers,
             MeterRegistry meters, Platform platform) throws IOException {
+        // binds libcrypto's SHA-256 now, off the first pull's path (generating the call stubs takes a moment)
+        Thread.ofVirtual().name("sha256-warmup").start(dev.jcri.linux.NativeSha256::create);
         ContentStore content = ContentStore.open(dir.resolve("content"));
         ImageStore images = ImageStore.open(dir.resolve("images.json"));
         ImageService service = new ImageService(content, images, layers, registryConfig, platform, fsMountpoint, meters);

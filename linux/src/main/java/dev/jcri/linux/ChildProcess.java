@@ -106,7 +106,7 @@ public final class ChildProcess {
         }
 
         public ProcessResult run() throws IOException {
-            ProcessBuilder pb = new ProcessBuilder(argv);
+            ProcessBuilder pb = ChildEnvironment.processBuilder(argv);
             if (environment != null) {
                 pb.environment().clear();
                 pb.environment().putAll(environment);

@@ -13,8 +13,9 @@ import jnr.ffi.Pointer;
  * <p>Made with the new mount API, none of which glibc wraps: {@code open_tree(OPEN_TREE_CLONE)}
  * detaches a copy of the source mount, {@code mount_setattr(MOUNT_ATTR_IDMAP)} attaches the user
  * namespace to that copy (only possible while it is not yet attached anywhere), and
- * {@code move_mount} puts it at the target. Not recursive: a submount of the source would need its
- * own filesystem to support idmapping, and a caller that needs one mounts it on its own.
+ * {@code move_mount} puts it at the target. {@link #bindRecursive} clones the source's submounts
+ * too ({@code AT_RECURSIVE} on both calls), each idmapped: the kernel allows it only when every
+ * submount's filesystem supports idmapping, else that call falls back to the source mount alone.
  */
 public final class IdmappedMounts {
     private IdmappedMounts() {}
@@ -25,6 +26,8 @@ public final class IdmappedMounts {
     private static final int AT_FDCWD = -100;
     private static final int AT_EMPTY_PATH = 0x1000;
     private static final int OPEN_TREE_CLONE = 1;
+    private static final int AT_RECURSIVE = 0x8000;
+    private static final int EINVAL = 22;
     private static final int O_CLOEXEC = 02000000;
     private static final int O_RDONLY = 0;
     private static final int MOVE_MOUNT_F_EMPTY_PATH = 0x4;
@@ -42,12 +45,37 @@ public final class IdmappedMounts {
      *                             idmapped (the message names the source)
      */
     public static void bind(Path source, Path target, Path userNamespace, boolean readOnly) throws IOException {
+        bind(source, target, userNamespace, readOnly, false);
+    }
+
+    /**
+     * As {@link #bind}, with the mounts below {@code source} in the view too, each idmapped (a
+     * volume holding mounts of its own shows them, as a plain recursive bind would). Where the
+     * kernel refuses (EINVAL: a submount's filesystem cannot be idmapped) the view is the source
+     * mount alone, as {@link #bind} makes it; returns whether the view is recursive.
+     */
+    public static boolean bindRecursive(Path source, Path target, Path userNamespace, boolean readOnly) throws IOException {
+        try {
+            bind(source, target, userNamespace, readOnly, true);
+            return true;
+        } catch (NativeCallException e) {
+            if (e.errno() != EINVAL) {
+                throw e;
+            }
+            bind(source, target, userNamespace, readOnly, false);
+            return false;
+        }
+    }
+
+    private static void bind(Path source, Path target, Path userNamespace, boolean readOnly, boolean recursive)
+            throws IOException {
         String ns = userNamespace.toString();
         int nsFd = Native.posix().open(ns, O_RDONLY | O_CLOEXEC, 0);
         Native.checkPosix(nsFd, "open", ns);
         try {
             String from = source.toString();
-            long tree = Native.libc().syscall(SYS_OPEN_TREE, AT_FDCWD, from, OPEN_TREE_CLONE | O_CLOEXEC);
+            int depth = recursive ? AT_RECURSIVE : 0;
+            long tree = Native.libc().syscall(SYS_OPEN_TREE, AT_FDCWD, from, OPEN_TREE_CLONE | O_CLOEXEC | depth);
             Native.checkLibC(tree, "open_tree", from);
             try {
                 Pointer attr = Memory.allocateDirect(Native.runtime(), MOUNT_ATTR_SIZE);
@@ -55,7 +83,7 @@ public final class IdmappedMounts {
                 attr.putLong(8, 0);
                 attr.putLong(16, 0);
                 attr.putLong(24, nsFd);
-                Native.checkLibC(Native.libc().syscall(SYS_MOUNT_SETATTR, (int) tree, "", AT_EMPTY_PATH, attr,
+                Native.checkLibC(Native.libc().syscall(SYS_MOUNT_SETATTR, (int) tree, "", AT_EMPTY_PATH | depth, attr,
                         MOUNT_ATTR_SIZE), "mount_setattr(MOUNT_ATTR_IDMAP)", from);
                 String to = target.toString();
                 Native.checkLibC(Native.libc().syscall(SYS_MOVE_MOUNT, (int) tree, "", AT_FDCWD, to,

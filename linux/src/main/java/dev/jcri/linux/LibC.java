@@ -114,7 +114,7 @@ public interface LibC {
     @ssize_t
     long readlinkat(int dirfd, String name, @Out byte[] buf, @size_t long size);
 
-    // Terminals and sockets for streaming ({@link Pty}, {@link SeqPacketSocket}).
+    // Terminals and sockets for streaming and the service manager ({@link Pty}, {@link SeqPacketSocket}, {@link UnixDatagramSocket}).
 
     /** ioctl(2) with a pointer argument (TIOCSPTLCK, TIOCGPTN, TIOCSWINSZ); variadic in C. */
     @SaveError
@@ -138,4 +138,12 @@ public interface LibC {
 
     @SaveError
     int shutdown(int fd, int how);
+
+    /** {@code addr}: a struct sockaddr_un ({@link UnixAddress}). */
+    @SaveError
+    int bind(int fd, @In byte[] addr, int length);
+
+    /** {@code value}: the option's bytes, e.g. a struct timeval for SO_RCVTIMEO. */
+    @SaveError
+    int setsockopt(int fd, int level, int name, @In byte[] value, int length);
 }

@@ -139,6 +139,16 @@ public final class RootDirectory implements AutoCloseable {
      * {@value #MAX_SYMLINKS} symlinks, with ENOTDIR when a component is not a directory.
      */
     public void makeDirectories(String path, int mode) throws NativeCallException {
+        makeDirectories(path, mode, -1, -1);
+    }
+
+    /**
+     * As {@link #makeDirectories(String, int)}, each directory it creates owned by {@code uid}:
+     * {@code gid} (fchown on the new directory's own descriptor; -1 keeps the creator's), as a
+     * user-namespaced container's root needs the directories made for it (on the node, its mapped
+     * ids; owned by the node's root they would be nobody's inside).
+     */
+    public void makeDirectories(String path, int mode, int uid, int gid) throws NativeCallException {
         requireNoNul(path);
         Deque<String> todo = new ArrayDeque<>();
         pushComponents(todo, path);
@@ -155,7 +165,7 @@ public final class RootDirectory implements AutoCloseable {
                 int fd = openat2(root.fd(), next, DirectoryHandle.O_PATH | DirectoryHandle.O_DIRECTORY);
                 if (fd == -ENOENT && !name.equals("..")) {
                     int parent = current < 0 ? root.fd() : current;
-                    fd = createDirectory(parent, name, mode, next);
+                    fd = createDirectory(parent, name, mode, uid, gid, next);
                     if (fd < 0) { // the name exists and does not resolve: a dangling symlink
                         if (++links > MAX_SYMLINKS) {
                             throw new NativeCallException("mkdirat", hostView(path).toString(), ELOOP);
@@ -235,7 +245,8 @@ public final class RootDirectory implements AutoCloseable {
      * mkdirat, then the new directory opened (never through a symlink) and chmod'ed; its
      * descriptor, or -1 when {@code name} already exists (EEXIST).
      */
-    private static int createDirectory(int parent, String name, int mode, String shown) throws NativeCallException {
+    private static int createDirectory(int parent, String name, int mode, int uid, int gid, String shown)
+            throws NativeCallException {
         LibC libc = Native.libc();
         if (libc.mkdirat(parent, name, mode & 07777) < 0) {
             int errno = Native.libcErrno();
@@ -247,6 +258,11 @@ public final class RootDirectory implements AutoCloseable {
         int fd = libc.openat(parent, name, DirectoryHandle.O_RDONLY | DirectoryHandle.O_DIRECTORY
                 | DirectoryHandle.O_NOFOLLOW | DirectoryHandle.O_CLOEXEC, 0);
         Native.checkLibC(fd, "open", shown);
+        if ((uid >= 0 || gid >= 0) && libc.fchown(fd, uid, gid) < 0) { // before fchmod: chown clears setgid
+            int errno = Native.libcErrno();
+            libc.close(fd);
+            throw new NativeCallException("fchown", shown, errno);
+        }
         if (libc.fchmod(fd, mode & 07777) < 0) {
             int errno = Native.libcErrno();
             libc.close(fd);

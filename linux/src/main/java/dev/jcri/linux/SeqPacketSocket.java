@@ -1,7 +1,6 @@
 package dev.jcri.linux;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -10,23 +9,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * each {@link #send} is one message and each {@link #receive} returns one, as conmon's attach
  * socket expects.
  *
- * <p>The path is reached through {@code /proc/self/fd/N/NAME} of an O_PATH descriptor of its
- * directory, so its full length does not count against sun_path's 108 bytes (state directories
- * with long names would not fit otherwise). Calls block: use platform threads. As with
- * {@link Pty}, close only after readers have returned; {@link #shutdownInput} wakes a reader.
+ * <p>The path may be longer than sun_path's 108 bytes ({@link UnixAddress}). Calls block: use
+ * platform threads. As with {@link Pty}, close only after readers have returned;
+ * {@link #shutdownInput} wakes a reader.
  */
 public final class SeqPacketSocket implements AutoCloseable {
 
-    private static final int AF_UNIX = 1;
     private static final int SOCK_SEQPACKET = 5;
     private static final int SOCK_CLOEXEC = 02000000;
-    private static final int O_PATH = 010000000;
-    private static final int O_CLOEXEC = 02000000;
     private static final int SHUT_RD = 0;
     private static final int SHUT_WR = 1;
     private static final int MSG_NOSIGNAL = 0x4000;
     private static final int EINTR = 4;
-    private static final int SUN_PATH_MAX = 108;
 
     private final int fd;
     private final String name;
@@ -39,29 +33,15 @@ public final class SeqPacketSocket implements AutoCloseable {
 
     /** Connects to the socket at {@code path}. */
     public static SeqPacketSocket connect(Path path) throws IOException {
-        Path parent = path.toAbsolutePath().getParent();
-        int dir = Native.posix().open(parent.toString(), O_PATH | O_CLOEXEC, 0);
-        Native.checkPosix(dir, "open", parent.toString());
-        int fd = -1;
-        try {
-            byte[] target = ("/proc/self/fd/" + dir + "/" + path.getFileName()).getBytes(StandardCharsets.UTF_8);
-            if (target.length >= SUN_PATH_MAX) {
-                throw new IOException("socket name too long: " + path);
-            }
-            byte[] address = new byte[2 + SUN_PATH_MAX];
-            address[0] = AF_UNIX; // sa_family_t, little-endian
-            System.arraycopy(target, 0, address, 2, target.length);
-            fd = Native.libc().socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+        try (UnixAddress address = UnixAddress.of(path)) {
+            int fd = Native.libc().socket(UnixAddress.AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
             Native.checkLibC(fd, "socket", path.toString());
-            Native.checkLibC(Native.libc().connect(fd, address, address.length), "connect", path.toString());
-            SeqPacketSocket socket = new SeqPacketSocket(fd, path.toString());
-            fd = -1;
-            return socket;
-        } finally {
-            if (fd >= 0) {
+            if (Native.libc().connect(fd, address.sockaddr(), address.length()) < 0) {
+                int errno = Native.libcErrno();
                 Native.libc().close(fd);
+                throw new NativeCallException("connect", path.toString(), errno);
             }
-            Native.posix().close(dir);
+            return new SeqPacketSocket(fd, path.toString());
         }
     }
 

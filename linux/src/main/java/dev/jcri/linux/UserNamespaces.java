@@ -51,7 +51,7 @@ public final class UserNamespaces {
         List<String> argv = new ArrayList<>(List.of("unshare", "--user"));
         otherKinds.forEach(kind -> argv.add("--" + kind));
         argv.addAll(List.of("--", "/bin/sh", "-c", "echo ready; read _"));
-        Process child = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process child = ChildEnvironment.processBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         List<Path> pinned = new ArrayList<>();
         boolean done = false;
         try (OutputStream release = child.getOutputStream()) {

@@ -80,38 +80,57 @@ final class OverlayMounter {
             throw new IOException("cannot mount " + target + ": a chain of " + lowerIdsTopFirst.size()
                     + " layers does not fit in overlay's mount options even with relative paths");
         }
-        List<String> cmd = new ArrayList<>(List.of("mount", "-i", "-t", "overlay", "-o", relative));
-        if (upperId == null) {
+        mountFrom(snapshotsDir, relative, upperId == null, target);
+    }
+
+    /** An overlay mounted by util-linux {@code mount} working in {@code dir}: relative paths in {@code options} resolve there. */
+    private static void mountFrom(Path dir, String options, boolean readOnly, Path target) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("mount", "-i", "-t", "overlay", "-o", options));
+        if (readOnly) {
             cmd.add("-r");
         }
         cmd.add("overlay");
         cmd.add(target.toAbsolutePath().toString());
-        ChildProcess.command(cmd).directory(snapshotsDir).timeout(MOUNT_TIMEOUT).outputLimit(64 * 1024)
-                .run().requireSuccess();
+        ChildProcess.command(cmd).directory(dir).timeout(MOUNT_TIMEOUT).outputLimit(64 * 1024).run().requireSuccess();
     }
 
     /**
      * An overlay whose lower layers are read through {@code lowersView} (an idmapped view of the
      * snapshots directory) and whose upper layer is {@code upperId}'s own directory; without lower
-     * layers, the upper directory is bind-mounted alone. Absolute paths only: the relative form
-     * would resolve the upper layer through the view too.
+     * layers, the upper directory is bind-mounted alone.
+     *
+     * <p>The view's absolute paths are long (the view lives in the container's own state
+     * directory), so the one page of mount options held only about 40 of them. A deeper chain is
+     * mounted as the plain one is: by util-linux {@code mount} started in the view, the lower
+     * layers relative to it ({@code 17/fs}, resolved through the idmapped view), the upper and
+     * work directories absolute (never through the view: overlayfs cannot use an idmapped upper).
+     * That fits ~500 layers, overlayfs' own maximum.
      */
     void mountOverlay(List<Long> lowerIdsTopFirst, long upperId, Path target, Path lowersView) throws IOException {
         if (lowerIdsTopFirst.isEmpty()) {
             mountBind(upperId, target, false);
             return;
         }
+        String upper = ",upperdir=" + escape(dir(upperId, "fs", false)) + ",workdir=" + escape(dir(upperId, "work", false));
         List<String> lowers = new ArrayList<>(lowerIdsTopFirst.size());
         for (long id : lowerIdsTopFirst) {
             lowers.add(escape(lowersView.resolve(id + "/fs").toString()));
         }
-        String options = "lowerdir=" + String.join(":", lowers) + ",upperdir=" + escape(dir(upperId, "fs", false))
-                + ",workdir=" + escape(dir(upperId, "work", false));
-        if (options.length() + VOLATILE.length() > MAX_OPTIONS_LENGTH) {
-            throw new IOException("cannot mount " + target + " for a user namespace: a chain of " + lowerIdsTopFirst.size()
-                    + " layers does not fit in overlay's mount options");
+        String absolute = "lowerdir=" + String.join(":", lowers) + upper;
+        if (absolute.length() + VOLATILE.length() <= MAX_OPTIONS_LENGTH) {
+            mountWritable(absolute, target, upperId);
+            return;
         }
-        mountWritable(options, target, upperId);
+        lowers.clear();
+        for (long id : lowerIdsTopFirst) {
+            lowers.add(escape(id + "/fs"));
+        }
+        String relative = "lowerdir=" + String.join(":", lowers) + upper;
+        if (relative.length() > MAX_OPTIONS_LENGTH) {
+            throw new IOException("cannot mount " + target + " for a user namespace: a chain of " + lowerIdsTopFirst.size()
+                    + " layers does not fit in overlay's mount options even with relative paths");
+        }
+        mountFrom(lowersView, relative, false, target); // chains this deep: a plain (not volatile) mount
     }
 
     /**

@@ -31,15 +31,16 @@ public record BenchOptions(
                   --repeats R          repeats of every measured run; medians are reported (default 3)
                   --iterations I       pod lifecycles per latency run, at each concurrency (default 12)
                   --pods N             pods of the whole-pod-start runs (default 10)
-                  --memory-pods LIST   pod counts memory is sampled at (default 0,10,50; the last is
-                                       also where List/Status latency is measured)
-                  --relist-rounds K    List+Status rounds at the largest pod count (default 10)
+                  --memory-pods LIST   pod counts memory and List/Status latency are measured at
+                                       (default 0,10,50,200); the daemon is restarted (timed to its
+                                       first answer) at the first and the last count
+                  --relist-rounds K    List+Status rounds at each pod count (default 10)
                   --large-layers L     layers of the cold multi-layer pull (default 5)
                   --large-layer-mib M  MiB of random data per layer (default 8)
                   --jcri-only          no containerd (no baseline, no ratios)
                   --no-crun            no jcri (crun) column
                   --no-warmup          skip the warm-up round
-                  --quick              a short run: P=4, R=1, I=4, N=4, memory at 0,10, K=3, 3 layers of 4 MiB
+                  --quick              a short run: P=4, R=1, I=4, N=4, pods at 0,10,50, K=3, 3 layers of 4 MiB
                   --out DIR            where bench.md and bench.json go (default bench-results)
                   --work-dir DIR       scratch directory (default: a new one under /tmp; removed at the end)
                   --jcri-launcher CMD  command that runs the jcri daemon (default: java -jar jcri.jar;
@@ -54,7 +55,7 @@ public record BenchOptions(
         int repeats = 3;
         int iterations = 12;
         int pods = 10;
-        List<Integer> memoryPods = List.of(0, 10, 50);
+        List<Integer> memoryPods = List.of(0, 10, 50, 200);
         int relist = 10;
         int largeLayers = 5;
         int largeMiB = 8;
@@ -71,7 +72,7 @@ public record BenchOptions(
             repeats = 1;
             iterations = 4;
             pods = 4;
-            memoryPods = List.of(0, 10);
+            memoryPods = List.of(0, 10, 50);
             relist = 3;
             largeLayers = 3;
             largeMiB = 4;

@@ -23,6 +23,16 @@ public interface BenchRuntime extends AutoCloseable {
     /** The directory under which it keeps everything (root, state, socket, logs). */
     Path dir();
 
+    /** Milliseconds from the exec of its first start to its first answered Version. */
+    double firstStartMillis();
+
+    /**
+     * Stops it (SIGTERM; its pods keep running, as on an upgrade or a crash-free restart) and
+     * starts it again with the same configuration; returns the milliseconds from the exec to its
+     * first answered Version. {@link #pid()} and {@link #client()} are the new process's after.
+     */
+    double restart() throws java.io.IOException;
+
     /**
      * Stops the runtime and removes what it left: processes, mounts, the directory. Returns a line
      * for each thing that was left behind after its pods were removed (empty: a clean stop).

@@ -168,6 +168,12 @@ public final class Benchmark {
                 }
             }
             bare.values().forEach(BareRuntime::cleanUp);
+            for (Target t : targets) {
+                if (t.handler().isEmpty()) { // one start per runtime
+                    results.add(new Results.Measure("startup.first", "first start (empty root)", "ms", STARTUP), t.label(),
+                            t.runtime().firstStartMillis());
+                }
+            }
             fresh.forEach((t, s) -> {
                 results.add(new Results.Measure("mem.fresh.runtime.rss", "runtime RSS, just started", "MiB", "Memory"), t.label(),
                         mib(s.runtime().rssKb()));
@@ -311,6 +317,12 @@ public final class Benchmark {
                     t.label(), s.helpers().size());
             log("  " + count + " pods: runtime PSS " + s.runtime().pssKb() + " KiB, helpers " + s.helperPssByName() + " KiB");
             meta(t, count, s);
+            if (count > 0 && o.relistRounds() > 0) {
+                relist(sc, t, count);
+            }
+            if (count == o.memoryPods().getFirst() && count != o.memoryPods().getLast()) {
+                startup(t, count);
+            }
         }
         int max = o.memoryPods().getLast();
         int min = o.memoryPods().getFirst();
@@ -318,21 +330,46 @@ public final class Benchmark {
             double perPod = mib(snaps.get(max).totalPssKb() - snaps.get(min).totalPssKb()) / (max - min);
             results.add(new Results.Measure("mem.perpod.pss", "total PSS per added pod", "MiB", "Memory"), t.label(), perPod);
         }
-        if (max > 0 && o.relistRounds() > 0) {
-            Samples s = sc.relist(t, o.relistRounds());
-            String group = "With " + max + " pods present (what kubelet's PLEG and pod workers call)";
-            for (String op : List.of("Relist", "ListPodSandbox", "ListContainers", "PodSandboxStatus", "ContainerStatus",
-                    "ListContainerStats", "ListPodSandboxStats")) {
-                String label = op.equals("Relist") ? "ListPodSandbox + ListContainers" : op;
-                List<Double> v = s.get(op);
-                if (v.isEmpty()) {
-                    continue; // not implemented by this runtime
-                }
-                results.add(new Results.Measure("many." + op + ".p50", label + " p50", "ms", group), t.label(), Stats.percentile(v, 50));
-                results.add(new Results.Measure("many." + op + ".p95", label + " p95", "ms", group), t.label(), Stats.percentile(v, 95));
-            }
-        }
+        startup(t, max);
         sc.removePods(t, ids, o.parallelism());
+        Scenarios.sleep(o.settleMillis());
+        MemorySampler.ProcMem after = MemorySampler.read(t.runtime().pid(), "runtime");
+        results.add(new Results.Measure("mem.after.runtime.rss", "runtime RSS, after the workload (its pods removed)", "MiB",
+                "Memory"), t.label(), mib(after.rssKb()));
+    }
+
+    private static final String STARTUP = "Start-up: exec of the runtime to its first answered Version";
+
+    /** A restart with {@code pods} pods to recover (they keep running), timed to the first answer. */
+    private void startup(Target t, int pods) {
+        try {
+            double ms = t.runtime().restart();
+            results.add(new Results.Measure("startup.restart." + pods, "restart with " + pods + " pods to recover", "ms", STARTUP),
+                    t.label(), ms);
+        } catch (java.io.IOException | RuntimeException e) {
+            notes.add(t + ": restart with " + pods + " pods: " + e);
+        }
+    }
+
+    /**
+     * What kubelet's PLEG and pod workers call, with {@code pods} pods present: the same calls at
+     * every count, so a cost that grows with the pod count shows (flat is the goal).
+     */
+    private void relist(Scenarios sc, Target t, int pods) {
+        Samples s = sc.relist(t, o.relistRounds());
+        String group = "List/Status with N pods present (what kubelet's PLEG and pod workers call)";
+        for (String op : List.of("Relist", "ListPodSandbox", "ListContainers", "PodSandboxStatus", "ContainerStatus",
+                "ListContainerStats", "ListPodSandboxStats")) {
+            String label = op.equals("Relist") ? "ListPodSandbox + ListContainers" : op;
+            List<Double> v = s.get(op);
+            if (v.isEmpty()) {
+                continue; // not implemented by this runtime
+            }
+            results.add(new Results.Measure("many." + pods + "." + op + ".p50", label + " p50, " + pods + " pods", "ms", group),
+                    t.label(), Stats.percentile(v, 50));
+            results.add(new Results.Measure("many." + pods + "." + op + ".p95", label + " p95, " + pods + " pods", "ms", group),
+                    t.label(), Stats.percentile(v, 95));
+        }
     }
 
     private final Map<String, Object> helperBreakdown = new LinkedHashMap<>();

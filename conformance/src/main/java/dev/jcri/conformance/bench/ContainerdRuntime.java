@@ -21,8 +21,9 @@ import runtime.v1.Api;
 public final class ContainerdRuntime implements BenchRuntime {
 
     private final Path dir;
-    private final Process process;
-    private final CriClient client;
+    private volatile Process process;
+    private volatile CriClient client;
+    private double firstStartMillis;
     private boolean stopped;
 
     private ContainerdRuntime(Path dir, Process process) {
@@ -31,16 +32,22 @@ public final class ContainerdRuntime implements BenchRuntime {
         this.client = new CriClient(dir.resolve("containerd.sock"));
     }
 
+    private static Process exec(Path dir) throws IOException {
+        return new ProcessBuilder(which("containerd").toString(), "--config", dir.resolve("config.toml").toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("containerd.log").toFile()))
+                .start();
+    }
+
     public static ContainerdRuntime start(Path dir, Path cniConfDir, String cniBinDir, String registryHost, String sandboxImage,
             String runcBinary) throws IOException {
-        Path binary = which("containerd");
         Files.createDirectories(dir);
-        Path config = Files.writeString(dir.resolve("config.toml"), config(dir, cniConfDir, cniBinDir, registryHost, sandboxImage,
-                runcBinary));
-        Process p = new ProcessBuilder(binary.toString(), "--config", config.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("containerd.log").toFile()).start();
+        Files.writeString(dir.resolve("config.toml"), config(dir, cniConfDir, cniBinDir, registryHost, sandboxImage, runcBinary));
+        Files.deleteIfExists(dir.resolve("containerd.log"));
+        long exec = System.nanoTime();
+        Process p = exec(dir);
         ContainerdRuntime c = new ContainerdRuntime(dir, p);
         try {
+            c.firstStartMillis = FirstAnswer.await(dir.resolve("containerd.sock"), p, exec, Duration.ofSeconds(60));
             Deadline.await("containerd's CRI on " + dir.resolve("containerd.sock"), Duration.ofSeconds(60), () -> {
                 if (!p.isAlive()) {
                     throw new AssertionError("containerd exited with " + p.exitValue() + ": " + c.log());
@@ -138,6 +145,31 @@ public final class ContainerdRuntime implements BenchRuntime {
             }
         }
         throw new IllegalStateException(name + " not found: install it (apt-get install containerd; bin/bench does)");
+    }
+
+    @Override
+    public double firstStartMillis() {
+        return firstStartMillis;
+    }
+
+    @Override
+    public synchronized double restart() throws IOException {
+        client.close();
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("containerd did not exit within 30 s of SIGTERM");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted stopping containerd", e);
+        }
+        long exec = System.nanoTime();
+        Process next = exec(dir);
+        process = next;
+        double ms = FirstAnswer.await(dir.resolve("containerd.sock"), next, exec, Duration.ofSeconds(60));
+        client = new CriClient(dir.resolve("containerd.sock"));
+        return ms;
     }
 
     @Override

@@ -15,12 +15,18 @@ import java.util.List;
  */
 public final class JcriRuntime implements BenchRuntime {
 
-    private final JcriProcess process;
-    private final CriClient client;
+    private final List<String> launcher;
+    private final List<String> args;
+    private final double firstStartMillis;
+    private volatile JcriProcess process;
+    private volatile CriClient client;
     private boolean stopped;
 
-    private JcriRuntime(JcriProcess process) {
+    private JcriRuntime(JcriProcess process, List<String> launcher, List<String> args, double firstStartMillis) {
         this.process = process;
+        this.launcher = launcher;
+        this.args = args;
+        this.firstStartMillis = firstStartMillis;
         this.client = new CriClient(process.socket());
     }
 
@@ -38,8 +44,48 @@ public final class JcriRuntime implements BenchRuntime {
                 bin_dirs = ["%s"]
                 """.formatted(cniConfDir, cniBinDir));
         List<String> args = List.of("--config", config.toString());
-        JcriProcess p = launcher.isEmpty() ? JcriProcess.start(dir, args) : JcriProcess.start(dir, launcher, args);
-        return new JcriRuntime(p);
+        long exec = System.nanoTime();
+        JcriProcess p = launch(dir, launcher, args);
+        double ms = firstAnswer(p, exec);
+        return new JcriRuntime(p, launcher, args, ms);
+    }
+
+    private static JcriProcess launch(Path dir, List<String> launcher, List<String> args) throws IOException {
+        return launcher.isEmpty() ? JcriProcess.launch(dir, args) : JcriProcess.launch(dir, launcher, args);
+    }
+
+    private static double firstAnswer(JcriProcess p, long execNanos) {
+        try {
+            return FirstAnswer.await(p.socket(), p.process(), execNanos, Duration.ofMinutes(2));
+        } catch (IllegalStateException e) {
+            p.close();
+            throw new IllegalStateException("jcri did not serve: " + e.getMessage() + "; its log:\n" + p.logText(), e);
+        }
+    }
+
+    @Override
+    public double firstStartMillis() {
+        return firstStartMillis;
+    }
+
+    @Override
+    public synchronized double restart() throws IOException {
+        client.close();
+        try {
+            int code = process.terminate(Duration.ofSeconds(30));
+            if (code != 0) {
+                throw new IllegalStateException("jcri exited with " + code + " on SIGTERM");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted stopping jcri", e);
+        }
+        long exec = System.nanoTime();
+        JcriProcess next = launch(process.dir(), launcher, args);
+        process = next;
+        double ms = firstAnswer(next, exec);
+        client = new CriClient(next.socket());
+        return ms;
     }
 
     @Override

@@ -61,6 +61,11 @@ public final class FaultProxy implements AutoCloseable {
     private volatile long manifestPadding;
     private volatile boolean announcePadding;
     private volatile boolean endlessBlobs;
+    /** The blob (digest) whose downloads send {@link #stallAfterBytes}, then nothing while the connection stays open; null: off. */
+    private volatile String stallDigest;
+    private volatile long stallAfterBytes;
+    private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+    private final AtomicInteger stalledRequests = new AtomicInteger();
     /** name: value every request must carry (a pull-through mirror's access header), else 403; null: none. */
     private volatile String[] requiredHeader;
     private final AtomicInteger refusedForHeader = new AtomicInteger();
@@ -131,6 +136,22 @@ public final class FaultProxy implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Downloads of blob {@code digest} ("sha256:...") send {@code afterBytes} bytes (at most all but
+     * its last), then nothing, with the connection held open until the proxy closes: a registry that
+     * stopped moving. Null digest: off.
+     */
+    public FaultProxy stallBlob(String digest, long afterBytes) {
+        this.stallAfterBytes = afterBytes;
+        this.stallDigest = digest;
+        return this;
+    }
+
+    /** Blob downloads that reached the stall point and are being held. */
+    public int stalledRequests() {
+        return stalledRequests.get();
+    }
+
     /** Blobs are served whole, then followed by bytes that never end (chunked): longer than any descriptor says. */
     public FaultProxy endlessBlobs(boolean on) {
         this.endlessBlobs = on;
@@ -159,6 +180,7 @@ public final class FaultProxy implements AutoCloseable {
         redirectLoops = null;
         manifestPadding = 0;
         endlessBlobs = false;
+        stallDigest = null;
         requiredHeader = null;
         refusedForHeader.set(0);
         return this;
@@ -298,6 +320,11 @@ public final class FaultProxy implements AutoCloseable {
             if (cut) {
                 limit = Math.min(cutAfterBytes, body.length - 1);
             }
+            String stalled = stallDigest;
+            boolean stall = stalled != null && ex.getRequestURI().getPath().endsWith("/blobs/" + stalled);
+            if (stall) {
+                limit = Math.min(stallAfterBytes, body.length - 1);
+            }
             ex.sendResponseHeaders(r.statusCode(), body.length);
             OutputStream out = ex.getResponseBody();
             int chunk = 16 * 1024;
@@ -315,6 +342,11 @@ public final class FaultProxy implements AutoCloseable {
                     }
                 }
             }
+            if (stall) {
+                stalledRequests.incrementAndGet();
+                holdOpen();
+                throw new IOException("fault injected: stalled after " + limit + " bytes");
+            }
             if (cut) {
                 // the exchange is closed with bytes missing: the server drops the connection
                 throw new IOException("fault injected: connection cut after " + limit + " bytes");
@@ -323,8 +355,22 @@ public final class FaultProxy implements AutoCloseable {
     }
 
 
+    /**
+     * Holds a stalled exchange open, sending nothing, until the proxy closes (at most 10 minutes, a
+     * safety net for a broken test). The client notices the stall on its own; its hang-up is not
+     * watched (the JDK's server shows it only on a write, and a write would end the stall).
+     */
+    private void holdOpen() {
+        try {
+            released.await(10, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void close() {
+        released.countDown();
         server.stop(0);
         http.close();
     }

@@ -28,7 +28,9 @@ class BenchmarkSmokeTest {
         String md = Files.readString(out.resolve("bench.md"));
         assertTrue(md.contains("| measure | jcri (runc) |"), md);
         for (String row : new String[] {"| RunPodSandbox p50 (ms) |", "| ExecSync p99 (ms) |", "| PullImage (cold) p95 (ms) |",
-                "| c=1, all 2 pods (s) |", "| total PSS (runtime + helpers), 2 pods (MiB) |", "| ListPodSandbox p50 (ms) |"}) {
+                "| c=1, all 2 pods (s) |", "| total PSS (runtime + helpers), 2 pods (MiB) |", "| ListPodSandbox p50, 2 pods (ms) |",
+                "| ContainerStatus p95, 2 pods (ms) |", "| first start (empty root) (ms) |", "| restart with 0 pods to recover (ms) |",
+                "| restart with 2 pods to recover (ms) |", "| runtime RSS, after the workload (its pods removed) (MiB) |"}) {
             assertTrue(md.contains(row), "missing row " + row + " in:\n" + md);
         }
         assertTrue(!md.contains("left behind"), "jcri left something behind:\n" + md);

@@ -82,6 +82,86 @@ class CheckpointTest extends InOnePodTest {
         assertTrue(stopped.getStatus().getDescription().contains("not running"), stopped.toString());
     }
 
+    /** A checkpoint archive as CheckpointContainer writes it (CRI-O's layout) of a container of {@code imageId}. */
+    private Path archive(String name, String imageId, String extraMember) throws IOException {
+        Path file = out.resolve(name);
+        try (var os = Files.newOutputStream(file);
+                var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(os)) {
+            java.util.Map<String, byte[]> members = new java.util.LinkedHashMap<>();
+            members.put("config.dump", ("{\"id\":\"" + "a".repeat(64) + "\",\"rootfsImageRef\":\"" + imageId + "\"}")
+                    .getBytes(StandardCharsets.UTF_8));
+            members.put("spec.dump", "{\"process\":{\"args\":[\"sleep\",\"3600\"],\"cwd\":\"/\"}}".getBytes(StandardCharsets.UTF_8));
+            members.put("checkpoint/inventory.img", new byte[16]);
+            members.put("rootfs-diff.tar", new byte[1024]);
+            if (extraMember != null) {
+                members.put(extraMember, new byte[1]);
+            }
+            for (var m : members.entrySet()) {
+                var e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(m.getKey());
+                e.setSize(m.getValue().length);
+                tar.putArchiveEntry(e);
+                tar.write(m.getValue());
+                tar.closeArchiveEntry();
+            }
+        }
+        return file;
+    }
+
+    private StatusRuntimeException restoreRefused(Path archive) {
+        Api.ContainerConfig config = Containers.config("restored", archive.toString()).build();
+        return assertThrows(StatusRuntimeException.class, () -> Containers.create(cri, podId, pod, config));
+    }
+
+    private List<String> containersOfThePod() {
+        return cri.runtime().listContainers(Api.ListContainersRequest.newBuilder()
+                .setFilter(Api.ContainerFilter.newBuilder().setPodSandboxId(podId)).build()).getContainersList().stream()
+                .map(Api.Container::getId).toList();
+    }
+
+    /**
+     * CreateContainer whose image is a checkpoint archive's path (as kubelet, CRI-O and containerd
+     * restore): here, where CRIU does not work, FAILED_PRECONDITION with criu's reason and nothing
+     * made: no container, no bundle, no snapshot mount.
+     */
+    @Test
+    void restoringFromAnArchiveSaysWhyCriuCannotAndLeavesNothing(dev.jcri.conformance.JcriProcess jcri) throws Exception {
+        Optional<String> whyNot = criuProblem();
+        org.junit.jupiter.api.Assumptions.assumeTrue(whyNot.isPresent(), "CRIU works here: a real restore is needed");
+        String imageId = cri.images().imageStatus(Api.ImageStatusRequest.newBuilder()
+                .setImage(Api.ImageSpec.newBuilder().setImage(image)).build()).getImage().getId();
+        List<Path> bundlesBefore = list(jcri.state().resolve("containers"));
+        List<String> mountsBefore = dev.jcri.conformance.HostState.mountsUnder(jcri.state().resolve("containers"));
+        StatusRuntimeException e = restoreRefused(archive("ckpt.tar", imageId, null));
+        assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode(), e.toString());
+        assertTrue(e.getStatus().getDescription().contains(whyNot.get()), "criu's reason " + whyNot.get() + " in: " + e);
+        assertEquals(List.of(), containersOfThePod(), "no container made");
+        assertEquals(bundlesBefore, list(jcri.state().resolve("containers")), "no bundle left");
+        assertEquals(mountsBefore, dev.jcri.conformance.HostState.mountsUnder(jcri.state().resolve("containers")),
+                "no rootfs mounted");
+    }
+
+    @Test
+    void aHostileArchiveIsRefusedNamingTheImageField() throws Exception {
+        String imageId = cri.images().imageStatus(Api.ImageStatusRequest.newBuilder()
+                .setImage(Api.ImageSpec.newBuilder().setImage(image)).build()).getImage().getId();
+        for (Path bad : List.of(archive("escape.tar", imageId, "checkpoint/../../escaped"),
+                archive("host-path.tar", "/etc/passwd", null), out.resolve("missing.tar"))) {
+            StatusRuntimeException e = restoreRefused(bad);
+            assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), bad + ": " + e);
+            assertTrue(e.getStatus().getDescription().contains("config.image.image"), e.toString());
+        }
+        assertEquals(List.of(), containersOfThePod(), "no container made");
+    }
+
+    private static List<Path> list(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var s = Files.list(dir)) {
+            return s.sorted().toList();
+        }
+    }
+
     /**
      * What the daemon should name as the reason CRIU does not work here: that criu is not
      * installed, or the first line of {@code criu check}'s complaint; empty when it works.

@@ -151,6 +151,91 @@ class UserNamespaceTest {
         });
     }
 
+    /**
+     * The image's VOLUME directories jcri makes in the container's root are the container root's,
+     * like the image's own directories: made by the node's root and left so, they were nobody's
+     * inside (65534), and the container's root could not write in them without CAP_DAC_OVERRIDE
+     * over them.
+     */
+    @Test
+    void imageVolumeDirectoriesAreTheContainersRootsNotNobodys() throws Exception {
+        long hostId = 1_260_000;
+        String withVolume = Containers.registry().push("userns/volume:1",
+                dev.jcri.conformance.registry.TestImages.busyboxBuilder().volume("/data/made/by-jcri").build()).reference();
+        cri.images().pullImage(Api.PullImageRequest.newBuilder().setImage(Api.ImageSpec.newBuilder().setImage(withVolume)).build());
+        Api.UserNamespace userns = userns(hostId);
+        Api.PodSandboxConfig pod = podConfig("userns-volume", userns).build();
+        String podId = run(pod, "");
+        Api.ContainerConfig.Builder config = Containers.config("v", withVolume, "sleep", "600");
+        config.getLinuxBuilder().getSecurityContextBuilder().getNamespaceOptionsBuilder().setUsernsOptions(userns);
+        String id = Containers.run(cri, podId, pod, config.build());
+        String inside = text(Containers.exec(cri, id, 20, "sh", "-c",
+                "stat -c '%u:%g' /data /data/made /data/made/by-jcri; touch /data/made/by-jcri/f && echo writable"));
+        assertEquals(List.of("0:0", "0:0", "0:0", "writable"), List.of(inside.strip().split("\n")),
+                "the volume directory and the parents jcri made: " + inside);
+        Containers.stop(cri, id, 0);
+    }
+
+    /**
+     * A volume holding a mount of its own (here a tmpfs) shows it inside a user-namespaced
+     * container, idmapped like the rest: the view is an open_tree(AT_RECURSIVE) clone idmapped
+     * with AT_RECURSIVE. A view of the volume's own mount alone showed the empty directory below.
+     */
+    @Test
+    void aVolumesSubmountIsSeenThroughItsIdmappedView() throws Exception {
+        Path sub = Files.createDirectories(volume.resolve("sub"));
+        sh("mount", "-t", "tmpfs", "-o", "size=1m", "jcri-test", sub.toString());
+        try {
+            Files.writeString(sub.resolve("in-submount"), "seen");
+            Api.UserNamespace userns = userns(1_270_000);
+            Api.PodSandboxConfig pod = podConfig("userns-submount", userns).build();
+            String podId = run(pod, "");
+            Api.ContainerConfig.Builder config = Containers.config("s", image, "sleep", "600");
+            config.getLinuxBuilder().getSecurityContextBuilder().getNamespaceOptionsBuilder().setUsernsOptions(userns);
+            config.addMounts(Api.Mount.newBuilder().setContainerPath("/data").setHostPath(volume.toString()));
+            String id = Containers.run(cri, podId, pod, config.build());
+            String inside = text(Containers.exec(cri, id, 20, "sh", "-c",
+                    "cat /data/sub/in-submount; echo; stat -c '%u:%g' /data/sub/in-submount"));
+            assertEquals(List.of("seen", "0:0"), List.of(inside.strip().split("\n")), inside);
+            Containers.stop(cri, id, 0);
+            Containers.remove(cri, id);
+        } finally {
+            sh("umount", "-l", sub.toString());
+        }
+    }
+
+    /**
+     * An image of 120 layers in a user namespace: the idmapped view's absolute lower paths filled
+     * mount(2)'s one page of options at about 40 layers ("does not fit in overlay's mount
+     * options"); deeper chains are now mounted with paths relative to the view.
+     */
+    @Test
+    void anImageOfManyLayersRunsInAUserNamespace() throws Exception {
+        dev.jcri.conformance.registry.TestImage.Builder deep = dev.jcri.conformance.registry.TestImages.busyboxBuilder();
+        for (int i = 0; i < 120; i++) {
+            deep.layer(dev.jcri.conformance.registry.TestLayer.builder().file("/layers/" + i, "l" + i).build());
+        }
+        String ref = Containers.registry().push("userns/deep:1", deep.build()).reference();
+        cri.images().pullImage(Api.PullImageRequest.newBuilder().setImage(Api.ImageSpec.newBuilder().setImage(ref)).build());
+        Api.UserNamespace userns = userns(1_280_000);
+        Api.PodSandboxConfig pod = podConfig("userns-deep", userns).build();
+        String podId = run(pod, "");
+        Api.ContainerConfig.Builder config = Containers.config("d", ref, "sleep", "600");
+        config.getLinuxBuilder().getSecurityContextBuilder().getNamespaceOptionsBuilder().setUsernsOptions(userns);
+        String id = Containers.run(cri, podId, pod, config.build());
+        String inside = text(Containers.exec(cri, id, 20, "sh", "-c", "ls /layers | wc -l; cat /layers/0 /layers/119; echo;"
+                + " stat -c '%u:%g' /layers/119 /bin/busybox"));
+        assertEquals(List.of("120", "l0l119", "0:0", "0:0"), List.of(inside.strip().split("\\s*\\n\\s*")), inside);
+        Containers.stop(cri, id, 0);
+    }
+
+    private static void sh(String... argv) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), String.join(" ", argv) + ": " + out);
+    }
+
     @Test
     void aPodSharingItsPidNamespaceHasItsInfraProcessInItsUserNamespace() {
         Api.UserNamespace userns = userns(1_250_000);

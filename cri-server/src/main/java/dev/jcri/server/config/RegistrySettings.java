@@ -59,6 +59,7 @@ public final class RegistrySettings {
         return new RegistryConfig(mirrors, hosts,
                 Duration.ofSeconds(config.get(Settings.REGISTRY_STALL_TIMEOUT_SECONDS)),
                 Math.toIntExact(config.get(Settings.REGISTRY_MAX_CONCURRENT_DOWNLOADS)),
-                Math.toIntExact(config.get(Settings.REGISTRY_MAX_ATTEMPTS)));
+                Math.toIntExact(config.get(Settings.REGISTRY_MAX_ATTEMPTS)),
+                Duration.ofSeconds(config.get(Settings.REGISTRY_PROGRESS_INTERVAL_SECONDS)));
     }
 }

@@ -27,6 +27,12 @@ public final class Settings {
             "Daemon log level (flag --log-level). debug logs every CRI call with its latency and status.",
             ValueType.oneOf("error", "warn", "info", "debug", "trace"));
 
+    public static final Setting<String> LOG_FORMAT = new Setting<>("log_format", "auto",
+            "\"journal\": every line starts with its syslog priority (<3> error .. <7> debug) and no timestamp,\n"
+                    + "one line per event; \"text\": timestamp and level; \"auto\": journal when stderr is the journal\n"
+                    + "(systemd's JOURNAL_STREAM matches it), else text. Errors of the caller never carry a stack trace.",
+            ValueType.oneOf("auto", "journal", "text"));
+
     public static final Setting<String> CGROUP_DRIVER = new Setting<>("cgroup_driver", "auto",
             "How pod and container cgroups are named and created: \"cgroupfs\", \"systemd\", or \"auto\"\n"
                     + "(systemd when systemd runs the node, else cgroupfs). Must match kubelet's --cgroup-driver.",
@@ -72,8 +78,15 @@ public final class Settings {
             "The key of streaming.tls_cert (readable by root only).", ValueType.absolutePathOrEmpty());
 
     public static final Setting<Long> REGISTRY_STALL_TIMEOUT_SECONDS = new Setting<>("registry.stall_timeout_seconds", 60L,
-            "A registry download that receives no byte for this long is aborted (and the pull fails).",
-            ValueType.integer(1, 3600));
+            "A layer download that receives no byte for this long is aborted and the pull fails (UNAVAILABLE,\n"
+                    + "naming the layer and the registry host); a download still moving is never cut, however long.\n"
+                    + "0: never (registry requests then wait 60 s for their answers).",
+            ValueType.integer(0, 3600));
+
+    public static final Setting<Long> REGISTRY_PROGRESS_INTERVAL_SECONDS = new Setting<>("registry.progress_interval_seconds", 5L,
+            "A pull still running logs its progress (bytes and layers done, rate) at info level this often;\n"
+                    + "0: never.",
+            ValueType.integer(0, 3600));
 
     public static final Setting<Long> REGISTRY_MAX_CONCURRENT_DOWNLOADS = new Setting<>("registry.max_concurrent_downloads", 3L,
             "Layers downloaded at the same time, over all pulls.", ValueType.integer(1, 64));
@@ -151,12 +164,12 @@ public final class Settings {
 
     /** All settings, in the order they are documented. */
     public static final List<Setting<?>> ALL = List.of(
-            SOCKET, ROOT, STATE, LOG_LEVEL, CGROUP_DRIVER, PINNED_IMAGES,
+            SOCKET, ROOT, STATE, LOG_LEVEL, LOG_FORMAT, CGROUP_DRIVER, PINNED_IMAGES,
             GRPC_MAX_MESSAGE_BYTES, GRPC_SHUTDOWN_GRACE_SECONDS,
             METRICS_ADDRESS,
             STREAMING_ADDRESS, STREAMING_PORT, STREAMING_IDLE_TIMEOUT_SECONDS, STREAMING_TLS_CERT, STREAMING_TLS_KEY,
             CNI_CONF_DIR, CNI_BIN_DIRS, CNI_PLUGIN_TIMEOUT_SECONDS, CDI_SPEC_DIRS,
             RUNTIME_HANDLERS, RUNTIME_DEFAULT_HANDLER, RUNTIME_CONMON,
-            REGISTRY_STALL_TIMEOUT_SECONDS, REGISTRY_MAX_CONCURRENT_DOWNLOADS, REGISTRY_MAX_ATTEMPTS,
+            REGISTRY_STALL_TIMEOUT_SECONDS, REGISTRY_PROGRESS_INTERVAL_SECONDS, REGISTRY_MAX_CONCURRENT_DOWNLOADS, REGISTRY_MAX_ATTEMPTS,
             REGISTRY_MIRRORS, REGISTRY_CONFIGS, REGISTRY_CONFIG_PATH);
 }

@@ -9,6 +9,9 @@ import io.grpc.Status;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +27,7 @@ public final class CallObserver implements ServerInterceptor {
     private static final Logger LOG = LoggerFactory.getLogger("dev.jcri.cri");
 
     private final MeterRegistry registry;
+    private final Map<String, AtomicReferenceArray<Timer>> timers = new ConcurrentHashMap<>();
 
     public CallObserver(MeterRegistry registry) {
         this.registry = registry;
@@ -45,17 +49,31 @@ public final class CallObserver implements ServerInterceptor {
         return next.startCall(observed, headers);
     }
 
+    /**
+     * The timer of a method and status code, built once: building one (tags, id, a registry
+     * look-up) costs more than some calls it times.
+     */
+    private Timer timer(String method, Status.Code code) {
+        AtomicReferenceArray<Timer> byCode = timers.computeIfAbsent(method,
+                m -> new AtomicReferenceArray<>(Status.Code.values().length)); // codes are 0..16
+        Timer timer = byCode.get(code.value());
+        if (timer == null) { // a race registers the same timer twice: the registry returns the one it has
+            timer = Timer.builder("jcri.cri.requests")
+                    .description("CRI calls by method and gRPC status code")
+                    .tag("method", method)
+                    .tag("code", code.name())
+                    // buckets let Prometheus compute p95/p99 across calls; bounded so a method costs ~20 series
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofMinutes(2))
+                    .register(registry);
+            byCode.set(code.value(), timer);
+        }
+        return timer;
+    }
+
     private void record(String method, Status status, long nanos) {
-        Timer.builder("jcri.cri.requests")
-                .description("CRI calls by method and gRPC status code")
-                .tag("method", method)
-                .tag("code", status.getCode().name())
-                // buckets let Prometheus compute p95/p99 across calls; bounded so a method costs ~20 series
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofMinutes(2))
-                .register(registry)
-                .record(nanos, TimeUnit.NANOSECONDS);
+        timer(method, status.getCode()).record(nanos, TimeUnit.NANOSECONDS);
         boolean expected = switch (status.getCode()) {
             case OK, NOT_FOUND, UNIMPLEMENTED, CANCELLED -> true;
             default -> false;

@@ -23,6 +23,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -75,10 +77,13 @@ public final class UnixSocketServer implements AutoCloseable {
      * step. The directory's name is fixed per socket, so a crash's leftover is found and removed
      * by the next start (which holds the lock).
      *
+     * <p>Calls run on virtual threads, except those of {@code eventLoopMethods} (full method
+     * names; see {@link ServiceBinder#inMemory}): they run where their request was read.
+     *
      * @throws SocketInUseException if a live daemon serves this socket
      */
     public static UnixSocketServer start(Path socket, List<ServerServiceDefinition> services,
-            CallObserver observer, int maxMessageBytes) throws IOException {
+            CallObserver observer, int maxMessageBytes, Set<String> eventLoopMethods) throws IOException {
         Path dir = socket.toAbsolutePath().getParent();
         // 0711 when jcri makes it: clients reach the socket by path, but cannot list what else
         // lives there. An existing directory (the state dir, or the operator's) keeps its mode.
@@ -105,7 +110,15 @@ public final class UnixSocketServer implements AutoCloseable {
                     .channelType(EpollServerDomainSocketChannel.class)
                     .bossEventLoopGroup(loops)
                     .workerEventLoopGroup(loops)
-                    .executor(handlers)
+                    // Calls start on the event loop (the direct executor); all but the in-memory
+                    // ones move to a virtual thread as soon as their method is known.
+                    .executor(DIRECT)
+                    .callExecutor(new io.grpc.ServerCallExecutorSupplier() {
+                        @Override
+                        public <Q, R> Executor getExecutor(io.grpc.ServerCall<Q, R> call, io.grpc.Metadata headers) {
+                            return eventLoopMethods.contains(call.getMethodDescriptor().getFullMethodName()) ? null : handlers;
+                        }
+                    })
                     .maxInboundMessageSize(maxMessageBytes)
                     .maxInboundMetadataSize(1024 * 1024);
             for (ServerServiceDefinition service : services) {
@@ -132,6 +145,9 @@ public final class UnixSocketServer implements AutoCloseable {
     }
 
     private static final int SOCKET_MODE = 0660;
+
+    /** Runs a task in the calling thread: the event loop that read the call. */
+    private static final Executor DIRECT = Runnable::run;
 
     /**
      * We hold the lock, so a socket file at the path is stale unless something else answers on
@@ -182,6 +198,14 @@ public final class UnixSocketServer implements AutoCloseable {
                 action.run();
             }
         });
+    }
+
+    /** What keeps the socket from serving calls ({@link ServingProbe}), or empty when it serves. */
+    public java.util.Optional<String> servingProblem(Duration within) {
+        if (stopping || eventLoops.isShuttingDown()) {
+            return java.util.Optional.of("the CRI socket is shutting down");
+        }
+        return ServingProbe.problem(socket, handlerThreads, within);
     }
 
     /**

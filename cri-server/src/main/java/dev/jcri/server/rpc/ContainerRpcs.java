@@ -58,12 +58,13 @@ public final class ContainerRpcs {
                 .unary(RuntimeServiceGrpc.getStartContainerMethod(), this::start)
                 .unary(RuntimeServiceGrpc.getStopContainerMethod(), this::stop)
                 .unary(RuntimeServiceGrpc.getRemoveContainerMethod(), this::remove)
-                .unary(RuntimeServiceGrpc.getListContainersMethod(), this::list)
+                .inMemory(RuntimeServiceGrpc.getListContainersMethod(), this::list)
                 .custom(RuntimeServiceGrpc.getStreamContainersMethod(), PagedList.handler(
                         RuntimeServiceGrpc.getStreamContainersMethod(),
                         r -> list(Api.ListContainersRequest.newBuilder().setFilter(r.getFilter()).build()).getContainersList(),
                         page -> Api.StreamContainersResponse.newBuilder().addAllContainers(page).build()))
-                .unary(RuntimeServiceGrpc.getContainerStatusMethod(), this::status)
+                // verbose: the spec is read from the bundle
+                .inMemory(RuntimeServiceGrpc.getContainerStatusMethod(), this::status, Api.ContainerStatusRequest::getVerbose)
                 .unary(RuntimeServiceGrpc.getUpdateContainerResourcesMethod(), this::updateResources)
                 .unary(RuntimeServiceGrpc.getReopenContainerLogMethod(), this::reopenLog)
                 .unary(RuntimeServiceGrpc.getExecSyncMethod(), this::execSync)
@@ -77,6 +78,11 @@ public final class ContainerRpcs {
         String imageRef = request.getConfig().getImage().getImage();
         if (imageRef.isEmpty()) {
             throw invalid("config.image.image is required");
+        }
+        if (ContainerManager.isCheckpoint(imageRef)) { // a checkpoint archive's path: restore from it
+            String id = containers.restore(request.getPodSandboxId(), request.getConfig(), volumeImages(request.getConfig()),
+                    images::resolve);
+            return Api.CreateContainerResponse.newBuilder().setContainerId(id).build();
         }
         ContainerImage image = images.resolve(imageRef);
         String id = containers.create(request.getPodSandboxId(), request.getConfig(), image, volumeImages(request.getConfig()));

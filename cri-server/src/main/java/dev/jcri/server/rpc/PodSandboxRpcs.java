@@ -27,8 +27,8 @@ public final class PodSandboxRpcs {
         runtime.unary(RuntimeServiceGrpc.getRunPodSandboxMethod(), this::run)
                 .unary(RuntimeServiceGrpc.getStopPodSandboxMethod(), this::stop)
                 .unary(RuntimeServiceGrpc.getRemovePodSandboxMethod(), this::remove)
-                .unary(RuntimeServiceGrpc.getPodSandboxStatusMethod(), this::status)
-                .unary(RuntimeServiceGrpc.getListPodSandboxMethod(), this::list)
+                .inMemory(RuntimeServiceGrpc.getPodSandboxStatusMethod(), this::status)
+                .inMemory(RuntimeServiceGrpc.getListPodSandboxMethod(), this::list)
                 .custom(RuntimeServiceGrpc.getStreamPodSandboxesMethod(), PagedList.handler(
                         RuntimeServiceGrpc.getStreamPodSandboxesMethod(),
                         r -> list(Api.ListPodSandboxRequest.newBuilder().setFilter(r.getFilter()).build()).getItemsList(),

@@ -5,6 +5,7 @@ import dev.jcri.errors.JcriException;
 import dev.jcri.json.Json;
 import dev.jcri.sandbox.cgroup.CgroupDriver;
 import dev.jcri.sandbox.RuntimeBinaries;
+import dev.jcri.sandbox.container.ContainerPaths;
 import dev.jcri.sandbox.container.ContainerRuntime;
 import dev.jcri.sandbox.container.ContainerRuntimes;
 import dev.jcri.sandbox.pod.PodNetwork;
@@ -12,11 +13,13 @@ import dev.jcri.sandbox.spec.HostFeatures;
 import dev.jcri.sandbox.validate.RuntimeConfigRules;
 import dev.jcri.server.BuildInfo;
 import dev.jcri.server.config.JcriConfig;
+import dev.jcri.server.config.Settings;
 import dev.jcri.server.grpc.ServiceBinder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import runtime.v1.Api;
 import runtime.v1.RuntimeServiceGrpc;
@@ -35,17 +38,27 @@ public final class RuntimeInfoRpcs {
     /** What RuntimeReady requires: the default handler's OCI runtime and conmon. */
     private final List<String> requiredBinaries;
     private final PodNetwork network;
-    /** What each handler can do, as its runtime reported at start (the answer does not change). */
-    private final List<Api.RuntimeHandler> handlers;
+    /**
+     * What each handler can do, as its runtime reported at start (the answer does not change).
+     * Probed beside the start-up (user namespaces need a trial mount): the daemon answers before
+     * it is known, and the first Status waits for it.
+     */
+    private final CompletableFuture<List<Api.RuntimeHandler>> handlers;
     private final AtomicReference<String> podCidr = new AtomicReference<>("");
 
     public RuntimeInfoRpcs(JcriConfig config, CgroupDriver cgroupDriver, List<String> requiredBinaries, PodNetwork network,
             List<Api.RuntimeHandler> handlers) {
+        this(config, cgroupDriver, requiredBinaries, network, CompletableFuture.completedFuture(List.copyOf(handlers)));
+    }
+
+    /** As above, with the handlers still being probed. */
+    public RuntimeInfoRpcs(JcriConfig config, CgroupDriver cgroupDriver, List<String> requiredBinaries, PodNetwork network,
+            CompletableFuture<List<Api.RuntimeHandler>> handlers) {
         this.config = config;
         this.cgroupDriver = cgroupDriver;
         this.requiredBinaries = List.copyOf(requiredBinaries);
         this.network = network;
-        this.handlers = List.copyOf(handlers);
+        this.handlers = handlers.thenApply(List::copyOf);
     }
 
     /**
@@ -80,7 +93,7 @@ public final class RuntimeInfoRpcs {
     }
 
     public void register(ServiceBinder runtime) {
-        runtime.unary(RuntimeServiceGrpc.getVersionMethod(), this::version)
+        runtime.inMemory(RuntimeServiceGrpc.getVersionMethod(), this::version)
                 .unary(RuntimeServiceGrpc.getStatusMethod(), this::status)
                 .unary(RuntimeServiceGrpc.getRuntimeConfigMethod(), this::runtimeConfig)
                 .unary(RuntimeServiceGrpc.getUpdateRuntimeConfigMethod(), this::updateRuntimeConfig);
@@ -100,18 +113,33 @@ public final class RuntimeInfoRpcs {
                 .setStatus(Api.RuntimeStatus.newBuilder()
                         .addConditions(runtimeReady())
                         .addConditions(networkReady()))
-                .addAllRuntimeHandlers(handlers)
+                .addAllRuntimeHandlers(handlers.join())
                 // Strict is done by jcri itself (the image's /etc/group is not read), whatever the handler
                 .setFeatures(Api.RuntimeFeatures.newBuilder().setSupplementalGroupsPolicy(true));
         if (request.getVerbose()) {
             Map<String, Object> effective = new LinkedHashMap<>(config.values());
             effective.put("cgroup_driver_effective", cgroupDriver.name().toLowerCase(java.util.Locale.ROOT));
+            effective.putAll(containerdKeys());
             response.putInfo("config", Json.writer().writeValueAsString(effective));
             response.putInfo("configFile", config.source() == null ? "" : config.source().toString());
             response.putInfo("podCIDR", podCidr.get());
             response.putInfo("version", BuildInfo.version());
         }
         return response.build();
+    }
+
+    /**
+     * The keys tools written for containerd read from {@code info.config}: critest's user namespace
+     * specs take {@code stateDir}'s parent as the file system where containers' roots live and
+     * probe an idmapped mount of it (without the key they probe /var/lib, which says nothing).
+     * jcri's {@code stateDir} is the bundles' directory, so the parent is the state directory
+     * itself, where the roots and the user-namespaced containers' idmapped views are mounted; jcri
+     * advertises user namespaces only after the same kind of idmapped mount of that directory
+     * worked ({@code UserNamespaceSupport}).
+     */
+    private Map<String, Object> containerdKeys() {
+        return Map.of("stateDir", new ContainerPaths(config.path(Settings.STATE)).bundles().toString(),
+                "rootDir", config.path(Settings.ROOT).toString());
     }
 
     private Api.RuntimeCondition runtimeReady() {

@@ -24,7 +24,7 @@ class UnixSocketServerTest {
     Path dir;
 
     private UnixSocketServer start(Path socket) throws IOException {
-        return UnixSocketServer.start(socket, List.of(), new CallObserver(new SimpleMeterRegistry()), 1024 * 1024);
+        return UnixSocketServer.start(socket, List.of(), new CallObserver(new SimpleMeterRegistry()), 1024 * 1024, java.util.Set.of());
     }
 
     private static String mode(Path p) throws IOException {

@@ -12,8 +12,7 @@ import dev.jcri.snapshot.layer.LayerApplyException;
 import dev.jcri.snapshot.tar.TarFormatException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.OutputStream;
 import java.util.zip.ZipException;
 
 /**
@@ -30,10 +29,13 @@ final class LayerUnpacker {
         this.layers = layers;
     }
 
-    void apply(Path compressed, Compression compression, Digest diffId, Digest chainId, Digest parent, String what)
+    /**
+     * @param compressed the layer blob as it downloads: its end is reported only once the whole
+     *                   blob arrived with its digest checked (else a {@link LayerSpool.DownloadFailedException})
+     */
+    void apply(InputStream compressed, Compression compression, Digest diffId, Digest chainId, Digest parent, String what)
             throws ImageException {
-        try (InputStream file = Files.newInputStream(compressed);
-                InputStream tar = Decompression.open(file, compression)) {
+        try (InputStream tar = new BlobEndFirst(Decompression.open(compressed, compression), compressed)) {
             DigestVerifyingInputStream verified = new DigestVerifyingInputStream(tar, diffId, -1, what + " (uncompressed)");
             try {
                 layers.applyLayer(chainId.toString(), parent == null ? null : parent.toString(), verified);
@@ -53,8 +55,43 @@ final class LayerUnpacker {
         }
     }
 
+    /**
+     * The uncompressed tar, whose end waits for the end of the compressed blob: a decompressor stops
+     * after its trailer without reading the blob to its end, and the snapshotter commits at the end
+     * of the tar; so the download's own verdict (whole, digest checked) comes first, and a blob
+     * that fails it is never committed.
+     */
+    private static final class BlobEndFirst extends java.io.FilterInputStream {
+        private final InputStream blob;
+
+        BlobEndFirst(InputStream tar, InputStream blob) {
+            super(tar);
+            this.blob = blob;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            return b < 0 ? end() : b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            return n < 0 ? end() : n;
+        }
+
+        private int end() throws IOException {
+            blob.transferTo(OutputStream.nullOutputStream()); // bytes past the compressed stream's end are the blob's too (verified)
+            return -1;
+        }
+    }
+
     private static ImageException translate(IOException e, String what) {
         for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof LayerSpool.DownloadFailedException d) {
+                return d.error(); // the registry side failed: report that, not the read it broke
+            }
             if (c instanceof DigestVerifyingInputStream.MismatchException m) {
                 return new DigestMismatchException(m.getMessage() + "; layer discarded");
             }

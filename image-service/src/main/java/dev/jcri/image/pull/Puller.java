@@ -34,7 +34,6 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,7 +44,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +73,9 @@ public final class Puller {
     private final SingleFlight<String, ImageRecord> pulls = new SingleFlight<>();
     private final SingleFlight<Digest, Void> layerFlights = new SingleFlight<>();
     private final LayerRefs refs;
+    /** Logs the progress of running pulls (one daemon thread; the lines themselves are cheap). */
+    private final ScheduledExecutorService progressTicker = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("pull-progress").factory());
 
     public Puller(RegistryClient registry, ContentStore content, ImageStore images, LayerStore layers,
             LayerRefs refs, Platform platform, MeterRegistry meters) {
@@ -124,16 +127,16 @@ public final class Puller {
 
     private ImageRecord doPull(ImageReference ref, RegistryCredentials credentials) throws ImageException, InterruptedException {
         long start = System.nanoTime();
-        AtomicLong downloaded = new AtomicLong();
         LOG.info("pulling {}", ref);
-        try {
-            ImageRecord record = pullOnce(ref, credentials, downloaded);
+        try (PullProgress progress = new PullProgress(ref.toString(), progressTicker, registry.config().progressInterval())) {
+            ImageRecord record = pullOnce(ref, credentials, progress);
+            long downloaded = progress.downloadedBytes();
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             metrics.succeeded(took);
             double seconds = Math.max(took.toNanos() / 1e9, 1e-3);
             LOG.info("pulled {} as {}: {} layers, {} MB ({} MB downloaded) in {} s ({} MB/s)", ref, record.id().shortHex(),
-                    record.chainIds().size(), mb(record.size()), mb(downloaded.get()), String.format("%.2f", seconds),
-                    String.format("%.1f", downloaded.get() / 1e6 / seconds));
+                    record.chainIds().size(), mb(record.size()), mb(downloaded), String.format("%.2f", seconds),
+                    String.format("%.1f", downloaded / 1e6 / seconds));
             return record;
         } catch (ImageException e) {
             metrics.failed(e.reason());
@@ -146,7 +149,7 @@ public final class Puller {
         return String.format("%.1f", bytes / 1e6);
     }
 
-    private ImageRecord pullOnce(ImageReference ref, RegistryCredentials credentials, AtomicLong downloaded)
+    private ImageRecord pullOnce(ImageReference ref, RegistryCredentials credentials, PullProgress progress)
             throws ImageException, InterruptedException {
         RepositorySession session = registry.open(ref, credentials);
         FetchedManifest top = session.fetchManifest(ref.manifestReference());
@@ -191,7 +194,7 @@ public final class Puller {
         List<Digest> chain = ChainIds.of(config.diffIds());
         refs.pin(chain); // no removal may release these layers between our hasLayer checks and the record
         try {
-            fetchLayers(session, ref, manifest, config.diffIds(), chain, downloaded);
+            fetchLayers(session, ref, manifest, config.diffIds(), chain, progress);
             return record(ref, top, platformManifest, manifest, config, chain, blobs);
         } finally {
             refs.unpin(chain);
@@ -226,8 +229,18 @@ public final class Puller {
 
     /** Downloads and applies the layers not yet in the snapshotter; waits for all before returning. */
     private void fetchLayers(RepositorySession session, ImageReference ref, ImageManifest manifest, List<Digest> diffIds,
-            List<Digest> chain, AtomicLong downloaded) throws ImageException, InterruptedException {
+            List<Digest> chain, PullProgress progress) throws ImageException, InterruptedException {
         List<CompletableFuture<Void>> tasks = new ArrayList<>();
+        int present = 0;
+        long toDownload = 0;
+        for (int i = 0; i < chain.size(); i++) {
+            if (layers.hasLayer(chain.get(i).toString())) {
+                present++;
+            } else {
+                toDownload += manifest.layers().get(i).size();
+            }
+        }
+        progress.plan(chain.size(), present, toDownload);
         CompletableFuture<Void> previous = CompletableFuture.completedFuture(null);
         for (int i = 0; i < chain.size(); i++) {
             Digest chainId = chain.get(i);
@@ -242,7 +255,8 @@ public final class Puller {
             String what = "layer " + layer.digest() + " (" + (i + 1) + "/" + chain.size() + ") of " + ref;
             CompletableFuture<Void> task = layerFlights.run(chainId, () -> CompletableFuture.runAsync(() -> {
                 try {
-                    fetchAndApply(session, layer, diffId, chainId, parent, below, what, downloaded);
+                    fetchAndApply(session, layer, diffId, chainId, parent, below, what, progress);
+                    progress.layerDone();
                 } catch (ImageException e) {
                     throw new CompletionException(e);
                 } catch (InterruptedException e) {
@@ -268,56 +282,85 @@ public final class Puller {
         }
     }
 
+    /**
+     * Downloads one layer and applies it as it arrives: the download runs on its own thread into a
+     * {@link LayerSpool} while this thread waits for the parent layer, then decompresses, verifies
+     * and extracts from the spool, following the download. Whichever side fails first decides the
+     * error; the other is stopped, and the download file is deleted either way.
+     */
     private void fetchAndApply(RepositorySession session, Descriptor layer, Digest diffId, Digest chainId, Digest parent,
-            CompletableFuture<Void> below, String what, AtomicLong downloaded) throws ImageException, InterruptedException {
+            CompletableFuture<Void> below, String what, PullProgress progress) throws ImageException, InterruptedException {
         if (layers.hasLayer(chainId.toString())) {
             return;
         }
-        Path file = download(session, layer, what, downloaded);
+        LayerSpool spool;
         try {
-            await(below); // the parent must be committed first; its failure is reported by its own task
-            unpacker.apply(file, MediaTypes.layerCompression(layer.mediaType()), diffId, chainId, parent, what);
-        } finally {
+            spool = new LayerSpool(content.newIngestFile(layer.digest().hex()));
+        } catch (IOException e) {
+            throw LocalIo.failure("creating a download file for " + what, e);
+        }
+        CompletableFuture<Void> downloaded = new CompletableFuture<>();
+        Thread downloader = Thread.ofVirtual().name("image-download").start(() -> {
             try {
-                Files.deleteIfExists(file);
+                download(session, layer, what, progress, spool);
+                spool.finished();
+                downloaded.complete(null);
+            } catch (ImageException e) {
+                spool.failed(e);
+                downloaded.completeExceptionally(e);
+            } catch (InterruptedException e) {
+                spool.failed(new dev.jcri.image.error.RegistryUnavailableException("download of " + what + " cancelled"));
+                downloaded.completeExceptionally(e);
+            } catch (RuntimeException | Error e) {
+                spool.failed(new dev.jcri.image.error.ImageStoreException("download of " + what + " failed: " + e, e));
+                downloaded.completeExceptionally(e);
+            }
+        });
+        boolean applied = false;
+        try (InputStream blob = spool.open()) {
+            await(below); // the parent must be committed first; its failure is reported by its own task
+            unpacker.apply(blob, MediaTypes.layerCompression(layer.mediaType()), diffId, chainId, parent, what);
+            applied = true;
+        } catch (IOException e) {
+            throw LocalIo.failure("reading the download of " + what, e);
+        } finally {
+            if (!applied || downloader.isAlive()) {
+                // failed, or applied without reading it all (the layer appeared meanwhile): a download still
+                // running is not needed, and one waiting on a silent registry stops now, not at the stall timeout
+                spool.abandon();
+                downloader.interrupt();
+            }
+            downloader.join();
+            try {
+                Files.deleteIfExists(spool.file());
             } catch (IOException e) {
-                LOG.warn("cannot delete download {}: {}", file, e.toString());
+                LOG.warn("cannot delete download {}: {}", spool.file(), e.toString());
             }
         }
     }
 
-    private Path download(RepositorySession session, Descriptor layer, String what, AtomicLong downloaded)
+    /** Downloads a layer into its spool, verified (size and digest) as it streams; bounded over all pulls. */
+    private void download(RepositorySession session, Descriptor layer, String what, PullProgress progress, LayerSpool spool)
             throws ImageException, InterruptedException {
         downloads.acquire();
-        Path file = null;
-        boolean ok = false;
-        try {
-            file = content.newIngestFile(layer.digest().hex());
-            try (DigestVerifyingInputStream in = session.openBlob(layer, what);
-                    OutputStream out = Files.newOutputStream(file)) {
-                byte[] buf = new byte[128 * 1024];
-                int n;
-                while ((n = readNetwork(in, buf)) >= 0) {
-                    writeLocal(out, buf, n, what);
-                    downloaded.addAndGet(n);
-                    metrics.downloaded(n);
+        try (DigestVerifyingInputStream in = session.openBlob(layer, what);
+                OutputStream out = Files.newOutputStream(spool.file())) {
+            byte[] buf = new byte[128 * 1024];
+            int n;
+            while ((n = readNetwork(in, buf)) >= 0) {
+                if (spool.abandoned()) {
+                    throw new InterruptedException("nobody reads the download of " + what + " any more");
                 }
-            } catch (IOException e) {
-                throw LocalIo.failure("writing " + what, e);
+                writeLocal(out, buf, n, what);
+                out.flush();
+                spool.wrote(n);
+                progress.downloaded(n);
+                metrics.downloaded(n);
             }
-            ok = true;
-            return file;
         } catch (IOException e) {
-            throw LocalIo.failure("creating a download file for " + what, e);
+            throw LocalIo.failure("writing " + what, e);
         } finally {
             downloads.release();
-            if (!ok && file != null) {
-                try {
-                    Files.deleteIfExists(file);
-                } catch (IOException ignored) {
-                    // cleaned on the next start
-                }
-            }
         }
     }
 

@@ -55,28 +55,35 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
     }
 
     public static Digest sha256(byte[] content) {
-        return new Digest("sha256", HexFormat.of().formatHex(newSha256().digest(content)));
+        // documents held whole are small (manifests, configs: KiBs): the JDK's hasher, no native buffer for them
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return new Digest("sha256", HexFormat.of().formatHex(sha.digest(content)));
     }
 
     public static Digest sha256(String text) {
         return sha256(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** A fresh hasher for this digest's algorithm. */
+    /** A hasher for this digest's algorithm; sha256 by OpenSSL where it is there (see {@link dev.jcri.linux.NativeSha256}). */
     public MessageDigest newHasher() {
+        if ("sha256".equals(algorithm)) {
+            return dev.jcri.linux.NativeSha256.create();
+        }
         try {
-            return MessageDigest.getInstance("sha256".equals(algorithm) ? "SHA-256" : "SHA-512");
+            return MessageDigest.getInstance("SHA-512");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
+    /** A sha256 hasher for streams (layers): OpenSSL's where it is there. */
     public static MessageDigest newSha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return dev.jcri.linux.NativeSha256.create();
     }
 
     /** The first 12 hex digits, as tools print short image IDs. */

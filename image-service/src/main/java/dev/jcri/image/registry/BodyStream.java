@@ -1,7 +1,7 @@
 package dev.jcri.image.registry;
 
+import dev.jcri.image.io.BulkInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * checked before a byte beyond the limit is kept, and in time, a deadline for the whole body, so
  * that a server trickling one byte per stall timeout cannot hold a pull forever.
  */
-final class BodyStream extends InputStream implements Flow.Subscriber<List<ByteBuffer>> {
+final class BodyStream extends BulkInputStream implements Flow.Subscriber<List<ByteBuffer>> {
 
     /** No byte arrived for the stall timeout, or a document did not arrive whole by its deadline. */
     static final class StalledException extends IOException {
@@ -39,8 +39,9 @@ final class BodyStream extends InputStream implements Flow.Subscriber<List<ByteB
     private static final Object END = new Object();
 
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-    private final Duration stallTimeout;
+    private volatile Duration stallTimeout;
     private final String what;
+    private final String host;
     private volatile Flow.Subscription subscription;
     private Iterator<ByteBuffer> chunks = List.<ByteBuffer>of().iterator();
     private ByteBuffer current;
@@ -49,9 +50,22 @@ final class BodyStream extends InputStream implements Flow.Subscriber<List<ByteB
     private long deadline = Long.MAX_VALUE;
     private Duration deadlineLength;
 
-    BodyStream(Duration stallTimeout, String what) {
+    /**
+     * @param stallTimeout how long a read waits for the next chunk; zero: without limit
+     * @param host the server sending the body ("registry.example.com:5000"), named when it stalls
+     */
+    BodyStream(Duration stallTimeout, String what, String host) {
         this.stallTimeout = stallTimeout;
         this.what = what;
+        this.host = host;
+    }
+
+    /**
+     * Changes the stall timeout for the reads to come (zero: none): a blob body gets the download
+     * stall timeout, which may be off, while the response headers were awaited with the request timeout.
+     */
+    void stallTimeout(Duration timeout) {
+        this.stallTimeout = timeout;
     }
 
     @Override
@@ -76,13 +90,6 @@ final class BodyStream extends InputStream implements Flow.Subscriber<List<ByteB
     }
 
     @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
     public int read(byte[] b, int off, int len) throws IOException {
         if (len == 0) {
             return 0;
@@ -95,7 +102,8 @@ final class BodyStream extends InputStream implements Flow.Subscriber<List<ByteB
             if (done) {
                 return -1;
             }
-            long wait = stallTimeout.toNanos();
+            Duration stall = stallTimeout;
+            long wait = stall.isZero() ? Long.MAX_VALUE : stall.toNanos();
             boolean deadlineFirst = false;
             if (deadline != Long.MAX_VALUE) {
                 long left = deadline - System.nanoTime();
@@ -116,7 +124,7 @@ final class BodyStream extends InputStream implements Flow.Subscriber<List<ByteB
                 close();
                 throw new StalledException(deadlineFirst
                         ? what + " did not arrive whole within " + seconds(deadlineLength)
-                        : "no data for " + seconds(stallTimeout) + " from " + what);
+                        : "no data for " + seconds(stall) + " from " + host + " (" + what + ")");
             }
             if (item == END) {
                 done = true;

@@ -167,7 +167,7 @@ final class HttpTransport implements AutoCloseable {
         try {
             return client.send(request, info -> HttpResponse.BodySubscribers.mapping(
                     HttpResponse.BodySubscribers.ofPublisher(), publisher -> {
-                        BodyStream body = new BodyStream(timeout, what);
+                        BodyStream body = new BodyStream(timeout, what, target.getAuthority());
                         publisher.subscribe(body);
                         return body;
                     }));
@@ -210,9 +210,19 @@ final class HttpTransport implements AutoCloseable {
             return clients.computeIfAbsent("insecure", k -> build(HttpClient.Version.HTTP_2, trustAll()));
         }
         if (endpoint != null && endpoint.config().caFile() != null) {
+            // the CA file is read once per version of it, not per request: the client keeps its connections
+            // open, and loading the bundle cost a parse of every system CA each time; a file replaced (a
+            // configuration reload) has a new modification time or size, so gets a new client
             Path ca = endpoint.config().caFile();
-            SSLContext ctx = withCa(ca);
-            return clients.computeIfAbsent("ca:" + ca, k -> build(HttpClient.Version.HTTP_2, ctx));
+            java.nio.file.attribute.BasicFileAttributes attrs = Files.readAttributes(ca,
+                    java.nio.file.attribute.BasicFileAttributes.class);
+            String key = "ca:" + ca + ":" + attrs.lastModifiedTime().toMillis() + ":" + attrs.size();
+            HttpClient client = clients.get(key);
+            if (client == null) {
+                SSLContext ctx = withCa(ca);
+                client = clients.computeIfAbsent(key, k -> build(HttpClient.Version.HTTP_2, ctx));
+            }
+            return client;
         }
         return clients.computeIfAbsent("default", k -> build(HttpClient.Version.HTTP_2, null));
     }

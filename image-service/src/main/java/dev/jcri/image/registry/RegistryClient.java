@@ -26,10 +26,11 @@ public final class RegistryClient implements AutoCloseable {
 
     public RegistryClient(RegistryConfig config, Clock clock) {
         this.current = new Current(config, new EndpointResolver(config));
-        Duration connect = config.stallTimeout().compareTo(Duration.ofSeconds(30)) < 0 ? config.stallTimeout() : Duration.ofSeconds(30);
+        Duration request = config.requestTimeout();
+        Duration connect = request.compareTo(Duration.ofSeconds(30)) < 0 ? request : Duration.ofSeconds(30);
         this.http = new HttpTransport(connect);
-        this.ping = new V2Ping(http, clock, config.stallTimeout(), config.maxAttempts());
-        this.auth = new Authenticator(http, clock, config.stallTimeout());
+        this.ping = new V2Ping(http, clock, request, config.maxAttempts());
+        this.auth = new Authenticator(http, clock, request);
     }
 
     public RegistryConfig config() {
@@ -51,9 +52,9 @@ public final class RegistryClient implements AutoCloseable {
         RegistryConfig config = now.config();
         List<EndpointCaller> callers = new ArrayList<>();
         for (Endpoint e : now.resolver().endpoints(ref, credentials)) {
-            callers.add(new EndpointCaller(http, ping, auth, e, ref.repository(), config.stallTimeout(), config.maxAttempts()));
+            callers.add(new EndpointCaller(http, ping, auth, e, ref.repository(), config.requestTimeout(), config.maxAttempts()));
         }
-        return new RepositorySession(ref, callers, config.maxAttempts(), config.stallTimeout());
+        return new RepositorySession(ref, callers, config.maxAttempts(), config.requestTimeout(), config.stallTimeout());
     }
 
     @Override

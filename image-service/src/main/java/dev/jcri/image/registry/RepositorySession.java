@@ -39,17 +39,22 @@ public final class RepositorySession {
     private final List<EndpointCaller> callers;
     private final int maxAttempts;
     private final Duration documentDeadline;
+    private final Duration blobStallTimeout;
     private volatile int preferred;
 
     /**
      * @param documentDeadline how long one manifest or small blob may take to arrive whole (a server
      *                         trickling bytes must not hold a pull forever)
+     * @param blobStallTimeout a blob download receiving no byte for this long fails; zero: never. Only
+     *                         progress counts, never the total time: a slow layer still moving is not cut
      */
-    RepositorySession(ImageReference ref, List<EndpointCaller> callers, int maxAttempts, Duration documentDeadline) {
+    RepositorySession(ImageReference ref, List<EndpointCaller> callers, int maxAttempts, Duration documentDeadline,
+            Duration blobStallTimeout) {
         this.ref = ref;
         this.callers = List.copyOf(callers);
         this.maxAttempts = maxAttempts;
         this.documentDeadline = documentDeadline;
+        this.blobStallTimeout = blobStallTimeout;
     }
 
     public ImageReference reference() {
@@ -176,7 +181,8 @@ public final class RepositorySession {
         return withEndpoints(c -> {
             Map<String, String> headers = offset > 0 ? Map.of("Range", "bytes=" + offset + "-") : Map.of();
             HttpTransport.Response r = c.get("blobs/" + d.digest(), headers, what);
-            InputStream body = r.body();
+            BodyStream body = r.body();
+            body.stallTimeout(blobStallTimeout);
             if (offset > 0 && r.status() != 206) {
                 try {
                     body.skipNBytes(offset); // the registry ignored Range: skip what we already have

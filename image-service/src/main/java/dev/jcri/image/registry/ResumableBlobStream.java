@@ -3,6 +3,7 @@ package dev.jcri.image.registry;
 import dev.jcri.image.error.ImageException;
 import dev.jcri.image.error.PullStalledException;
 import dev.jcri.image.error.RegistryUnavailableException;
+import dev.jcri.image.io.BulkInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -13,7 +14,7 @@ import java.io.InterruptedIOException;
  * sends it all again and the bytes already read are skipped) until the attempts run out. Failures
  * are thrown as {@link BlobReadException}.
  */
-final class ResumableBlobStream extends InputStream {
+final class ResumableBlobStream extends BulkInputStream {
 
     /** Opens the blob so that its next byte is the one at {@code offset}. */
     @FunctionalInterface
@@ -35,13 +36,6 @@ final class ResumableBlobStream extends InputStream {
     }
 
     @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
     public int read(byte[] b, int off, int len) throws IOException {
         while (true) {
             if (current == null) {
@@ -55,8 +49,9 @@ final class ResumableBlobStream extends InputStream {
                 return n;
             } catch (BodyStream.StalledException e) {
                 close();
-                throw new BlobReadException(new PullStalledException("download of " + what + " stalled at byte " + offset
-                        + ": " + e.getMessage()));
+                // the stream's message names the host and the blob: "no data for 60 s from HOST (layer sha256:...)"
+                throw new BlobReadException(new PullStalledException("download stalled at byte " + offset + ": "
+                        + e.getMessage()));
             } catch (InterruptedIOException e) {
                 close();
                 throw e;

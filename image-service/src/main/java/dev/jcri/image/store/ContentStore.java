@@ -4,14 +4,16 @@ import dev.jcri.image.ref.Digest;
 import dev.jcri.linux.AtomicFiles;
 import dev.jcri.linux.PrivateFiles;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
@@ -25,6 +27,11 @@ public final class ContentStore {
 
     private final Path blobs;
     private final Path ingest;
+    /** Size of every stored blob, kept as blobs come and go: {@link #usage} reads no directory tree. */
+    private final Map<Digest, Long> sizes = new ConcurrentHashMap<>();
+    private final AtomicLong blobBytes = new AtomicLong();
+    /** The store's own directories (blobs, ingest, one per algorithm), counted once at open. */
+    private int directories;
 
     private ContentStore(Path dir) {
         this.blobs = dir.resolve("blobs");
@@ -52,7 +59,33 @@ public final class ContentStore {
                 }
             }
         }
+        store.countExisting();
         return store;
+    }
+
+    /** The one walk of the blobs: their sizes, from which {@link #usage} is kept from now on. */
+    private void countExisting() throws IOException {
+        directories = 2;
+        try (Stream<Path> algorithms = Files.list(blobs)) {
+            for (Path alg : (Iterable<Path>) algorithms::iterator) {
+                directories++;
+                try (Stream<Path> files = Files.list(alg)) {
+                    for (Path p : (Iterable<Path>) files::iterator) {
+                        try {
+                            counted(new Digest(alg.getFileName().toString(), p.getFileName().toString()), Files.size(p));
+                        } catch (IllegalArgumentException ignored) {
+                            // not ours
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private void counted(Digest d, long size) {
+        if (sizes.putIfAbsent(d, size) == null) {
+            blobBytes.addAndGet(size);
+        }
     }
 
     Path path(Digest d) {
@@ -73,6 +106,7 @@ public final class ContentStore {
         }
         PrivateFiles.createDirectories(path(d).getParent());
         AtomicFiles.write(path(d), content);
+        counted(d, content.length);
     }
 
     public byte[] read(Digest d) throws IOException {
@@ -81,6 +115,10 @@ public final class ContentStore {
 
     public void delete(Digest d) throws IOException {
         Files.deleteIfExists(path(d));
+        Long size = sizes.remove(d);
+        if (size != null) {
+            blobBytes.addAndGet(-size);
+        }
     }
 
     /** All blobs stored. */
@@ -108,28 +146,25 @@ public final class ContentStore {
         return PrivateFiles.createFile(p);
     }
 
-    /** Files (temp downloads included) and bytes the store uses. */
+    /**
+     * Files (temp downloads included) and bytes the store uses. Blobs are counted as they are
+     * stored and deleted (kubelet asks every few seconds; a walk of the store per call grows with
+     * the images); only the downloads in progress are listed (one flat directory).
+     */
     public Usage usage() throws IOException {
-        long[] totals = new long[2];
-        for (Path root : new Path[] {blobs, ingest}) {
-            try (Stream<Path> walk = Files.walk(root)) {
-                walk.forEach(p -> {
-                    totals[1]++;
-                    try {
-                        if (Files.isRegularFile(p)) {
-                            totals[0] += Files.size(p);
-                        }
-                    } catch (NoSuchFileException ignored) {
-                        // removed while walking
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                });
-            } catch (UncheckedIOException e) {
-                throw e.getCause();
+        long bytes = blobBytes.get();
+        long inodes = (long) directories + sizes.size();
+        try (DirectoryStream<Path> downloads = Files.newDirectoryStream(ingest)) {
+            for (Path p : downloads) {
+                try {
+                    bytes += Files.size(p);
+                    inodes++;
+                } catch (NoSuchFileException ignored) {
+                    // finished meanwhile
+                }
             }
         }
-        return new Usage(totals[0], totals[1]);
+        return new Usage(bytes, inodes);
     }
 
     /** Bytes and inodes. */

@@ -2,6 +2,7 @@ package dev.jcri.sandbox.container;
 
 import dev.jcri.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.jcri.linux.ChildEnvironment;
 import dev.jcri.linux.PosixFiles;
 import dev.jcri.linux.PrivateFiles;
 import java.io.BufferedReader;
@@ -57,11 +58,21 @@ public final class Conmon {
             Path attachDir,
             boolean terminal,
             boolean stdin,
-            boolean stdinOnce) {}
+            boolean stdinOnce,
+            Path restoreFrom) {
+
+        /** A plain create (no checkpoint to restore). */
+        public CreateRequest(String containerId, String name, OciRuntime runtime, Path bundle, Path logPath, Path exitDir,
+                Path attachDir, boolean terminal, boolean stdin, boolean stdinOnce) {
+            this(containerId, name, runtime, bundle, logPath, exitDir, attachDir, terminal, stdin, stdinOnce, null);
+        }
+    }
 
     /**
      * Starts conmon, which runs the runtime's {@code create}; returns the container's init pid
-     * once the container exists (in state "created": its process waits for {@code start}).
+     * once the container exists (in state "created": its process waits for {@code start}). With
+     * {@code restoreFrom} (CRIU's image directory of a checkpoint) conmon runs the runtime's
+     * {@code restore} instead, and the pid is the restored, running init's.
      */
     public long create(CreateRequest r, Duration timeout) throws IOException {
         PrivateFiles.createDirectories(r.exitDir());
@@ -87,6 +98,10 @@ public final class Conmon {
             argv.add("--runtime-arg");
             argv.add(arg);
         }
+        if (r.restoreFrom() != null) {
+            argv.add("--restore");
+            argv.add(r.restoreFrom().toString());
+        }
         if (r.terminal()) {
             argv.add("--terminal");
         }
@@ -96,7 +111,7 @@ public final class Conmon {
                 argv.add("--leave-stdin-open");
             }
         }
-        ProcessBuilder pb = new ProcessBuilder(argv)
+        ProcessBuilder pb = ChildEnvironment.processBuilder(argv)
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.environment().put("_OCI_SYNCPIPE", "3");

@@ -56,6 +56,12 @@ public final class ConmonRuntime implements ContainerRuntime {
     }
 
     @Override
+    public long restore(CreateRequest r, Path imageDir, Duration timeout) throws IOException {
+        return conmon.create(new Conmon.CreateRequest(r.containerId(), r.name(), oci, paths.bundle(r.containerId()),
+                r.logPath(), paths.exits(), paths.attachDir(), r.terminal(), r.stdin(), r.stdinOnce(), imageDir), timeout);
+    }
+
+    @Override
     public void start(String id) throws IOException {
         oci.start(id);
     }

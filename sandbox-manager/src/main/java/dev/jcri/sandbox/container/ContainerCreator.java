@@ -71,6 +71,15 @@ final class ContainerCreator {
      */
     String create(String podIdOrPrefix, Api.ContainerConfig config, ContainerImage image,
             Map<Integer, ContainerImage> volumeImages) throws IOException {
+        return create(podIdOrPrefix, config, image, volumeImages, null);
+    }
+
+    /**
+     * @param restore the checkpoint the container is restored from (its changes applied to the new
+     *                snapshot, CRIU's images staged for StartContainer), or null for a new container
+     */
+    String create(String podIdOrPrefix, Api.ContainerConfig config, ContainerImage image,
+            Map<Integer, ContainerImage> volumeImages, CheckpointSource restore) throws IOException {
         String podId = pods.find(podIdOrPrefix).id();
         Lock podLock = pods.lockOf(podId).readLock();
         podLock.lock();
@@ -79,14 +88,14 @@ final class ContainerCreator {
             if (pod.state() != PodState.READY) {
                 throw JcriException.failedPrecondition("pod sandbox " + pod.id() + " is not ready (" + pod.state() + ")");
             }
-            return createIn(pod, config, image, volumeImages);
+            return createIn(pod, config, image, volumeImages, restore);
         } finally {
             podLock.unlock();
         }
     }
 
     private String createIn(PodRecord pod, Api.ContainerConfig config, ContainerImage image,
-            Map<Integer, ContainerImage> volumeImages) throws IOException {
+            Map<Integer, ContainerImage> volumeImages, CheckpointSource restore) throws IOException {
         Api.PodSandboxConfig podConfig = PodRegistry.config(pod);
         ContainerConfigRules.check(config, podConfig); // before anything is made
         CdiEdits cdi = cdiDevices.resolve(config); // an unknown device is refused here too
@@ -107,6 +116,9 @@ final class ContainerCreator {
                 records.saveInterim(record);
                 Path bundle = PrivateFiles.createDirectories(paths.bundle(id));
                 snapshots.prepare(id, image.topChainId(), Map.of(ContainerTeardown.SNAPSHOT_LABEL, id));
+                if (restore != null) {
+                    CheckpointRestore.applyChanges(restore, snapshots.contentDirectory(id), bundle);
+                }
                 PrivateFiles.createDirectories(paths.rootfs(id)); // a mount point: the snapshot's own root covers it
                 PodUserNamespace userns = owned(pod, "user") ? PodUserNamespace.of(podConfig).orElse(null) : null;
                 Path usernsPin = pods.paths(pod.id()).namespacePin("user");
@@ -124,13 +136,20 @@ final class ContainerCreator {
                     spec = new BuiltSpec(usernsMounts.apply(id, spec.spec(), paths.rootfs(id), userns, usernsPin),
                             spec.stopSignal(), spec.imageVolumes(), spec.user());
                 }
-                ImageVolumes.create(paths.rootfs(id), spec.imageVolumes());
+                ImageVolumes.create(paths.rootfs(id), spec.imageVolumes(), userns == null ? -1 : (int) userns.rootUid(),
+                        userns == null ? -1 : (int) userns.rootGid());
                 AtomicFiles.replace(paths.config(id), spec.toJson()); // read by the runtime now; useless after a reboot
 
                 Path log = logPath != null ? logPath : paths.defaultLog(id);
                 Files.createDirectories(log.getParent());
-                long pid = runtime.create(new ContainerRuntime.CreateRequest(id, monitorName(podConfig, config), log,
-                        config.getTty(), config.getStdin(), config.getStdinOnce()), CREATE_TIMEOUT);
+                ContainerRuntime.CreateRequest request = new ContainerRuntime.CreateRequest(id, monitorName(podConfig, config),
+                        log, config.getTty(), config.getStdin(), config.getStdinOnce());
+                long pid = 0; // a restored container's process exists from StartContainer's restore on
+                if (restore == null) {
+                    pid = runtime.create(request, CREATE_TIMEOUT);
+                } else {
+                    CheckpointRestore.stage(restore, paths.restoreImages(id), request);
+                }
                 ContainerRecord made = record.created(pid, spec.stopSignal(), spec.user());
                 records.save(made); // the one flushed write of a create: the container outlives a reboot as a record
                 created = true;

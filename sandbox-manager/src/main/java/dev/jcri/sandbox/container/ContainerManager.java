@@ -7,6 +7,7 @@ import dev.jcri.linux.PrivateFiles;
 import dev.jcri.sandbox.cgroup.Cgroups;
 import dev.jcri.sandbox.pod.PodContainers;
 import dev.jcri.sandbox.pod.PodRegistry;
+import dev.jcri.sandbox.util.ParsedConfigs;
 import dev.jcri.snapshot.OverlaySnapshotter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,12 +38,20 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
     private final ContainerControl control;
     private final ContainerRecovery recovery;
     private final ContainerCheckpoint checkpoints;
+    private final ContainerRestore restores;
     private final ExitWatcher exits;
     private final ContainerEvents events = new ContainerEvents();
     private final UserNamespaceSupport userNamespaces;
 
     public ContainerManager(Path root, ContainerPaths paths, PodRegistry pods, OverlaySnapshotter snapshots,
             ContainerRuntimes runtimes, Cgroups cgroups, List<Path> cdiSpecDirs) throws IOException {
+        this(root, paths, pods, snapshots, runtimes, cgroups, cdiSpecDirs, new CriuCheck());
+    }
+
+    /** @param criu why CRIU cannot checkpoint or restore here, empty when it can (tests give the answer) */
+    ContainerManager(Path root, ContainerPaths paths, PodRegistry pods, OverlaySnapshotter snapshots,
+            ContainerRuntimes runtimes, Cgroups cgroups, List<Path> cdiSpecDirs,
+            java.util.function.Supplier<java.util.Optional<String>> criu) throws IOException {
         this.records = new ContainerRecords(root);
         this.runtimes = runtimes;
         this.paths = paths;
@@ -54,8 +63,10 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
         this.creator = new ContainerCreator(records, teardown, pods, snapshots, runtimes, cgroups, paths, events,
                 new dev.jcri.sandbox.spec.CdiDevices(cdiSpecDirs));
         this.control = new ContainerControl(records, runtimes, paths, cgroups.layout().isUnified());
-        this.recovery = new ContainerRecovery(records, processes, teardown, runtimes);
-        this.checkpoints = new ContainerCheckpoint(records, runtimes, paths, snapshots, new CriuCheck());
+        this.recovery = new ContainerRecovery(records, processes, teardown, runtimes, paths);
+        // one check for checkpoints and restores
+        this.checkpoints = new ContainerCheckpoint(records, runtimes, paths, snapshots, criu);
+        this.restores = new ContainerRestore(creator, criu);
         this.exits = new ExitWatcher(paths.exits(), processes::onExit);
         this.userNamespaces = new UserNamespaceSupport(snapshots.layersDirectory(), paths.state());
     }
@@ -79,6 +90,20 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
     public String create(String podIdOrPrefix, Api.ContainerConfig config, ContainerImage image,
             java.util.Map<Integer, ContainerImage> volumeImages) throws IOException {
         return creator.create(podIdOrPrefix, config, image, volumeImages);
+    }
+
+    /** Whether CreateContainer's image names a checkpoint archive to restore from (a path) rather than an image. */
+    public static boolean isCheckpoint(String image) {
+        return CheckpointSource.named(image);
+    }
+
+    /**
+     * CreateContainer of a container restored from the checkpoint archive its image names (see
+     * {@link ContainerRestore}); {@code images} finds the checkpointed image, which must be pulled.
+     */
+    public String restore(String podIdOrPrefix, Api.ContainerConfig config, java.util.Map<Integer, ContainerImage> volumeImages,
+            ContainerRestore.ImageLookup images) throws Exception {
+        return restores.restore(podIdOrPrefix, config, volumeImages, images);
     }
 
     public void start(String idOrPrefix) throws IOException {
@@ -177,9 +202,12 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
         return records.list();
     }
 
+    private static final ParsedConfigs<Api.ContainerConfig> CONFIGS = new ParsedConfigs<>(Api.ContainerConfig.parser());
+
+    /** The container's config, parsed once per record (List and Status calls ask for it every second). */
     public static Api.ContainerConfig config(ContainerRecord record) {
         try {
-            return Api.ContainerConfig.parseFrom(record.config());
+            return CONFIGS.of(record.config());
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException("container record " + record.id() + " holds an unreadable config", e);
         }

@@ -61,6 +61,11 @@ public record ContainerPaths(Path state) {
         return bundle(id).resolve("conmon.pid");
     }
 
+    /** CRIU's images of the checkpoint a container is restored from, staged by CreateContainer for StartContainer. */
+    public Path restoreImages(String id) {
+        return bundle(id).resolve("restore");
+    }
+
     /** conmon notes an OOM kill of the container here. */
     public Path oomMarker(String id) {
         return bundle(id).resolve("oom");

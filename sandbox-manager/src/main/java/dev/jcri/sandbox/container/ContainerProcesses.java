@@ -33,6 +33,8 @@ final class ContainerProcesses {
     private static final Duration LONGEST_WAIT = Duration.ofDays(36_500);
     /** The exit code recorded when no one can tell the real one (containerd's convention). */
     static final int UNKNOWN_EXIT = 255;
+    /** A restore creates and runs the container at once, with CRIU reading every image file back. */
+    private static final Duration RESTORE_TIMEOUT = Duration.ofMinutes(5);
 
     private final ContainerRecords records;
     private final ContainerRuntimes runtimes;
@@ -60,9 +62,18 @@ final class ContainerProcesses {
             }
             long startedAt = Ids.nowNanos(); // before the process runs, so that it never follows its own exit
             ContainerRuntime runtime = runtimes.of(record);
+            long pid = record.pid();
+            boolean restore = CheckpointRestore.staged(paths.restoreImages(record.id()));
             try {
-                runtime.start(record.id());
+                if (restore) { // created from a checkpoint: CRIU brings its processes back (a failure is the restore's own)
+                    pid = CheckpointRestore.restore(runtime, paths.restoreImages(record.id()), RESTORE_TIMEOUT);
+                } else {
+                    runtime.start(record.id());
+                }
             } catch (IOException e) {
+                if (restore) {
+                    throw e;
+                }
                 // a StopContainer (or an OOM kill) that ended the created container first is the caller's race, not ours
                 Optional<ContainerRuntime.Status> now = runtime.status(record.id());
                 if (now.isEmpty() || now.get() == ContainerRuntime.Status.STOPPED) {
@@ -71,7 +82,7 @@ final class ContainerProcesses {
                 }
                 throw e;
             }
-            ContainerRecord started = record.started(record.pid(), startedAt);
+            ContainerRecord started = record.started(pid, startedAt);
             // not flushed: after a power loss the container is gone, and a CREATED record comes back to
             // the same recovery as a RUNNING one (its exit recorded as lost)
             records.saveInterim(started);
@@ -113,6 +124,12 @@ final class ContainerProcesses {
     private Optional<ContainerRecord> signal(String id, int signal) throws IOException {
         synchronized (records.lockOf(id)) {
             Optional<ContainerRecord> record = records.current(id).filter(r -> r.state() != ContainerState.EXITED);
+            if (record.isPresent() && record.get().state() == ContainerState.CREATED
+                    && CheckpointRestore.staged(paths.restoreImages(id))) {
+                // created from a checkpoint and not restored yet: no process exists to signal
+                recordLostExit(id, "stopped before its checkpoint was restored");
+                return Optional.empty();
+            }
             if (record.isPresent()) {
                 runtimes.of(record.get()).signal(id, signal < 0 ? record.get().stopSignal() : signal);
             }

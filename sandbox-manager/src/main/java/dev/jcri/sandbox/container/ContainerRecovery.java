@@ -20,9 +20,11 @@ final class ContainerRecovery {
     private final ContainerProcesses processes;
     private final ContainerTeardown teardown;
     private final ContainerRuntimes runtimes;
+    private final ContainerPaths paths;
 
     ContainerRecovery(ContainerRecords records, ContainerProcesses processes, ContainerTeardown teardown,
-            ContainerRuntimes runtimes) {
+            ContainerRuntimes runtimes, ContainerPaths paths) {
+        this.paths = paths;
         this.records = records;
         this.processes = processes;
         this.teardown = teardown;
@@ -61,6 +63,9 @@ final class ContainerRecovery {
         if (code.isPresent()) {
             processes.onExit(record.id(), code.get());
             return;
+        }
+        if (record.state() == ContainerState.CREATED && CheckpointRestore.staged(paths.restoreImages(record.id()))) {
+            return; // created from a checkpoint: no process until StartContainer restores it, nothing was lost
         }
         Optional<ContainerRuntime> runtime = runtimes.ofIfConfigured(record);
         Optional<ContainerRuntime.Status> status = runtime.isEmpty() ? Optional.empty() : runtime.get().status(record.id());

@@ -34,6 +34,13 @@ public interface ContainerRuntime {
      */
     long create(CreateRequest request, Duration timeout) throws IOException;
 
+    /**
+     * Restores a checkpointed container (CRIU's images in {@code imageDir}, its bundle ready as for
+     * {@link #create}) and the monitor beside it; returns the restored init's pid. Unlike create,
+     * the container runs when this returns: CRIU brings its processes back where they were.
+     */
+    long restore(CreateRequest request, Path imageDir, Duration timeout) throws IOException;
+
     void start(String id) throws IOException;
 
     /** Sends a signal to the container's init; a container whose process is already gone is not an error. */

@@ -33,13 +33,22 @@ final class ImageVolumes {
      * @throws JcriException         openat2 is unavailable on this node (FAILED_PRECONDITION)
      */
     static void create(Path rootfs, List<String> volumes) throws IOException {
+        create(rootfs, volumes, -1, -1);
+    }
+
+    /**
+     * As {@link #create(Path, List)}, the directories made owned by {@code uid}:{@code gid} on the
+     * node: a user-namespaced container's root (its mapped ids), so they are root's inside the
+     * container as the image's own directories are, not nobody's.
+     */
+    static void create(Path rootfs, List<String> volumes, int uid, int gid) throws IOException {
         if (volumes.isEmpty()) {
             return;
         }
         try (RootDirectory root = RootDirectory.open(rootfs)) {
             for (String volume : volumes) {
                 try {
-                    root.makeDirectories(volume, MODE);
+                    root.makeDirectories(volume, MODE, uid, gid);
                 } catch (Openat2UnavailableException e) {
                     throw new JcriException(JcriException.Kind.FAILED_PRECONDITION, "cannot create image volume " + volume + " safely: " + e.getMessage(), e);
                 } catch (NativeCallException e) {

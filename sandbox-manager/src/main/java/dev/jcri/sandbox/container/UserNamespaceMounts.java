@@ -38,6 +38,8 @@ import jnr.constants.platform.Errno;
  */
 final class UserNamespaceMounts {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UserNamespaceMounts.class);
+
     private final Path base;
 
     UserNamespaceMounts(Path state) {
@@ -81,7 +83,7 @@ final class UserNamespaceMounts {
             } else {
                 PrivateFiles.createFile(view);
             }
-            idmap(view, source, usernsPin, false, "the mount at " + m.destination());
+            idmapRecursive(view, source, usernsPin, "the mount at " + m.destination());
             rebound.add(new OciSpec.Mount(m.destination(), m.type(), view.toString(), m.options()));
         }
         java.util.Iterator<OciSpec.Mount> next = rebound.iterator();
@@ -113,16 +115,36 @@ final class UserNamespaceMounts {
         }
     }
 
+    /**
+     * A volume's view with the mounts below its source too (a volume holding mounts shows them,
+     * as the recursive bind without a user namespace does), where every one of them can be
+     * idmapped; else the source mount alone, as before, and the log says so.
+     */
+    private static void idmapRecursive(Path target, Path source, Path usernsPin, String what) throws IOException {
+        try {
+            if (!IdmappedMounts.bindRecursive(source, target, usernsPin, false)) {
+                LOG.warn("{} ({}): a mount below it cannot be idmapped; the container sees the source's own files only",
+                        what, source);
+            }
+        } catch (NativeCallException e) {
+            throw refusal(e, source, what);
+        }
+    }
+
+    private static IOException refusal(NativeCallException e, Path source, String what) {
+        if (e.is(Errno.EINVAL) || e.is(Errno.EPERM) || e.is(Errno.ENOSYS)) {
+            return new JcriException(JcriException.Kind.FAILED_PRECONDITION, "cannot give the pod's user namespace "
+                    + what + ": " + source + " cannot be idmapped on this node (" + e.getMessage() + ")", e);
+        }
+        return e;
+    }
+
     private static void idmap(Path target, Path source, Path usernsPin, boolean readOnly, String what)
             throws IOException {
         try {
             IdmappedMounts.bind(source, target, usernsPin, readOnly);
         } catch (NativeCallException e) {
-            if (e.is(Errno.EINVAL) || e.is(Errno.EPERM) || e.is(Errno.ENOSYS)) {
-                throw new JcriException(JcriException.Kind.FAILED_PRECONDITION, "cannot give the pod's user namespace "
-                        + what + ": " + source + " cannot be idmapped on this node (" + e.getMessage() + ")", e);
-            }
-            throw e;
+            throw refusal(e, source, what);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.jcri.sandbox.pod;
 
+import dev.jcri.linux.ChildEnvironment;
 import dev.jcri.linux.PrivateFiles;
 import dev.jcri.linux.ProcFiles;
 import dev.jcri.linux.Signals;
@@ -95,7 +96,7 @@ public final class InfraProcess {
         List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", LAUNCH_SCRIPT, "jcri-infra"));
         cgroupProcs.forEach(p -> argv.add(p.toString()));
         PrivateFiles.openOrCreateFile(log).close(); // private from the start: appendTo would make it with the umask's mode
-        ProcessBuilder builder = new ProcessBuilder(argv)
+        ProcessBuilder builder = ChildEnvironment.processBuilder(argv)
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));

@@ -2,6 +2,7 @@ package dev.jcri.sandbox.pod;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.jcri.errors.JcriException;
+import dev.jcri.sandbox.util.ParsedConfigs;
 import dev.jcri.sandbox.util.RecordStore;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -77,13 +78,16 @@ public final class PodRegistry {
         return PodPaths.recordsDir(root);
     }
 
+    /** The pod's config, parsed once per record (List and Status calls ask for it every second). */
     public static Api.PodSandboxConfig config(PodRecord record) {
         try {
-            return Api.PodSandboxConfig.parseFrom(record.config());
+            return CONFIGS.of(record.config());
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException("pod record " + record.id() + " holds an unreadable config", e);
         }
     }
+
+    private static final ParsedConfigs<Api.PodSandboxConfig> CONFIGS = new ParsedConfigs<>(Api.PodSandboxConfig.parser());
 
     public ReadWriteLock lockOf(String id) {
         return locks.computeIfAbsent(id, k -> new ReentrantReadWriteLock());

@@ -1,6 +1,7 @@
 package dev.jcri.sandbox.stream;
 
 import dev.jcri.errors.JcriException;
+import dev.jcri.linux.ChildEnvironment;
 import dev.jcri.linux.Namespaces;
 import dev.jcri.linux.Pty;
 import dev.jcri.linux.SeqPacketSocket;
@@ -101,7 +102,7 @@ public final class ContainerStreams {
         try {
             List<String> argv = target.runtime().execCommand(id, processFile, pidFile);
             if (!tty) {
-                Process runtime = new ProcessBuilder(argv).redirectInput(stdin ? ProcessBuilder.Redirect.PIPE : DEV_NULL).start();
+                Process runtime = ChildEnvironment.processBuilder(argv).redirectInput(stdin ? ProcessBuilder.Redirect.PIPE : DEV_NULL).start();
                 return new PipeExec(id, runtime, processFile, pidFile, stdin, sink);
             }
             Pty pty = Pty.open();
@@ -110,7 +111,7 @@ public final class ContainerStreams {
                 List<String> onTerminal = new ArrayList<>(List.of("setsid", "/bin/sh", "-c", ON_TERMINAL,
                         pty.slavePath().toString()));
                 onTerminal.addAll(argv);
-                Process runtime = new ProcessBuilder(onTerminal).redirectInput(DEV_NULL)
+                Process runtime = ChildEnvironment.processBuilder(onTerminal).redirectInput(DEV_NULL)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
                 return new TerminalExec(id, runtime, processFile, pidFile, pty, stdin, sink);
             } catch (IOException | RuntimeException e) {

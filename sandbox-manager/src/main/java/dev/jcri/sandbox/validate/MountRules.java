@@ -30,6 +30,9 @@ public final class MountRules {
         if (!m.getHostPath().isEmpty()) {
             throw JcriException.invalidArgument(field + ".host_path", "must be empty for an image volume (image is set)");
         }
+        if (!m.getReadonly()) { // the CRI says runtimes should refuse it rather than mount read-only silently
+            throw JcriException.invalidArgument(field + ".readonly", "must be true for an image volume (image is set)");
+        }
         String sub = m.getImageSubPath();
         if (!sub.isEmpty()) {
             TextRules.noNul(field + ".image_sub_path", sub);

@@ -6,25 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jcri.errors.JcriException;
-import dev.jcri.linux.MountInfo;
-import dev.jcri.linux.MountFlags;
-import dev.jcri.linux.Mounts;
-import dev.jcri.sandbox.cgroup.CgroupDriver;
-import dev.jcri.sandbox.cgroup.CgroupLayout;
-import dev.jcri.sandbox.cgroup.Cgroups;
-import dev.jcri.sandbox.pod.PodPaths;
-import dev.jcri.sandbox.pod.PodRecord;
-import dev.jcri.sandbox.pod.PodRegistry;
-import dev.jcri.sandbox.pod.PodState;
-import dev.jcri.sandbox.spec.ImageConfig;
-import dev.jcri.sandbox.util.RecordStore;
 import dev.jcri.snapshot.OverlaySnapshotter;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,10 +25,9 @@ import runtime.v1.Api;
  */
 class ContainerCheckpointTest {
 
-    private static final String LAYER = "sha256:empty";
-
     @TempDir
     Path dir;
+    private FakePodFixture fixture;
     private Path root;
     private ContainerPaths paths;
     private OverlaySnapshotter snapshots;
@@ -52,38 +37,27 @@ class ContainerCheckpointTest {
 
     @BeforeEach
     void startOneContainer() throws IOException {
-        root = dir.resolve("root");
-        paths = new ContainerPaths(dir.resolve("state"));
-        snapshots = OverlaySnapshotter.open(root.resolve("snapshots"));
-        snapshots.applyLayer(LAYER, null, new ByteArrayInputStream(new byte[1024]));
-        String podId = "q".repeat(64);
-        new RecordStore<>(PodPaths.recordsDir(root), "pod.json", PodRecord.class, PodRecord::id)
-                .save(new PodRecord(podId, "pod", "ns", "uid", 0, PodState.READY, 1, "fake",
-                        Api.PodSandboxConfig.getDefaultInstance().toByteArray(), List.of(), List.of(), null));
-        PodRegistry pods = new PodRegistry(root, dir.resolve("state"));
-        pods.load();
-        runtime = new FakeRuntime(paths);
-        manager = new ContainerManager(root, paths, pods, snapshots, new ContainerRuntimes(Map.of("fake", runtime)),
-                Cgroups.open(CgroupLayout.detect(), CgroupDriver.CGROUPFS, dir.resolve("state/cgroups")), List.of());
-        ImageConfig none = new ImageConfig(List.of(), List.of(), List.of(), "", "", List.of(), "", Map.of());
-        running = manager.create(podId, Api.ContainerConfig.newBuilder()
+        fixture = new FakePodFixture(dir, Optional::empty);
+        root = fixture.root;
+        paths = fixture.paths;
+        snapshots = fixture.snapshots;
+        runtime = fixture.runtime;
+        manager = fixture.manager;
+        running = manager.create(FakePodFixture.POD, Api.ContainerConfig.newBuilder()
                 .setMetadata(Api.ContainerMetadata.newBuilder().setName("c")).addCommand("/bin/true").build(),
-                new ContainerImage("img", "sha256:id", "img@sha256:id", LAYER, none));
+                FakePodFixture.IMAGE);
         manager.start(running);
     }
 
     @AfterEach
     void unmount() throws IOException {
-        manager.close();
-        for (MountInfo m : MountInfo.under(dir)) {
-            Mounts.unmountIfMounted(m.mountPoint(), MountFlags.MNT_DETACH);
-        }
+        fixture.close();
     }
 
     private ContainerCheckpoint checkpoints(Optional<String> criuUnsupported) throws IOException {
         ContainerRecords records = new ContainerRecords(root);
         records.load();
-        return new ContainerCheckpoint(records, new ContainerRuntimes(Map.of("fake", runtime)), paths, snapshots,
+        return new ContainerCheckpoint(records, fixture.runtimes(), paths, snapshots,
                 () -> criuUnsupported);
     }
 
@@ -128,7 +102,7 @@ class ContainerCheckpointTest {
     void unknownOrStoppedContainersAreRefusedBeforeCriuIsAsked() throws IOException {
         ContainerRecords records = new ContainerRecords(root);
         records.load();
-        ContainerCheckpoint c = new ContainerCheckpoint(records, new ContainerRuntimes(Map.of("fake", runtime)), paths,
+        ContainerCheckpoint c = new ContainerCheckpoint(records, fixture.runtimes(), paths,
                 snapshots, () -> {
                     throw new AssertionError("criu asked before the container was checked");
                 });
@@ -138,7 +112,7 @@ class ContainerCheckpointTest {
         manager.stop(running, java.time.Duration.ZERO);
         ContainerRecords after = new ContainerRecords(root);
         after.load();
-        ContainerCheckpoint stopped = new ContainerCheckpoint(after, new ContainerRuntimes(Map.of("fake", runtime)), paths,
+        ContainerCheckpoint stopped = new ContainerCheckpoint(after, fixture.runtimes(), paths,
                 snapshots, () -> Optional.empty());
         JcriException e = assertThrows(JcriException.class, () -> stopped.checkpoint(running, where));
         assertEquals(JcriException.Kind.FAILED_PRECONDITION, e.kind());

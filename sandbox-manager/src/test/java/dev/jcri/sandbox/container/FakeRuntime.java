@@ -60,6 +60,23 @@ final class FakeRuntime implements ContainerRuntime {
         return 4242;
     }
 
+    /** The CRIU image files each restore was given, by container (file name → content). */
+    final Map<String, Map<String, String>> restoredFrom = new ConcurrentHashMap<>();
+
+    @Override
+    public long restore(CreateRequest request, Path imageDir, Duration timeout) throws IOException {
+        maybeFail("restore", request.containerId());
+        Map<String, String> images = new java.util.TreeMap<>();
+        try (var files = Files.list(imageDir)) {
+            for (Path f : files.toList()) {
+                images.put(f.getFileName().toString(), Files.readString(f));
+            }
+        }
+        restoredFrom.put(request.containerId(), images);
+        statuses.put(request.containerId(), Status.RUNNING);
+        return 4343;
+    }
+
     @Override
     public void start(String id) throws IOException {
         maybeFail("start", id);

@@ -45,6 +45,14 @@ class MountRulesTest {
     }
 
     @Test
+    void anImageVolumeIsReadOnlyOrRefused() throws Exception {
+        Api.Mount image = Api.Mount.newBuilder().setContainerPath("/image").setReadonly(true)
+                .setImage(Api.ImageSpec.newBuilder().setImage("registry.local/data:1")).build();
+        MountRules.mounts(List.of(image));
+        invalid("config.mounts[0].readonly", () -> MountRules.mounts(List.of(image.toBuilder().setReadonly(false).build())));
+    }
+
+    @Test
     void theRuntimesOwnPathsCannotBeMasked() {
         String sc = "config.linux.security_context.";
         for (String bad : new String[] {"/proc/self", "/proc/self/fd", "/proc/thread-self", "/proc", "/", "proc/kcore", "/a\0b"}) {
