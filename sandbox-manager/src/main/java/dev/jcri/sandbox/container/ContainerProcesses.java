@@ -189,7 +189,9 @@ final class ContainerProcesses {
         synchronized (records.lockOf(id)) {
             ContainerRecord record = records.current(id).orElse(null);
             if (record == null || !hasProcess(record)) {
-                records.signalExited(id); // exited already, or being removed: a late report changes nothing
+                // exited already, or being removed: a late report changes nothing, and is announced
+                // only after the first report's runtime delete
+                releases.afterRelease(id, () -> records.signalExited(id));
                 return;
             }
             boolean oom = Files.exists(paths.oomMarker(id));
@@ -243,7 +245,7 @@ final class ContainerProcesses {
         if (exited != null) {
             releaseAndSignal(exited);
         } else {
-            records.signalExited(id);
+            releases.afterRelease(id, () -> records.signalExited(id));
         }
     }
 

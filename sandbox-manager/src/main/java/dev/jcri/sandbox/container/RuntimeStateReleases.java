@@ -61,6 +61,20 @@ final class RuntimeStateReleases {
         });
     }
 
+    /**
+     * Runs {@code then} once a delete of {@code id} in progress is done, or now when none is: a
+     * repeated exit report (the watcher may see one exit file twice) must not announce the exit
+     * before the first report's delete has finished.
+     */
+    void afterRelease(String id, Runnable then) {
+        CompletableFuture<Void> running = inProgress.get(id);
+        if (running == null) {
+            then.run();
+            return;
+        }
+        running.whenComplete((ok, failed) -> then.run());
+    }
+
     /** Waits for a delete of {@code id} in progress, if any (bounded: a teardown must not hang on it). */
     void awaitInProgress(String id) throws IOException {
         CompletableFuture<Void> running = inProgress.get(id);
