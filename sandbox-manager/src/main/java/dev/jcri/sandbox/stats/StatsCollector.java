@@ -56,10 +56,11 @@ public final class StatsCollector {
     /** Processes of one container whose descriptors are counted; more are left out (the counts become lower bounds). */
     public static final int MAX_PROCESSES = 1024;
     /**
-     * Descriptors looked at per container and call: a process may hold a million, each a readlink
-     * (about a microsecond), and kubelet asks every few seconds. Past the cap the counts are lower bounds.
+     * Descriptors looked at per container and call: a process may hold a million, each costs a
+     * readlink (measured: 19 500 descriptors of one process in 60 ms warm, 200 ms cold, so about
+     * 50 ms at the cap), and kubelet asks every 10 to 15 s. Past the cap the counts are lower bounds.
      */
-    public static final int MAX_DESCRIPTORS = 32_768;
+    public static final int MAX_DESCRIPTORS = 16_384;
 
     private final Cgroups cgroups;
     private final OverlaySnapshotter snapshots;
