@@ -55,6 +55,10 @@ public interface LibC {
     @SaveError
     int syncfs(int fd);
 
+    /** {@code buf}: a struct statvfs (112 bytes on 64-bit Linux), filled by the call ({@link FileSystemSpace}). */
+    @SaveError
+    int statvfs(String path, @Out byte[] buf);
+
     // File-descriptor calls for bulk file creation ({@link DirectoryHandle}, {@link FileCreator}).
 
     /** open(2) is variadic in C; the mode is only read with O_CREAT, passed always (as jnr-posix does). */

@@ -1,11 +1,16 @@
 package dev.jcri.server.rpc;
 
+import dev.jcri.linux.BlockDevices;
+import dev.jcri.linux.FileSystemSpace;
 import dev.jcri.sandbox.cgroup.CgroupStats;
 import dev.jcri.sandbox.container.ContainerManager;
+import dev.jcri.sandbox.container.ContainerRecord;
+import dev.jcri.sandbox.container.ResizedResources;
 import dev.jcri.sandbox.stats.ContainerReading;
 import dev.jcri.sandbox.stats.InterfaceCounters;
 import dev.jcri.sandbox.stats.NetworkReading;
 import dev.jcri.sandbox.stats.PodReading;
+import dev.jcri.sandbox.stats.ProcessCounts;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +23,14 @@ import runtime.v1.Api;
  * {@code device}, {@code failure_type}/{@code scope} where cAdvisor has them); kubelet appends
  * {@code namespace}, {@code pod} and {@code container} itself.
  *
- * <p>Values come from the same readings as the stats calls. A counter that could not be read is
- * not sent. CRI metric values are unsigned integers, so the {@code _seconds_total} counters are
+ * <p>Values come from the same readings as the stats calls, plus what only the metrics read
+ * ({@code StatsCollector.metrics}): the cgroup's detail counters (fail count, peak, kernel and
+ * mapped memory, OOM kills, user/system time and throttling on v1), block I/O per device (as
+ * {@code /dev/NAME}, bytes and operations; {@code container_blkio_device_usage_total} with the
+ * operations {@code Read} and {@code Write}), the processes' open descriptors and sockets (a capped
+ * walk: lower bounds past the cap), and the writable layers' file system size and inodes. The
+ * record gives start time (started, else created) and the spec gauges; {@code container_last_seen}
+ * is the reading's time. A counter that could not be read is not sent. CRI metric values are unsigned integers, so the {@code _seconds_total} counters are
  * whole seconds (truncated, as CRI-O sends them). Pod-level series (the pod's cgroup and its
  * network, as cAdvisor's pod cgroup and infra container give them) carry the pod's ID and name.
  */
@@ -81,10 +92,47 @@ final class CadvisorMetrics {
     static final Desc TX_ERRORS = desc("container_network_transmit_errors_total",
             "Cumulative count of errors encountered while transmitting", COUNTER, "interface");
 
+    static final Desc MEMORY_FAILCNT = desc("container_memory_failcnt", "Number of memory usage hits limits", COUNTER);
+    static final Desc MEMORY_MAX_USAGE = desc("container_memory_max_usage_bytes", "Maximum memory usage recorded in bytes",
+            GAUGE);
+    static final Desc MEMORY_KERNEL = desc("container_memory_kernel_usage", "Size of kernel memory allocated in bytes.", GAUGE);
+    static final Desc MEMORY_MAPPED_FILE = desc("container_memory_mapped_file", "Size of memory mapped files in bytes.", GAUGE);
+    static final Desc OOM_EVENTS = desc("container_oom_events_total", "Count of out of memory events observed for the container",
+            COUNTER);
+    static final Desc SWAP_LIMIT = desc("container_spec_memory_swap_limit_bytes", "Memory swap limit for the container.", GAUGE);
+    static final Desc CPU_PERIOD = desc("container_spec_cpu_period", "CPU period of the container.", GAUGE);
+    static final Desc CPU_SHARES = desc("container_spec_cpu_shares", "CPU share of the container.", GAUGE);
+    static final Desc START_TIME = desc("container_start_time_seconds", "Start time of the container since unix epoch in seconds.",
+            GAUGE);
+    static final Desc LAST_SEEN = desc("container_last_seen", "Last time a container was seen by the exporter", GAUGE);
+    static final Desc THREADS = desc("container_threads", "Number of threads running inside the container", GAUGE);
+    static final Desc FILE_DESCRIPTORS = desc("container_file_descriptors",
+            "Number of open file descriptors for the container.", GAUGE);
+    static final Desc SOCKETS = desc("container_sockets", "Number of open sockets for the container.", GAUGE);
+    static final Desc FS_INODES_FREE = desc("container_fs_inodes_free", "Number of available Inodes", GAUGE, "device");
+    static final Desc FS_INODES_TOTAL = desc("container_fs_inodes_total", "Number of Inodes", GAUGE, "device");
+    static final Desc FS_LIMIT = desc("container_fs_limit_bytes",
+            "Number of bytes that can be consumed by the container on this filesystem.", GAUGE, "device");
+    static final Desc FS_READ_BYTES = desc("container_fs_reads_bytes_total", "Cumulative count of bytes read", COUNTER, "device");
+    static final Desc FS_READS = desc("container_fs_reads_total", "Cumulative count of reads completed", COUNTER, "device");
+    static final Desc FS_WRITE_BYTES = desc("container_fs_writes_bytes_total", "Cumulative count of bytes written", COUNTER,
+            "device");
+    static final Desc FS_WRITES = desc("container_fs_writes_total", "Cumulative count of writes completed", COUNTER, "device");
+    static final Desc BLKIO_DEVICE_USAGE = desc("container_blkio_device_usage_total", "Blkio Device bytes usage", COUNTER,
+            "device", "major", "minor", "operation");
+
     static final List<Desc> ALL = List.of(CPU_USAGE, CPU_USER, CPU_SYSTEM, CFS_PERIODS, CFS_THROTTLED_PERIODS,
             CFS_THROTTLED_SECONDS, MEMORY_USAGE, MEMORY_WORKING_SET, MEMORY_RSS, MEMORY_CACHE, MEMORY_SWAP,
-            MEMORY_INACTIVE_FILE, MEMORY_FAILURES, MEMORY_LIMIT, PROCESSES, THREADS_MAX, FS_USAGE,
+            MEMORY_INACTIVE_FILE, MEMORY_FAILURES, MEMORY_LIMIT, MEMORY_FAILCNT, MEMORY_MAX_USAGE, MEMORY_KERNEL,
+            MEMORY_MAPPED_FILE, OOM_EVENTS, SWAP_LIMIT, CPU_PERIOD, CPU_SHARES, START_TIME, LAST_SEEN, PROCESSES, THREADS,
+            THREADS_MAX, FILE_DESCRIPTORS, SOCKETS, FS_USAGE, FS_INODES_FREE, FS_INODES_TOTAL, FS_LIMIT, FS_READ_BYTES,
+            FS_READS, FS_WRITE_BYTES, FS_WRITES, BLKIO_DEVICE_USAGE,
             RX_BYTES, RX_PACKETS, RX_DROPPED, RX_ERRORS, TX_BYTES, TX_PACKETS, TX_DROPPED, TX_ERRORS);
+
+    /** The kernel's CFS period when none is set (cpu.cfs_period_us, cpu.max): 100 ms. */
+    static final long DEFAULT_CPU_PERIOD_MICROS = 100_000;
+    /** The share a cgroup has when none is set (v1 cpu.shares' default, CRI's "unset"). */
+    static final long DEFAULT_CPU_SHARES = 1024;
 
     static List<Api.MetricDescriptor> descriptors() {
         return ALL.stream().map(Desc::descriptor).toList();
@@ -93,7 +141,8 @@ final class CadvisorMetrics {
     /** A pod's metrics: its own series (cgroup, network) and each container's. */
     static Api.PodSandboxMetrics pod(PodReading r, Path writableLayerMountpoint) {
         Series pod = new Series(r.pod().id(), r.pod().name(), r.timestampNanos());
-        pod.cgroup(r.cgroup());
+        pod.cgroup(r.cgroup(), null);
+        pod.seen(r.pod().createdAtNanos());
         if (r.network() != null) {
             pod.network(r.network());
         }
@@ -109,10 +158,23 @@ final class CadvisorMetrics {
     static List<Api.Metric> container(ContainerReading c, Path writableLayerMountpoint) {
         String name = ContainerManager.config(c.container()).getMetadata().getName();
         Series series = new Series(c.container().id(), name, c.timestampNanos());
-        series.cgroup(c.cgroup());
+        series.cgroup(c.cgroup(), c.processes());
+        ContainerRecord record = c.container();
+        series.seen(record.startedAtNanos() > 0 ? record.startedAtNanos() : record.createdAtNanos());
+        series.spec(ResizedResources.current(record, ContainerManager.config(record)), c.cgroup().memory());
+        String device = writableLayerMountpoint.toString();
         if (c.writableLayer() != null) {
-            String device = writableLayerMountpoint.toString();
             series.addAt(c.writableLayer().atEpochNanos(), FS_USAGE, c.writableLayer().usage().bytes(), device);
+        }
+        if (c.writableLayerSpace() != null) {
+            FileSystemSpace space = c.writableLayerSpace();
+            series.add(FS_LIMIT, space.totalBytes(), device);
+            series.add(FS_INODES_TOTAL, space.inodes(), device);
+            series.add(FS_INODES_FREE, space.freeInodes(), device);
+        }
+        if (c.processes() != null) {
+            series.add(FILE_DESCRIPTORS, c.processes().descriptors());
+            series.add(SOCKETS, c.processes().sockets());
         }
         return series.metrics;
     }
@@ -136,7 +198,8 @@ final class CadvisorMetrics {
             this.timestampNanos = timestampNanos;
         }
 
-        void cgroup(CgroupStats c) {
+        /** The cgroup's series; {@code processes}, when walked, gives the process count (pids.current counts threads). */
+        void cgroup(CgroupStats c, ProcessCounts processes) {
             if (c.cpu() != null) {
                 CgroupStats.Cpu cpu = c.cpu();
                 add(CPU_USAGE, seconds(cpu.usageNanos()));
@@ -157,10 +220,59 @@ final class CadvisorMetrics {
                 add(MEMORY_FAILURES, m.pageFaults(), "pgfault", "hierarchy");
                 add(MEMORY_FAILURES, m.majorPageFaults(), "pgmajfault", "hierarchy");
                 add(MEMORY_LIMIT, unlimitedAsZero(m.limitBytes()));
+                if (m.detail() != null) {
+                    CgroupStats.MemoryDetail d = m.detail();
+                    add(MEMORY_FAILCNT, d.failCount());
+                    add(MEMORY_MAX_USAGE, d.maxUsageBytes());
+                    add(MEMORY_KERNEL, d.kernelBytes());
+                    add(MEMORY_MAPPED_FILE, d.mappedFileBytes());
+                    add(OOM_EVENTS, d.oomKills());
+                }
+            }
+            if (processes != null) {
+                add(PROCESSES, processes.processes());
+            } else if (c.pids() != null) {
+                add(PROCESSES, c.pids().current());
             }
             if (c.pids() != null) {
-                add(PROCESSES, c.pids().current());
+                add(THREADS, c.pids().current());
                 add(THREADS_MAX, unlimitedAsZero(c.pids().limit()));
+            }
+            if (c.io() != null) {
+                c.io().devices().forEach(this::blockDevice);
+            }
+        }
+
+        /** One device's I/O, named as /dev/NAME (empty when sysfs does not know the number). */
+        private void blockDevice(CgroupStats.IoDevice d) {
+            String device = BlockDevices.devicePath(BlockDevices.SYS, d.major(), d.minor()).orElse("");
+            add(FS_READ_BYTES, d.readBytes(), device);
+            add(FS_READS, d.reads(), device);
+            add(FS_WRITE_BYTES, d.writeBytes(), device);
+            add(FS_WRITES, d.writes(), device);
+            String major = Integer.toString(d.major());
+            String minor = Integer.toString(d.minor());
+            add(BLKIO_DEVICE_USAGE, d.readBytes(), device, major, minor, "Read");
+            add(BLKIO_DEVICE_USAGE, d.writeBytes(), device, major, minor, "Write");
+        }
+
+        /** When the object started ({@code startedAtNanos}), and that this reading saw it. */
+        void seen(long startedAtNanos) {
+            add(START_TIME, startedAtNanos > 0 ? startedAtNanos / SECOND : CgroupStats.UNKNOWN);
+            add(LAST_SEEN, timestampNanos / SECOND);
+        }
+
+        /**
+         * The limits in force: CPU period and shares from the container's resources (the last
+         * resize's, else the create-time ones; unset means the kernel's default), and the
+         * memory+swap limit as the cgroup has it (v1 memsw, v2 memory.max plus memory.swap.max):
+         * hierarchical, and 0 (no limit) where the kernel does not account swap.
+         */
+        void spec(Api.LinuxContainerResources resources, CgroupStats.Memory memory) {
+            add(CPU_PERIOD, resources.getCpuPeriod() > 0 ? resources.getCpuPeriod() : DEFAULT_CPU_PERIOD_MICROS);
+            add(CPU_SHARES, resources.getCpuShares() > 0 ? resources.getCpuShares() : DEFAULT_CPU_SHARES);
+            if (memory != null) {
+                add(SWAP_LIMIT, memoryAndSwapLimit(memory));
             }
         }
 
@@ -193,6 +305,19 @@ final class CadvisorMetrics {
                     .addLabelValues(id).addLabelValues(name).addAllLabelValues(List.of(extraLabels))
                     .setValue(StatsMessages.value(value)).build());
         }
+    }
+
+    /** Memory plus swap allowed, 0 for no limit (either part unlimited, or swap not accounted), UNKNOWN without a memory reading. */
+    static long memoryAndSwapLimit(CgroupStats.Memory m) {
+        long memory = m.limitBytes();
+        long swap = m.swapLimitBytes();
+        if (memory == CgroupStats.UNKNOWN) {
+            return CgroupStats.UNKNOWN;
+        }
+        if (memory == CgroupStats.UNLIMITED || swap == CgroupStats.UNLIMITED || swap == CgroupStats.UNKNOWN) {
+            return 0;
+        }
+        return memory + swap;
     }
 
     private static long seconds(long nanos) {

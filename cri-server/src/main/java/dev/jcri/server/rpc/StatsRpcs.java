@@ -105,7 +105,7 @@ public final class StatsRpcs {
         List<ContainerRecord> allContainers = containers.list();
         forgetTheGone(all.values(), allContainers);
         List<PodRecord> ready = all.values().stream().filter(p -> p.state() == PodState.READY).toList();
-        return collector.pods(ready, allContainers).stream()
+        return collector.metrics(ready, allContainers).stream()
                 .map(r -> CadvisorMetrics.pod(r, collector.writableLayerMountpoint())).toList();
     }
 

@@ -12,7 +12,9 @@ import java.util.TreeMap;
 /**
  * Block I/O on cgroup v1 (blkio): the weight, and bytes and operations per device from the
  * throttling layer's recursive counters, which count under every I/O scheduler (the plain
- * blkio.io_service_* files need CFQ or BFQ).
+ * blkio.io_service_* files need CFQ or BFQ). Recent kernels (6.18 on these machines, measured)
+ * keep them only for cgroups under a throttle rule, their own or an ancestor's: elsewhere they
+ * read "Total 0" and the reading has no devices.
  */
 final class BlkioV1 {
 

@@ -107,6 +107,23 @@ final class CgroupFiles {
         return out;
     }
 
+    /** The first {@code max} numbers of a one-per-line file (cgroup.procs), read no further; empty if it cannot be read. */
+    static java.util.List<Long> ids(Path file, int max) {
+        java.util.List<Long> out = new java.util.ArrayList<>();
+        try (java.io.BufferedReader in = Files.newBufferedReader(file)) {
+            String line;
+            while (out.size() < max && (line = in.readLine()) != null) {
+                long id = parse(line.strip());
+                if (id > 0 && id != CgroupStats.UNLIMITED) {
+                    out.add(id);
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // the cgroup went away: what was read stands
+        }
+        return out;
+    }
+
     /** A block device as "MAJ:MIN" → {major, minor}, or null if it is not one. */
     static int[] device(String majorMinor) {
         int colon = majorMinor.indexOf(':');

@@ -42,10 +42,18 @@ public record CgroupStats(Cpu cpu, Memory memory, Pids pids, List<Hugetlb> huget
      * @param swapUsageBytes    swap in use (v1: memsw minus memory usage), UNKNOWN without swap accounting
      * @param swapLimitBytes    swap allowed beyond memory (v1: memsw limit minus the memory limit), or UNLIMITED
      * @param pressure          memory.pressure (v2 only), or null
+     * @param detail            the counters only metrics need ({@link Reading#DETAIL}), or null when not asked
      */
     public record Memory(long usageBytes, long limitBytes, long rssBytes, long cacheBytes, long inactiveFileBytes,
                          long pageFaults, long majorPageFaults, long swapUsageBytes, long swapLimitBytes,
-                         Pressure pressure) {
+                         Pressure pressure, MemoryDetail detail) {
+
+        /** A reading without the detail. */
+        public Memory(long usageBytes, long limitBytes, long rssBytes, long cacheBytes, long inactiveFileBytes,
+                      long pageFaults, long majorPageFaults, long swapUsageBytes, long swapLimitBytes, Pressure pressure) {
+            this(usageBytes, limitBytes, rssBytes, cacheBytes, inactiveFileBytes, pageFaults, majorPageFaults,
+                    swapUsageBytes, swapLimitBytes, pressure, null);
+        }
 
         /** kubelet's working set: usage minus inactive file cache (what cannot easily be reclaimed). */
         public long workingSetBytes() {
@@ -64,6 +72,20 @@ public record CgroupStats(Cpu cpu, Memory memory, Pids pids, List<Hugetlb> huget
                     : Math.max(0, swapLimitBytes - swapUsageBytes);
         }
     }
+
+    /**
+     * Memory counters cAdvisor's metrics carry and the CRI's stats do not, each UNKNOWN when the
+     * kernel lacks its file or line.
+     *
+     * @param failCount       how often usage hit the limit (v1 memory.failcnt; v2 memory.events {@code max})
+     * @param maxUsageBytes   the highest usage seen (v1 memory.max_usage_in_bytes; v2 memory.peak, kernel 5.19+)
+     * @param kernelBytes     kernel memory charged to the cgroup (v1 memory.kmem.usage_in_bytes; v2 memory.stat
+     *                        {@code kernel}, or on kernels before 5.18 the sum of its parts)
+     * @param mappedFileBytes page cache mapped into processes (v1 memory.stat {@code total_mapped_file}; v2 {@code file_mapped})
+     * @param oomKills        processes the OOM killer killed in it (v1 memory.oom_control {@code oom_kill}, kernel 4.13+;
+     *                        v2 memory.events {@code oom_kill})
+     */
+    public record MemoryDetail(long failCount, long maxUsageBytes, long kernelBytes, long mappedFileBytes, long oomKills) {}
 
     /** Tasks: {@code current} now, {@code limit} the most allowed (UNLIMITED when unset). */
     public record Pids(long current, long limit) {}

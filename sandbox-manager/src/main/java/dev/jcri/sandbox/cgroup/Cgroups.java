@@ -125,4 +125,16 @@ public final class Cgroups {
     public CgroupStats stats(String cgroupPath, Set<Reading> readings) {
         return controllers.read(cgroupPath, readings);
     }
+
+    /**
+     * The processes in a cgroup (its cgroup.procs: thread-group leaders, as host PIDs), at most
+     * {@code max} of them: the file lists every one, and a cgroup may hold millions. Read in the
+     * pids hierarchy on v1 (the one a container's task count comes from), else the v2 one; empty
+     * when the cgroup is gone.
+     */
+    public List<Long> processIds(String cgroupPath, int max) {
+        Optional<Path> dir = layout.isUnified() ? layout.unified().map(h -> h.dirOf(cgroupPath))
+                : layout.v1Hierarchy("pids").or(() -> layout.v1Hierarchy("memory")).map(h -> h.dirOf(cgroupPath));
+        return dir.map(d -> CgroupFiles.ids(d.resolve("cgroup.procs"), max)).orElse(List.of());
+    }
 }

@@ -56,9 +56,11 @@ final class ControllersV1 implements VersionControllers {
         Path blkio = dir("blkio", cgroupPath);
         Path cpuset = dir("cpuset", cgroupPath);
         boolean swap = readings.contains(Reading.SWAP);
-        return new CgroupStats(
-                readings.contains(Reading.CPU) && cpuacct != null ? CpuV1.read(cpuacct) : null,
-                (readings.contains(Reading.MEMORY) || swap) && memory != null ? MemoryV1.read(memory, swap) : null,
+        boolean detail = readings.contains(Reading.DETAIL);
+        CgroupStats.Cpu cpu = !readings.contains(Reading.CPU) || cpuacct == null ? null
+                : detail ? CpuV1.readDetail(cpuacct, dir("cpu", cgroupPath)) : CpuV1.read(cpuacct);
+        return new CgroupStats(cpu,
+                (readings.contains(Reading.MEMORY) || swap) && memory != null ? MemoryV1.read(memory, swap, detail) : null,
                 readings.contains(Reading.PIDS) && pids != null ? Pids.read(pids) : null,
                 readings.contains(Reading.HUGETLB) && hugetlb != null ? HugetlbV1.read(hugetlb) : List.of(),
                 readings.contains(Reading.IO) && blkio != null ? BlkioV1.read(blkio) : null,

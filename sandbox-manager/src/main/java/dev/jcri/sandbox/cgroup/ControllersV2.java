@@ -75,7 +75,8 @@ final class ControllersV2 implements VersionControllers {
         boolean pressure = readings.contains(Reading.PRESSURE);
         return new CgroupStats(
                 readings.contains(Reading.CPU) ? CpuV2.read(dir, pressure) : null,
-                readings.contains(Reading.MEMORY) || swap ? MemoryV2.read(dir, swap, pressure) : null,
+                readings.contains(Reading.MEMORY) || swap
+                        ? MemoryV2.read(dir, swap, pressure, readings.contains(Reading.DETAIL)) : null,
                 readings.contains(Reading.PIDS) ? Pids.read(dir) : null,
                 readings.contains(Reading.HUGETLB) ? HugetlbV2.read(dir) : List.of(),
                 readings.contains(Reading.IO) ? IoV2.read(dir, pressure) : null,

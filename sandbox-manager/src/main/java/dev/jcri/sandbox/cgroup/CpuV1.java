@@ -4,6 +4,7 @@ import static dev.jcri.sandbox.cgroup.CgroupStats.UNKNOWN;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * CPU on cgroup v1: limits in the {@code cpu} hierarchy (cpu.shares, CFS quota and period), usage
@@ -33,5 +34,21 @@ final class CpuV1 {
     static CgroupStats.Cpu read(Path cpuacctDir) {
         long usage = CgroupFiles.number(cpuacctDir.resolve("cpuacct.usage"));
         return usage == UNKNOWN ? null : new CgroupStats.Cpu(usage, UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN, null);
+    }
+
+    /**
+     * cpuacct.usage with the detail metrics need: user and system time in nanoseconds
+     * (cpuacct.usage_user and .usage_sys, kernel 4.7+; cpuacct.stat counts coarse ticks) and CFS
+     * throttling from cpu.stat in the {@code cpu} hierarchy ({@code cpuDir}, null when not mounted).
+     */
+    static CgroupStats.Cpu readDetail(Path cpuacctDir, Path cpuDir) {
+        CgroupStats.Cpu usage = read(cpuacctDir);
+        if (usage == null) {
+            return null;
+        }
+        Map<String, Long> stat = cpuDir == null ? Map.of() : CgroupFiles.flatKeyed(cpuDir.resolve("cpu.stat"));
+        return new CgroupStats.Cpu(usage.usageNanos(), CgroupFiles.number(cpuacctDir.resolve("cpuacct.usage_user")),
+                CgroupFiles.number(cpuacctDir.resolve("cpuacct.usage_sys")), stat.getOrDefault("nr_periods", UNKNOWN),
+                stat.getOrDefault("nr_throttled", UNKNOWN), stat.getOrDefault("throttled_time", UNKNOWN), null);
     }
 }

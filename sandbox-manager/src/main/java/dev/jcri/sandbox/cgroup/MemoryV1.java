@@ -45,6 +45,11 @@ final class MemoryV1 {
      * memory.memsw.usage_in_bytes when swap is asked; null if nothing could be read.
      */
     static CgroupStats.Memory read(Path dir, boolean withSwap) {
+        return read(dir, withSwap, false);
+    }
+
+    /** As {@link #read(Path, boolean)}, with the {@link CgroupStats.MemoryDetail} when {@code withDetail}. */
+    static CgroupStats.Memory read(Path dir, boolean withSwap, boolean withDetail) {
         long usage = CgroupFiles.number(dir.resolve("memory.usage_in_bytes"));
         Map<String, Long> stat = CgroupFiles.flatKeyed(dir.resolve("memory.stat"));
         long memswUsage = withSwap ? CgroupFiles.number(dir.resolve("memory.memsw.usage_in_bytes")) : UNKNOWN;
@@ -59,6 +64,15 @@ final class MemoryV1 {
         return new CgroupStats.Memory(usage, limit, stat.getOrDefault("total_rss", UNKNOWN),
                 stat.getOrDefault("total_cache", UNKNOWN), stat.getOrDefault("total_inactive_file", UNKNOWN),
                 stat.getOrDefault("total_pgfault", UNKNOWN), stat.getOrDefault("total_pgmajfault", UNKNOWN),
-                swapUsage, swapLimit, null);
+                swapUsage, swapLimit, null, withDetail ? detail(dir, stat) : null);
+    }
+
+    /** memory.failcnt, memory.max_usage_in_bytes, memory.kmem.usage_in_bytes, memory.oom_control; mapped files from memory.stat. */
+    static CgroupStats.MemoryDetail detail(Path dir, Map<String, Long> stat) {
+        return new CgroupStats.MemoryDetail(CgroupFiles.number(dir.resolve("memory.failcnt")),
+                CgroupFiles.number(dir.resolve("memory.max_usage_in_bytes")),
+                CgroupFiles.number(dir.resolve("memory.kmem.usage_in_bytes")),
+                stat.getOrDefault("total_mapped_file", UNKNOWN),
+                CgroupFiles.flatKeyed(dir.resolve("memory.oom_control")).getOrDefault("oom_kill", UNKNOWN));
     }
 }

@@ -4,6 +4,7 @@ import static dev.jcri.sandbox.cgroup.CgroupStats.UNKNOWN;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -47,6 +48,11 @@ final class MemoryV2 {
      * asked, memory.pressure when pressure is; null if nothing could be read.
      */
     static CgroupStats.Memory read(Path dir, boolean withSwap, boolean withPressure) {
+        return read(dir, withSwap, withPressure, false);
+    }
+
+    /** As {@link #read(Path, boolean, boolean)}, with the {@link CgroupStats.MemoryDetail} when {@code withDetail}. */
+    static CgroupStats.Memory read(Path dir, boolean withSwap, boolean withPressure, boolean withDetail) {
         long usage = CgroupFiles.number(dir.resolve("memory.current"));
         Map<String, Long> stat = CgroupFiles.flatKeyed(dir.resolve("memory.stat"));
         if (usage == UNKNOWN && stat.isEmpty()) {
@@ -57,6 +63,29 @@ final class MemoryV2 {
                 stat.getOrDefault("pgfault", UNKNOWN), stat.getOrDefault("pgmajfault", UNKNOWN),
                 withSwap ? CgroupFiles.number(dir.resolve("memory.swap.current")) : UNKNOWN,
                 withSwap ? CgroupFiles.number(dir.resolve("memory.swap.max")) : UNKNOWN,
-                withPressure ? CgroupFiles.pressure(dir.resolve("memory.pressure")) : null);
+                withPressure ? CgroupFiles.pressure(dir.resolve("memory.pressure")) : null,
+                withDetail ? detail(dir, stat) : null);
+    }
+
+    /** The parts memory.stat's {@code kernel} line sums, for kernels before 5.18 that lack the line. */
+    private static final List<String> KERNEL_PARTS = List.of("kernel_stack", "pagetables", "percpu", "sock", "vmalloc", "slab");
+
+    /**
+     * memory.events ({@code max}: times usage hit memory.max, v1's failcnt; {@code oom_kill}) and
+     * memory.peak; kernel and mapped file memory from memory.stat.
+     */
+    static CgroupStats.MemoryDetail detail(Path dir, Map<String, Long> stat) {
+        Map<String, Long> events = CgroupFiles.flatKeyed(dir.resolve("memory.events"));
+        return new CgroupStats.MemoryDetail(events.getOrDefault("max", UNKNOWN), CgroupFiles.number(dir.resolve("memory.peak")),
+                kernel(stat), stat.getOrDefault("file_mapped", UNKNOWN), events.getOrDefault("oom_kill", UNKNOWN));
+    }
+
+    static long kernel(Map<String, Long> stat) {
+        Long kernel = stat.get("kernel");
+        if (kernel != null) {
+            return kernel;
+        }
+        List<Long> parts = KERNEL_PARTS.stream().map(stat::get).filter(v -> v != null).toList();
+        return parts.isEmpty() ? UNKNOWN : parts.stream().mapToLong(Long::longValue).sum();
     }
 }

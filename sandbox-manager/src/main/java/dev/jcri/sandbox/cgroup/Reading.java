@@ -24,5 +24,11 @@ public enum Reading {
     /** Block I/O bytes and operations per device. */
     IO,
     /** The CPUs and memory nodes in effect. */
-    CPUSET
+    CPUSET,
+    /**
+     * Beside the CPU and MEMORY readings, what only cAdvisor's metrics carry: v1 user/system time
+     * (cpuacct.usage_user, .usage_sys) and throttling (cpu.stat), which v2's cpu.stat has anyway;
+     * the memory fail count, peak, kernel memory and OOM kills ({@link CgroupStats.MemoryDetail}).
+     */
+    DETAIL
 }

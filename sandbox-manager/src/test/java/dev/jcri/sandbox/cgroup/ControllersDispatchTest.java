@@ -44,6 +44,30 @@ class ControllersDispatchTest {
         assertEquals(new CgroupStats(null, null, null, List.of(), null, null), gone);
     }
 
+    /** The metrics' detail: v1 throttling from the cpu hierarchy even when cpuacct is mounted apart (as on these machines). */
+    @Test
+    void v1DetailFindsCpuStatInTheCpuHierarchyAndTheProcessesInPids() throws IOException {
+        FixtureNode node = FixtureNode.legacy(tmp);
+        write(node.dir("cpuacct", "/p/c/cpuacct.usage"), "500");
+        write(node.dir("cpuacct", "/p/c/cpuacct.usage_user"), "300");
+        write(node.dir("cpu", "/p/c/cpu.stat"), "nr_periods 4\nnr_throttled 1\nthrottled_time 900\n");
+        write(node.dir("memory", "/p/c/memory.usage_in_bytes"), "4096");
+        write(node.dir("memory", "/p/c/memory.failcnt"), "2");
+        write(node.dir("pids", "/p/c/cgroup.procs"), "41\n42\n43\n");
+        Cgroups cgroups = Cgroups.open(node.layout(), CgroupDriver.CGROUPFS, tmp.resolve("claims"));
+
+        CgroupStats plain = cgroups.stats("/p/c", EnumSet.of(Reading.CPU, Reading.MEMORY));
+        assertEquals(-1, plain.cpu().periods(), "the stats calls read cpuacct.usage alone");
+        assertNull(plain.memory().detail());
+        CgroupStats detail = cgroups.stats("/p/c", EnumSet.of(Reading.CPU, Reading.MEMORY, Reading.DETAIL));
+        assertEquals(new CgroupStats.Cpu(500, 300, -1, 4, 1, 900, null), detail.cpu());
+        assertEquals(2, detail.memory().detail().failCount());
+
+        assertEquals(List.of(41L, 42L, 43L), cgroups.processIds("/p/c", 10));
+        assertEquals(List.of(41L, 42L), cgroups.processIds("/p/c", 2), "read no further than asked");
+        assertEquals(List.of(), cgroups.processIds("/p/gone", 10));
+    }
+
     @Test
     void v1LimitsOnAControllerTheNodeDoesNotMountAreRefusedNamingIt() throws IOException {
         FixtureNode node = FixtureNode.legacy(tmp);

@@ -49,6 +49,21 @@ class CpuControllersTest {
         assertNull(CpuV1.read(dir.resolve("gone")));
     }
 
+    /** The metrics' detail on v1: user/system in nanoseconds from cpuacct, throttling from the cpu hierarchy's cpu.stat. */
+    @Test
+    void v1DetailReadsUserSystemAndThrottling() {
+        Path cpuacct = write(dir.resolve("cpuacct/pod/cpuacct.usage"), "123456789\n").getParent();
+        write(cpuacct.resolve("cpuacct.usage_user"), "100000000\n");
+        write(cpuacct.resolve("cpuacct.usage_sys"), "23456789\n");
+        Path cpu = write(dir.resolve("cpu/pod/cpu.stat"), "nr_periods 12\nnr_throttled 3\nthrottled_time 4500000\n"
+                + "nr_bursts 0\nburst_time 0\n").getParent();
+        assertEquals(new CgroupStats.Cpu(123_456_789, 100_000_000, 23_456_789, 12, 3, 4_500_000, null),
+                CpuV1.readDetail(cpuacct, cpu));
+        assertEquals(new CgroupStats.Cpu(123_456_789, 100_000_000, 23_456_789, UNKNOWN, UNKNOWN, UNKNOWN, null),
+                CpuV1.readDetail(cpuacct, null), "no cpu hierarchy: no throttling");
+        assertNull(CpuV1.readDetail(dir.resolve("gone"), cpu));
+    }
+
     @Test
     void v2WritesWeightAndMax() throws IOException {
         Path weight = file("cpu.weight", "100");

@@ -109,6 +109,66 @@ class MemoryControllersTest {
         assertEquals(1048576 - 512, m.swapAvailableBytes());
     }
 
+    /** A v1 cgroup's detail files as kernel 6.x writes them (memory.oom_control has oom_kill since 4.13). */
+    @Test
+    void v1DetailReadsFailcntPeakKernelMemoryMappedFilesAndOomKills() {
+        write(dir.resolve("memory.usage_in_bytes"), "16384");
+        write(dir.resolve("memory.stat"), V1_STAT + "mapped_file 0\ntotal_mapped_file 12288\n");
+        write(dir.resolve("memory.failcnt"), "7\n");
+        write(dir.resolve("memory.max_usage_in_bytes"), "65536\n");
+        write(dir.resolve("memory.kmem.usage_in_bytes"), "2048\n");
+        write(dir.resolve("memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\noom_kill 2\n");
+        assertNull(MemoryV1.read(dir, true).detail(), "only when asked");
+        assertEquals(new CgroupStats.MemoryDetail(7, 65536, 2048, 12288, 2), MemoryV1.read(dir, true, true).detail());
+    }
+
+    @Test
+    void v1DetailOfAnOldKernelLeavesWhatItLacksUnknown() {
+        write(dir.resolve("memory.usage_in_bytes"), "16384");
+        write(dir.resolve("memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\n");
+        assertEquals(new CgroupStats.MemoryDetail(UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN), MemoryV1.read(dir, false, true).detail());
+    }
+
+    /** memory.stat and memory.events of a v2 cgroup as kernel 6.x writes them (trimmed), and memory.peak. */
+    @Test
+    void v2DetailReadsEventsPeakAndStat() {
+        write(dir.resolve("memory.current"), "16384");
+        write(dir.resolve("memory.stat"), """
+                anon 8192
+                file 4096
+                kernel 3072
+                kernel_stack 1024
+                pagetables 512
+                sec_pagetables 0
+                percpu 256
+                sock 0
+                vmalloc 0
+                shmem 0
+                file_mapped 2048
+                file_dirty 0
+                slab 1280
+                inactive_file 1024
+                pgfault 77
+                pgmajfault 3
+                """);
+        write(dir.resolve("memory.events"), "low 0\nhigh 0\nmax 5\noom 2\noom_kill 1\noom_group_kill 0\n");
+        write(dir.resolve("memory.peak"), "32768\n");
+        assertNull(MemoryV2.read(dir, false, false).detail(), "only when asked");
+        assertEquals(new CgroupStats.MemoryDetail(5, 32768, 3072, 2048, 1), MemoryV2.read(dir, false, false, true).detail());
+    }
+
+    /** Before 5.18 memory.stat has no kernel line (its parts instead), before 5.19 there is no memory.peak. */
+    @Test
+    void v2DetailOfAnOlderKernelSumsTheKernelPartsAndHasNoPeak() {
+        write(dir.resolve("memory.current"), "16384");
+        write(dir.resolve("memory.stat"), "anon 8192\nkernel_stack 1024\npagetables 512\npercpu 256\nsock 128\nslab 1280\n"
+                + "file_mapped 0\n");
+        write(dir.resolve("memory.events"), "low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\n");
+        assertEquals(new CgroupStats.MemoryDetail(0, UNKNOWN, 1024 + 512 + 256 + 128 + 1280, 0, 0),
+                MemoryV2.read(dir, false, false, true).detail());
+        assertEquals(UNKNOWN, MemoryV2.kernel(java.util.Map.of("anon", 1L)), "nothing to sum");
+    }
+
     @Test
     void v2ReadingIsPartialWhenFilesVanish() {
         write(dir.resolve("memory.current"), "16384");
