@@ -41,10 +41,7 @@ final class RuntimeStateReleases {
         CompletableFuture<Void> running = inProgress.putIfAbsent(id, done);
         String name = "runtime-release-" + Ids.shortId(id);
         if (running != null) {
-            Thread.ofVirtual().name(name).start(() -> {
-                running.join(); // never completes exceptionally
-                then.run();
-            });
+            after(running, id, then);
             return;
         }
         Thread.ofVirtual().name(name).start(() -> {
@@ -72,7 +69,14 @@ final class RuntimeStateReleases {
             then.run();
             return;
         }
-        running.whenComplete((ok, failed) -> then.run());
+        after(running, id, then);
+    }
+
+    private static void after(CompletableFuture<Void> running, String id, Runnable then) {
+        Thread.ofVirtual().name("runtime-release-" + Ids.shortId(id)).start(() -> {
+            running.join(); // never completes exceptionally
+            then.run();
+        });
     }
 
     /** Waits for a delete of {@code id} in progress, if any (bounded: a teardown must not hang on it). */
