@@ -18,6 +18,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -60,7 +61,9 @@ public final class Main implements Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         onSignal("TERM", stop::countDown);
         onSignal("INT", stop::countDown);
-        onSignal("HUP", () -> { }); // until the daemon runs, a reload has nothing to apply
+        // a reload asked while the daemon starts (its socket may already serve) is done once it runs
+        AtomicBoolean reloadAsked = new AtomicBoolean();
+        onSignal("HUP", () -> reloadAsked.set(true));
         Daemon daemon;
         try {
             daemon = Daemon.start(config, notifier::status);
@@ -79,6 +82,9 @@ public final class Main implements Callable<Integer> {
         LoggerFactory.getLogger(Main.class).info("configuration: {}", config.describeSources());
         ConfigReload reload = new ConfigReload(options::effectiveConfig, daemon, config, notifier);
         onSignal("HUP", () -> Thread.ofVirtual().name("config-reload").start(reload::reload));
+        if (reloadAsked.get()) {
+            Thread.ofVirtual().name("config-reload").start(reload::reload);
+        }
         while (stop.getCount() > 0) {
             try {
                 stop.await();
