@@ -1,6 +1,7 @@
 package dev.jcri.sandbox.container;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.jcri.sandbox.util.ParsedConfigs;
 import runtime.v1.Api;
 
 /**
@@ -11,6 +12,10 @@ import runtime.v1.Api;
  */
 public final class ResizedResources {
 
+    /** Parsed once per record, as its config is: ContainerStatus reports them every second. */
+    private static final ParsedConfigs<Api.LinuxContainerResources> PARSED =
+            new ParsedConfigs<>(Api.LinuxContainerResources.parser());
+
     private ResizedResources() {}
 
     /** The resources in force: the last resize's, else the create-time ones. */
@@ -19,7 +24,7 @@ public final class ResizedResources {
             return config.getLinux().getResources();
         }
         try {
-            return Api.LinuxContainerResources.parseFrom(record.resources());
+            return PARSED.of(record.resources());
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException("container record " + record.id() + " holds unreadable resources", e);
         }
