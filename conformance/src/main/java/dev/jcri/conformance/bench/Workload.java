@@ -18,8 +18,11 @@ import runtime.v1.Api;
  */
 public final class Workload {
 
-    /** The cgroup parent of every benchmark pod (as kubelet's /kubepods/...; removed at the end). */
-    public static final String CGROUP_ROOT = "/jcribench";
+    /**
+     * The cgroup parent of every benchmark pod (as kubelet's /kubepods/...; removed at the end). One per
+     * benchmark process, so two runs on one machine never remove each other's pods' parent.
+     */
+    public static final String CGROUP_ROOT = "/jcribench-" + ProcessHandle.current().pid();
 
     /** PID 1 traps TERM, so StopContainer measures a clean stop, not a grace-period timeout. */
     public static final List<String> COMMAND = List.of("/bin/sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait");
