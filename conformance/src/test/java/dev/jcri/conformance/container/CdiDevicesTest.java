@@ -23,8 +23,8 @@ import runtime.v1.Api;
 
 /**
  * CDI devices end to end: a daemon whose cdi.spec_dirs is a directory of this test, holding a spec
- * that exposes a device node the test made (char 1:3, a /dev/null twin), an env var and a bind
- * mount. The container asks for the device by CDI_devices and sees all three; a device no spec
+ * that exposes a device node the test made (char 1:3, a /dev/null twin), an env var, a bind
+ * mount and a supplementary group. The container asks for the device by CDI_devices and gets all four; a device no spec
  * defines is INVALID_ARGUMENT naming the field, and no container, bundle or snapshot is left.
  */
 class CdiDevicesTest {
@@ -46,7 +46,7 @@ class CdiDevicesTest {
                  "containerEdits": {"env": ["CDI_SPEC=wide"]},
                  "devices": [{"name": "null0", "containerEdits": {
                    "deviceNodes": [{"path": "/dev/jcri-cdi", "hostPath": "%s"}],
-                   "env": ["CDI_DEVICE=null0"],
+                   "env": ["CDI_DEVICE=null0"], "additionalGids": [4242],
                    "mounts": [{"hostPath": "%s", "containerPath": "/cdi", "options": ["ro", "rbind"]}]}}]}
                 """.formatted(node, shared));
         Path config = Files.writeString(dir.resolve("jcri.toml"), "[cdi]\nspec_dirs = [\"" + specs + "\"]\n");
@@ -67,6 +67,12 @@ class CdiDevicesTest {
                 assertEquals(0, r.getExitCode(), r.getStderr().toString(StandardCharsets.UTF_8));
                 assertEquals("1:3 character special file\nwritable\nwide null0\nfrom the cdi mount\nro\n",
                         r.getStdout().toString(StandardCharsets.UTF_8));
+                Api.ExecSyncResponse groups = Containers.exec(cri, id, 10, "id", "-G");
+                assertTrue(List.of(groups.getStdout().toString(StandardCharsets.UTF_8).trim().split(" ")).contains("4242"),
+                        "the device's group is one the process has: " + groups.getStdout().toStringUtf8());
+                assertTrue(cri.runtime().containerStatus(Api.ContainerStatusRequest.newBuilder().setContainerId(id).build())
+                        .getStatus().getUser().getLinux().getSupplementalGroupsList().contains(4242L),
+                        "ContainerStatus reports the device's group");
 
                 int before = entries(jcri.state().resolve("containers"));
                 Api.ContainerConfig.Builder unknown = Containers.config("unknown-device", image, "true")

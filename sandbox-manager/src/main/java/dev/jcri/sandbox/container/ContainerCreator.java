@@ -131,7 +131,7 @@ final class ContainerCreator {
 
                 Api.ContainerConfig mounted = ImageMounts.mount(id, config, volumeImages, snapshots, paths);
                 BuiltSpec spec = buildSpec(specInput(id, mounted, pod, podConfig, image), runtime);
-                spec = new BuiltSpec(cdi.applyTo(spec.spec()), spec.stopSignal(), spec.imageVolumes(), spec.user());
+                spec = cdi.applyTo(spec);
                 if (userns != null) {
                     spec = new BuiltSpec(usernsMounts.apply(id, spec.spec(), paths.rootfs(id), userns, usernsPin),
                             spec.stopSignal(), spec.imageVolumes(), spec.user());

@@ -1,6 +1,7 @@
 package dev.jcri.sandbox.spec;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.jcri.errors.JcriException;
@@ -55,6 +56,8 @@ public final class CdiDevices {
     private static final Set<String> HOOK_POINTS = Set.of(
             "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop");
     private static final int MAX_NAME = 256;
+    /** The largest ID an OCI spec carries (uint32; all ones means "none"). */
+    private static final long MAX_ID = 0xFFFF_FFFEL;
     private static final int MAX_DEVICES = 128;
     private static final long MAX_SPEC_BYTES = 4 << 20;
 
@@ -218,8 +221,23 @@ public final class CdiDevices {
         private final List<OciSpec.Mount> mounts = new ArrayList<>();
         private final List<String> env = new ArrayList<>();
         private final Map<String, List<OciSpec.Hook>> hooks = new LinkedHashMap<>();
+        private final Set<Long> additionalGids = new LinkedHashSet<>();
 
         void add(CdiSpec.Edits e, String source) throws JcriException {
+            if (present(e.intelRdt())) {
+                throw broken(source, "asks for intelRdt, which jcri does not apply (the device would not work as meant)");
+            }
+            if (present(e.netDevices())) {
+                throw broken(source, "asks for netDevices, which jcri does not apply (the device would not work as meant)");
+            }
+            for (Long gid : e.additionalGids()) {
+                if (gid == null || gid < 0 || gid > MAX_ID) {
+                    throw broken(source, "additional GID " + gid + " is not between 0 and " + MAX_ID);
+                }
+                if (gid != 0) { // the root group is never handed out by a device file
+                    additionalGids.add(gid);
+                }
+            }
             for (String v : e.env()) {
                 if (v == null || v.indexOf('=') <= 0) {
                     throw broken(source, "env entry " + v + " is not NAME=value");
@@ -289,6 +307,10 @@ public final class CdiDevices {
             return new OciSpec.Device(type, n.path(), major, minor == null ? 0 : minor, mode, uid, gid);
         }
 
+        private static boolean present(JsonNode n) {
+            return n != null && !n.isNull() && !(n.isContainerNode() && n.isEmpty());
+        }
+
         private static boolean absolute(String p) {
             return p != null && p.startsWith("/");
         }
@@ -300,7 +322,7 @@ public final class CdiDevices {
         CdiEdits build() {
             Map<String, List<OciSpec.Hook>> h = new LinkedHashMap<>();
             hooks.forEach((k, v) -> h.put(k, List.copyOf(v)));
-            return new CdiEdits(List.copyOf(devices.values()), rules, mounts, env, h);
+            return new CdiEdits(List.copyOf(devices.values()), rules, mounts, env, h, List.copyOf(additionalGids));
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.jcri.sandbox.spec;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -14,11 +15,12 @@ import java.util.Map;
  * @param mounts  bind mounts (type and options as the spec file says, "bind" when it names no type)
  * @param env     "NAME=value" entries; a name set here replaces the one the config or image set
  * @param hooks   OCI hooks by hook point name
+ * @param additionalGids supplementary groups the process gets besides its own (never 0), in order
  */
 public record CdiEdits(List<OciSpec.Device> devices, List<OciSpec.DeviceRule> rules, List<OciSpec.Mount> mounts,
-                       List<String> env, Map<String, List<OciSpec.Hook>> hooks) {
+                       List<String> env, Map<String, List<OciSpec.Hook>> hooks, List<Long> additionalGids) {
 
-    public static final CdiEdits NONE = new CdiEdits(List.of(), List.of(), List.of(), List.of(), Map.of());
+    public static final CdiEdits NONE = new CdiEdits(List.of(), List.of(), List.of(), List.of(), Map.of(), List.of());
 
     public CdiEdits {
         devices = List.copyOf(devices);
@@ -26,10 +28,25 @@ public record CdiEdits(List<OciSpec.Device> devices, List<OciSpec.DeviceRule> ru
         mounts = List.copyOf(mounts);
         env = List.copyOf(env);
         hooks = Map.copyOf(hooks);
+        additionalGids = List.copyOf(additionalGids);
     }
 
     public boolean isEmpty() {
-        return devices.isEmpty() && mounts.isEmpty() && env.isEmpty() && hooks.isEmpty();
+        return devices.isEmpty() && mounts.isEmpty() && env.isEmpty() && hooks.isEmpty() && additionalGids.isEmpty();
+    }
+
+    /**
+     * {@code built} with these edits, its reported identity included: a group a device adds is one
+     * the process has, so ContainerStatus lists it as the process sees it.
+     */
+    public BuiltSpec applyTo(BuiltSpec built) {
+        if (isEmpty()) {
+            return built;
+        }
+        ResolvedUser u = built.user();
+        ResolvedUser user = u == null ? null
+                : new ResolvedUser(u.uid(), u.gid(), mergedGids(u.additionalGids()), u.username());
+        return new BuiltSpec(applyTo(built.spec()), built.stopSignal(), built.imageVolumes(), user);
     }
 
     /** {@code spec} with these edits: a device or mount at a path the spec already has replaces it. */
@@ -38,7 +55,10 @@ public record CdiEdits(List<OciSpec.Device> devices, List<OciSpec.DeviceRule> ru
             return spec;
         }
         OciSpec.Process p = spec.process();
-        OciSpec.Process process = new OciSpec.Process(p.terminal(), p.user(), p.args(), mergedEnv(p.env()), p.cwd(),
+        OciSpec.User u = p.user();
+        OciSpec.User user = u == null || additionalGids.isEmpty() ? u
+                : new OciSpec.User(u.uid(), u.gid(), mergedGids(u.additionalGids()));
+        OciSpec.Process process = new OciSpec.Process(p.terminal(), user, p.args(), mergedEnv(p.env()), p.cwd(),
                 p.capabilities(), p.rlimits(), p.noNewPrivileges(), p.apparmorProfile(), p.oomScoreAdj());
 
         List<OciSpec.Mount> mountList = new ArrayList<>();
@@ -68,6 +88,12 @@ public record CdiEdits(List<OciSpec.Device> devices, List<OciSpec.DeviceRule> ru
                 l.uidMappings(), l.gidMappings());
         return new OciSpec(spec.ociVersion(), process, spec.root(), spec.hostname(), List.copyOf(mountList),
                 spec.annotations(), linux, mergedHooks(spec.hooks()));
+    }
+
+    private List<Long> mergedGids(List<Long> base) {
+        LinkedHashSet<Long> gids = new LinkedHashSet<>(base == null ? List.of() : base);
+        gids.addAll(additionalGids);
+        return List.copyOf(gids);
     }
 
     private List<String> mergedEnv(List<String> base) {

@@ -162,4 +162,40 @@ class CdiDevicesTest {
             assertEquals(JcriException.Kind.INVALID_ARGUMENT, e.kind());
         }
     }
+
+    @Test
+    void additionalGidsJoinTheProcessGroupsOnceAndNeverTheRootGroup() throws Exception {
+        Files.writeString(etc.resolve("g.json"), """
+                {"cdiVersion": "0.7.0", "kind": "example.com/gpu",
+                 "containerEdits": {"additionalGids": [44]},
+                 "devices": [{"name": "a", "containerEdits": {"additionalGids": [0, 107, 44, 5]}}]}""");
+        CdiEdits e = devices().resolve(asking("example.com/gpu=a"));
+        assertEquals(List.of(44L, 107L, 5L), e.additionalGids());
+
+        OciSpec base = new OciSpec("1.0.2", new OciSpec.Process(null, new OciSpec.User(1000, 1000, List.of(1000L, 5L)),
+                List.of("sh"), List.of(), "/", null, null, null, null, null), new OciSpec.Root("/r", false), null,
+                List.of(), null, new OciSpec.Linux(List.of(), null, "", null, null, List.of(), null, null, null));
+        BuiltSpec built = e.applyTo(new BuiltSpec(base, 15, List.of(),
+                new ResolvedUser(1000, 1000, List.of(1000L, 5L), "app")));
+
+        assertEquals(List.of(1000L, 5L, 44L, 107L), built.spec().process().user().additionalGids());
+        assertEquals(List.of(1000L, 5L, 44L, 107L), built.user().additionalGids(), "ContainerStatus reports what the process has");
+        assertEquals(1000L, built.spec().process().user().uid());
+    }
+
+    @Test
+    void editsJcriCannotApplyOrOutOfRangeGidsRefuseTheDeviceNotTheFile() throws Exception {
+        Files.writeString(etc.resolve("b.json"), """
+                {"cdiVersion": "0.7.0", "kind": "example.com/odd", "devices": [
+                  {"name": "rdt", "containerEdits": {"intelRdt": {"closID": "gold"}}},
+                  {"name": "net", "containerEdits": {"netDevices": [{"hostInterfaceName": "eth9", "name": "eth1"}]}},
+                  {"name": "gid", "containerEdits": {"additionalGids": [4294967295]}},
+                  {"name": "plain", "containerEdits": {"env": ["OK=1"], "intelRdt": null, "netDevices": []}}]}""");
+        for (String n : List.of("rdt", "net", "gid")) {
+            JcriException e = assertThrows(JcriException.class, () -> devices().resolve(asking("example.com/odd=" + n)), n);
+            assertEquals(JcriException.Kind.INVALID_ARGUMENT, e.kind());
+            assertTrue(e.getMessage().contains("example.com/odd=" + n), e.getMessage());
+        }
+        assertEquals(List.of("OK=1"), devices().resolve(asking("example.com/odd=plain")).env());
+    }
 }
