@@ -50,20 +50,29 @@ public final class HostState {
     }
 
     /**
-     * PIDs of processes named {@code name} whose environment mentions {@code dir}: the test's own
-     * (jcri's infra launcher passes the pod's pin paths, under its state dir, in the environment),
-     * never those of tests running beside it on the same host.
+     * Live PIDs of processes named {@code name} whose command line or environment mentions
+     * {@code dir}: the test's own (conmon is given its bundle and pid file, jcri's infra launcher the
+     * pod's pin paths, all under the test's state dir), never those of tests running beside it on the
+     * same host. Zombies are left out: one waiting for a non-reaping init is not running anything.
      */
     public static List<Long> processesOf(String name, Path dir) {
         String marker = dir.toAbsolutePath().normalize() + "/";
         return processes(name).stream().filter(pid -> {
             try {
-                return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ")),
-                        java.nio.charset.StandardCharsets.UTF_8).contains(marker);
-            } catch (IOException e) {
+                Path proc = Path.of("/proc", Long.toString(pid));
+                String stat = Files.readString(proc.resolve("stat"));
+                if (stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z")) {
+                    return false;
+                }
+                return mentions(proc.resolve("cmdline"), marker) || mentions(proc.resolve("environ"), marker);
+            } catch (IOException | RuntimeException e) {
                 return false;
             }
         }).toList();
+    }
+
+    private static boolean mentions(Path file, String marker) throws IOException {
+        return new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.UTF_8).contains(marker);
     }
 
     /** PIDs of processes whose command name (comm) is {@code name}. */

@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,20 +40,6 @@ class ContainerRecoveryTest {
             Files.writeString(config, network.jcriConfig());
         }
         return JcriProcess.start(dir, List.of("--config", config.toString()));
-    }
-
-    /** Live conmon processes (zombies left to a non-reaping init are not ours to count). */
-    private static List<Long> liveConmons() {
-        return HostState.processes("conmon").stream().filter(pid -> !isZombie(pid)).toList();
-    }
-
-    private static boolean isZombie(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
-        } catch (Exception e) {
-            return true;
-        }
     }
 
     @Test
@@ -141,12 +126,15 @@ class ContainerRecoveryTest {
 
     @Test
     void hundredContainersCreatedStartedStoppedAndRemovedLeaveNothingBehind() throws Exception {
-        List<Long> conmonsBefore = liveConmons();
+        String cgroupBase = "/jcri-container-churn-" + ProcessHandle.current().pid();
         try (TestNetwork network = TestNetwork.create(dir);
                 JcriProcess jcri = start(network);
                 CriClient cri = new CriClient(jcri.socket())) {
             String image = Containers.busybox(cri);
-            Api.PodSandboxConfig pod = Containers.pod("churn", true, Api.NamespaceMode.CONTAINER, dir.resolve("logs"));
+            Api.PodSandboxConfig.Builder podConfig = Containers.pod("churn", true, Api.NamespaceMode.CONTAINER,
+                    dir.resolve("logs")).toBuilder();
+            podConfig.getLinuxBuilder().setCgroupParent(cgroupBase + "/pod");
+            Api.PodSandboxConfig pod = podConfig.build();
             String podId = Pods.run(cri, pod);
             for (int i = 0; i < 100; i++) {
                 String id = Containers.run(cri, podId, pod, Containers.config("churn" + i, image, "sleep", "600").build());
@@ -156,15 +144,12 @@ class ContainerRecoveryTest {
             assertEquals(0, cri.runtime().listContainers(Api.ListContainersRequest.getDefaultInstance()).getContainersCount());
             Pods.stopAndRemove(cri, podId);
             assertEquals(List.of(), HostState.mountsUnder(jcri.state()));
-            assertEquals(List.of(), HostState.cgroupDirs("/jcri").stream()
+            assertEquals(List.of(), HostState.cgroupDirs(cgroupBase + "/pod").stream()
                     .flatMap(d -> { try (var s = Files.list(d)) { return s.filter(Files::isDirectory).toList().stream(); }
                         catch (Exception e) { return java.util.stream.Stream.<Path>empty(); } })
                     .toList(), "no container cgroups left");
-            Deadline.await("conmon processes to exit", Duration.ofSeconds(30), () -> {
-                List<Long> now = new ArrayList<>(liveConmons());
-                now.removeAll(conmonsBefore);
-                return now.isEmpty() ? Boolean.TRUE : null;
-            });
+            Deadline.await("conmon processes to exit", Duration.ofSeconds(30),
+                    () -> HostState.processesOf("conmon", dir).isEmpty() ? Boolean.TRUE : null);
             try (var records = Files.list(jcri.root().resolve("containers"))) {
                 assertTrue(records.findAny().isEmpty(), "no container records left");
             }

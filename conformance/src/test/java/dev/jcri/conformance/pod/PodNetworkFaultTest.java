@@ -78,7 +78,6 @@ class PodNetworkFaultTest {
     void crashDuringNetworkSetupIsCleanedUpOnRestart() throws Exception {
         Path marker = dir.resolve("add-started");
         Path bin = fakePlugin("jcri-slow", "touch " + marker + "; sleep 60; exit 1");
-        List<Long> infraBefore = HostState.processes("catatonit");
         try (TestNetwork network = TestNetwork.create(dir, "{\"type\": \"jcri-slow\"}")) {
             JcriProcess first = start(network, bin);
             try (CriClient cri = new CriClient(first.socket())) {
@@ -94,7 +93,7 @@ class PodNetworkFaultTest {
                 assertEquals(1, network.allocatedAddresses(), "bridge allocated an address before the crash");
                 first.kill();
             }
-            for (long pid : HostState.processes("sleep")) {
+            for (long pid : HostState.processesOf("sleep", dir)) { // the plugin's, never another test's
                 ProcessHandle.of(pid).filter(p -> p.info().arguments().map(a -> List.of(a).contains("60")).orElse(false))
                         .ifPresent(ProcessHandle::destroyForcibly);
             }
@@ -103,9 +102,7 @@ class PodNetworkFaultTest {
                 assertEquals(0, cri.runtime().listPodSandbox(Api.ListPodSandboxRequest.getDefaultInstance()).getItemsCount());
                 assertEquals(List.of(), HostState.mountsUnder(second.state()));
                 assertEquals(0, network.allocatedAddresses(), "the half-made pod's address was released");
-                List<Long> infraAfter = new java.util.ArrayList<>(HostState.processes("catatonit"));
-                infraAfter.removeAll(infraBefore);
-                assertEquals(List.of(), infraAfter, "the half-made pod's infra process was killed");
+                assertEquals(List.of(), HostState.processesOf("catatonit", dir), "the half-made pod's infra process was killed");
             }
         }
     }

@@ -10,7 +10,6 @@ import dev.jcri.conformance.JcriProcess;
 import dev.jcri.conformance.Pods;
 import dev.jcri.conformance.SharedRuntime;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -32,7 +31,6 @@ class PodRecoveryTest {
 
     @Test
     void podsSurviveKillDashNineAndCanBeStoppedAndRemovedAfter() throws Exception {
-        List<Long> infraBefore = HostState.processes("catatonit");
         String plain;
         String withInfra;
         JcriProcess first = JcriProcess.start(dir, List.of());
@@ -51,9 +49,7 @@ class PodRecoveryTest {
             Pods.stopAndRemove(cri, plain);
             Pods.stopAndRemove(cri, withInfra);
             assertEquals(List.of(), HostState.mountsUnder(second.state()));
-            List<Long> infraAfter = new ArrayList<>(HostState.processes("catatonit"));
-            infraAfter.removeAll(infraBefore);
-            assertEquals(List.of(), infraAfter, "no infra process left");
+            assertEquals(List.of(), HostState.processesOf("catatonit", dir), "no infra process left");
         }
     }
 
@@ -79,7 +75,6 @@ class PodRecoveryTest {
     @Test
     void hundredPodsCreatedAndRemovedLeaveNothingBehind() throws Exception {
         String cgroupBase = "/jcri-churn-" + ProcessHandle.current().pid();
-        List<Long> infraBefore = HostState.processes("catatonit");
         try (JcriProcess jcri = JcriProcess.start(dir, List.of());
                 CriClient cri = new CriClient(jcri.socket())) {
             for (int i = 0; i < 100; i++) {
@@ -92,9 +87,7 @@ class PodRecoveryTest {
             assertEquals(0, cri.runtime().listPodSandbox(Api.ListPodSandboxRequest.getDefaultInstance()).getItemsCount());
             assertEquals(List.of(), HostState.mountsUnder(jcri.state()));
             assertEquals(List.of(), HostState.cgroupDirs(cgroupBase));
-            List<Long> infraAfter = new ArrayList<>(HostState.processes("catatonit"));
-            infraAfter.removeAll(infraBefore);
-            assertEquals(List.of(), infraAfter);
+            assertEquals(List.of(), HostState.processesOf("catatonit", dir), "no infra process left");
             try (var records = java.nio.file.Files.list(jcri.root().resolve("pods"))) {
                 assertTrue(records.findAny().isEmpty(), "no pod records left");
             }
