@@ -135,6 +135,40 @@ class StreamingTest {
     }
 
     @Test
+    void anAttachedClientThatStopsReadingNeverStallsTheContainerAndIsDropped() throws Exception {
+        String id = Containers.run(cri, podId, pod, Containers.config("chatty", image, "sh", "-c",
+                "while [ ! -e /tmp/go ]; do sleep 0.1; done; head -c 33554432 /dev/zero; echo; echo all-written; exec sleep 600")
+                .build());
+        Path log = Path.of(Containers.status(cri, id).getLogPath());
+        String url = cri.runtime().attach(Api.AttachRequest.newBuilder().setContainerId(id).setStdout(true).build()).getUrl();
+        try (SpdyClient spdy = SpdyClient.connect(url, V4)) {
+            spdy.open("error");
+            spdy.open("stdout");
+            spdy.pauseReading();
+            Containers.exec(cri, id, 10, "touch", "/tmp/go");
+            // 32 MiB is far more than the socket buffers and jcri's per-attach allowance hold
+            Deadline.await("the container's whole output in its log while the attached client reads nothing",
+                    Duration.ofSeconds(60), () -> tail(log).contains("all-written") ? Boolean.TRUE : null);
+            spdy.resumeReading();
+            assertTrue(spdy.awaitClosed(WAIT), "jcri dropped the client that fell behind");
+        }
+        assertEquals(Api.ContainerState.CONTAINER_RUNNING, Containers.status(cri, id).getState());
+    }
+
+    /** The last few KiB of a (large) log file. */
+    private static String tail(Path file) {
+        try (var f = new java.io.RandomAccessFile(file.toFile(), "r")) {
+            long from = Math.max(0, f.length() - 4096);
+            byte[] b = new byte[(int) (f.length() - from)];
+            f.seek(from);
+            f.readFully(b);
+            return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void portForwardReachesServersInThePodAndReportsAPortNoOneListensOn() throws Exception {
         Containers.run(cri, podId, pod, Containers.config("servers", image, "sh", "-c",
                 "(while true; do echo one | nc -l -p 8080; done) & while true; do echo two | nc -l -p 8081; done").build());

@@ -44,6 +44,7 @@ public final class SpdyClient implements AutoCloseable {
     private final Map<Integer, ClientStream> streams = new ConcurrentHashMap<>();
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile boolean goAway;
+    private volatile CountDownLatch paused;
     private int nextId = 1;
 
     private SpdyClient(Socket socket, DataInputStream in, String protocol) throws IOException {
@@ -233,9 +234,29 @@ public final class SpdyClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops reading from the connection, as a stalled client would (the server's writes then back
+     * up in the socket buffers), until {@link #resumeReading}.
+     */
+    public void pauseReading() {
+        paused = new CountDownLatch(1);
+    }
+
+    public void resumeReading() {
+        CountDownLatch p = paused;
+        paused = null;
+        if (p != null) {
+            p.countDown();
+        }
+    }
+
     private void readFrames() {
         try {
             while (true) {
+                CountDownLatch p = paused;
+                if (p != null) {
+                    p.await();
+                }
                 int first = in.readInt();
                 int flagsAndLength = in.readInt();
                 int flags = flagsAndLength >>> 24;
@@ -271,6 +292,8 @@ public final class SpdyClient implements AutoCloseable {
             }
         } catch (IOException e) {
             // connection closed
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             streams.values().forEach(s -> s.received(null, true));
             closed.countDown();

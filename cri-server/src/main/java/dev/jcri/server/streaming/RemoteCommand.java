@@ -40,10 +40,18 @@ final class RemoteCommand {
         Session session = null;
         ExitStatus status;
         try {
-            OutputSink sink = (stream, data, offset, length) -> {
-                Outbound out = stream == OutputSink.Stream.STDOUT ? channels.stdout() : channels.stderr();
-                if (out != null) {
-                    out.write(data, offset, length);
+            OutputSink sink = new OutputSink() {
+                @Override
+                public void write(Stream stream, byte[] data, int offset, int length) throws IOException {
+                    Outbound out = stream == OutputSink.Stream.STDOUT ? channels.stdout() : channels.stderr();
+                    if (out != null) {
+                        out.write(data, offset, length);
+                    }
+                }
+
+                @Override
+                public void abandon(String why) {
+                    channels.abort(why);
                 }
             };
             CompletableFuture<TerminalSize> firstSize = new CompletableFuture<>();

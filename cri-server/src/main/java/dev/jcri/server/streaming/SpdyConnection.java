@@ -403,6 +403,12 @@ final class SpdyConnection extends ChannelInboundHandlerAdapter {
         }
 
         @Override
+        public void abort(String why) {
+            LOG.warn("{}: closing the client's connection: {}", request.kind(), why);
+            ctx.channel().close();
+        }
+
+        @Override
         public void finish(ExitStatus status) {
             if (stdout != null) {
                 stdout.close();

@@ -159,6 +159,12 @@ final class WebSocketConnection extends SimpleChannelInboundHandler<WebSocketFra
             }
 
             @Override
+            public void abort(String why) {
+                LOG.warn("{}: closing the client's connection: {}", request.kind(), why);
+                ctx.channel().close();
+            }
+
+            @Override
             public void onClose(Runnable action) {
                 WebSocketConnection.this.onClose(action);
             }

@@ -22,9 +22,10 @@ public interface Session extends AutoCloseable {
 
     /**
      * Waits until the process exits (an attach: until the container's output ends) and all its
-     * output has been written to the sink; returns its exit code (0 for an attach).
+     * output has been written to the sink; returns its exit code (0 for an attach). IOException:
+     * the session gave up on the client (an attach whose client fell too far behind).
      */
-    int awaitExit() throws InterruptedException;
+    int awaitExit() throws InterruptedException, IOException;
 
     /**
      * Ends the session now: an exec still running is killed with its whole process tree, an attach
