@@ -202,6 +202,28 @@ class StreamingTest {
         }
     }
 
+    @Test
+    void portForwardOverWebSocketPrefixesEachChannelWithItsPortAndCarriesTheData() throws Exception {
+        Containers.run(cri, podId, pod, Containers.config("ws-server", image, "sh", "-c",
+                "while true; do echo hello-ws | nc -l -p 8090; done").build());
+        byte[] port = {(byte) 0x9a, 0x1f}; // 8090, little-endian, first on both channels of the port
+        // the server may need a moment to listen: retry until a forward gets no error
+        byte[] data = Deadline.await("the server on 8090 through a WebSocket forward", WAIT, () -> {
+            try {
+                String url = cri.runtime().portForward(Api.PortForwardRequest.newBuilder().setPodSandboxId(podId)
+                        .addPort(8090).build()).getUrl();
+                try (var ws = dev.jcri.conformance.stream.WebSocketChannels.connect(url, List.of("v4.channel.k8s.io"))) {
+                    ws.awaitClose(0, WAIT);
+                    return java.util.Arrays.equals(port, ws.bytes(1)) ? ws.bytes(0) : null;
+                }
+            } catch (Exception e) {
+                return null;
+            }
+        });
+        assertEquals(List.of(port[0], port[1]), List.of(data[0], data[1]), "the data channel starts with the port");
+        assertEquals("hello-ws\n", new String(data, 2, data.length - 2, StandardCharsets.UTF_8));
+    }
+
     /** One forwarded connection: what the server sends until it closes; null when the port refused. */
     private static String forward(SpdyClient spdy, int port, String requestId) throws Exception {
         var error = spdy.open("error", "port", Integer.toString(port), "requestid", requestId);

@@ -19,22 +19,22 @@ import java.util.concurrent.TimeUnit;
  */
 public final class WebSocketChannels implements AutoCloseable {
 
-    private final WebSocket socket;
+    /** Set once the handshake is done; the listener records what arrives from the first message on. */
+    private volatile WebSocket socket;
     private final Map<Integer, ByteArrayOutputStream> received = new ConcurrentHashMap<>();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
 
-    private WebSocketChannels(WebSocket socket) {
-        this.socket = socket;
-    }
+    private WebSocketChannels() {}
 
     /** Connects to a streaming URL (http:// is turned into ws://) offering {@code protocols}. */
     public static WebSocketChannels connect(String url, List<String> protocols) throws Exception {
-        Listener listener = new Listener();
+        // the owner exists before the handshake: a server that writes at once (a port-forward's
+        // port prefixes) must not find a listener with nowhere to put its first messages
+        WebSocketChannels channels = new WebSocketChannels();
+        Listener listener = new Listener(channels);
         WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
         builder.subprotocols(protocols.getFirst(), protocols.subList(1, protocols.size()).toArray(String[]::new));
-        WebSocket ws = builder.buildAsync(URI.create(url.replaceFirst("^http", "ws")), listener).get(20, TimeUnit.SECONDS);
-        WebSocketChannels channels = new WebSocketChannels(ws);
-        listener.owner = channels;
+        channels.socket = builder.buildAsync(URI.create(url.replaceFirst("^http", "ws")), listener).get(20, TimeUnit.SECONDS);
         return channels;
     }
 
@@ -54,6 +54,12 @@ public final class WebSocketChannels implements AutoCloseable {
         return text(channel);
     }
 
+    /** What arrived on {@code channel} so far, as bytes. */
+    public byte[] bytes(int channel) {
+        ByteArrayOutputStream out = received.get(channel);
+        return out == null ? new byte[0] : out.toByteArray();
+    }
+
     public String text(int channel) {
         ByteArrayOutputStream out = received.get(channel);
         return out == null ? "" : out.toString(java.nio.charset.StandardCharsets.UTF_8);
@@ -65,8 +71,12 @@ public final class WebSocketChannels implements AutoCloseable {
     }
 
     private static final class Listener implements WebSocket.Listener {
-        volatile WebSocketChannels owner;
+        private final WebSocketChannels owner;
         private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+
+        Listener(WebSocketChannels owner) {
+            this.owner = owner;
+        }
 
         @Override
         public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
