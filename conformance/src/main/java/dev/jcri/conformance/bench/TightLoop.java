@@ -98,6 +98,10 @@ public final class TightLoop {
                 }
             }
             for (BenchRuntime r : runtimes) {
+                System.out.println(r.name() + " " + Files.readAllLines(Path.of("/proc/" + r.pid() + "/status")).stream()
+                        .filter(l -> l.startsWith("VmRSS") || l.startsWith("VmHWM")).toList());
+            }
+            for (BenchRuntime r : runtimes) {
                 for (Api.PodSandbox p : r.client().runtime().listPodSandbox(Api.ListPodSandboxRequest.getDefaultInstance())
                         .getItemsList()) {
                     Pods.stopAndRemove(r.client(), p.getId());
