@@ -111,6 +111,26 @@ public final class ImageService implements AutoCloseable {
         return m.isEmpty() ? Optional.empty() : Optional.of(toImage(m.get().record()));
     }
 
+    /** The ID of the image a reference, ID or ID prefix names, if stored; from memory (no config is read). */
+    public Optional<String> idOf(String reference) throws ImageException {
+        return resolve(reference).map(m -> m.record().id().toString());
+    }
+
+    /**
+     * Whether {@link #find} of {@code reference} answers from memory: the name is unknown or
+     * invalid, or its image's config is still parsed in the cache. Otherwise it reads the config
+     * from disk. (A config evicted between this answer and the find is read from disk anyway: a
+     * few KiB, most likely from the page cache.)
+     */
+    public boolean findsInMemory(String reference) {
+        try {
+            Optional<Match> m = resolve(reference);
+            return m.isEmpty() || configs.get(m.get().record().id()) != null;
+        } catch (InvalidReferenceException e) {
+            return true;
+        }
+    }
+
     /** All images. */
     public List<Image> list() throws ImageException {
         List<Image> out = new ArrayList<>();

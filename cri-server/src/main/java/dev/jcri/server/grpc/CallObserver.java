@@ -2,6 +2,7 @@ package dev.jcri.server.grpc;
 
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
@@ -27,7 +28,13 @@ public final class CallObserver implements ServerInterceptor {
     private static final Logger LOG = LoggerFactory.getLogger("dev.jcri.cri");
 
     private final MeterRegistry registry;
-    private final Map<String, AtomicReferenceArray<Timer>> timers = new ConcurrentHashMap<>();
+    /**
+     * Per method (by its full name, a field of its descriptor: no name is built per call), its
+     * bare name and its timers by status code.
+     */
+    private final Map<String, Method> methods = new ConcurrentHashMap<>();
+
+    private record Method(String name, AtomicReferenceArray<Timer> timers) {}
 
     public CallObserver(MeterRegistry registry) {
         this.registry = registry;
@@ -37,7 +44,7 @@ public final class CallObserver implements ServerInterceptor {
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
             ServerCallHandler<Q, R> next) {
         long start = System.nanoTime();
-        String method = call.getMethodDescriptor().getBareMethodName();
+        Method method = method(call.getMethodDescriptor());
         ServerCall<Q, R> observed = new SimpleForwardingServerCall<>(call) {
             @Override
             public void close(Status status, Metadata trailers) {
@@ -49,18 +56,23 @@ public final class CallObserver implements ServerInterceptor {
         return next.startCall(observed, headers);
     }
 
+    private Method method(MethodDescriptor<?, ?> descriptor) {
+        Method known = methods.get(descriptor.getFullMethodName()); // computeIfAbsent would lock a bin even when present
+        return known != null ? known : methods.computeIfAbsent(descriptor.getFullMethodName(), name -> new Method(
+                MethodDescriptor.extractBareMethodName(name), new AtomicReferenceArray<>(Status.Code.values().length)));
+    }
+
     /**
      * The timer of a method and status code, built once: building one (tags, id, a registry
      * look-up) costs more than some calls it times.
      */
-    private Timer timer(String method, Status.Code code) {
-        AtomicReferenceArray<Timer> byCode = timers.computeIfAbsent(method,
-                m -> new AtomicReferenceArray<>(Status.Code.values().length)); // codes are 0..16
+    private Timer timer(Method method, Status.Code code) {
+        AtomicReferenceArray<Timer> byCode = method.timers();
         Timer timer = byCode.get(code.value());
         if (timer == null) { // a race registers the same timer twice: the registry returns the one it has
             timer = Timer.builder("jcri.cri.requests")
                     .description("CRI calls by method and gRPC status code")
-                    .tag("method", method)
+                    .tag("method", method.name())
                     .tag("code", code.name())
                     // buckets let Prometheus compute p95/p99 across calls; bounded so a method costs ~20 series
                     .publishPercentileHistogram()
@@ -72,16 +84,16 @@ public final class CallObserver implements ServerInterceptor {
         return timer;
     }
 
-    private void record(String method, Status status, long nanos) {
+    private void record(Method method, Status status, long nanos) {
         timer(method, status.getCode()).record(nanos, TimeUnit.NANOSECONDS);
         boolean expected = switch (status.getCode()) {
             case OK, NOT_FOUND, UNIMPLEMENTED, CANCELLED -> true;
             default -> false;
         };
         if (!expected && LOG.isInfoEnabled()) {
-            LOG.info("{} -> {} {} ({} ms)", method, status.getCode(), status.getDescription(), nanos / 1_000_000);
+            LOG.info("{} -> {} {} ({} ms)", method.name(), status.getCode(), status.getDescription(), nanos / 1_000_000);
         } else if (LOG.isDebugEnabled()) {
-            LOG.debug("{} -> {}{} ({} us)", method, status.getCode(),
+            LOG.debug("{} -> {}{} ({} us)", method.name(), status.getCode(),
                     status.getDescription() == null ? "" : " " + status.getDescription(), nanos / 1_000);
         }
     }

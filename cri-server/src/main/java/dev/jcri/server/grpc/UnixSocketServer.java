@@ -104,6 +104,7 @@ public final class UnixSocketServer implements AutoCloseable {
             removeLeftover(bindDir);
             PrivateFiles.createDirectory(bindDir, PrivateFiles.DIRECTORY_MODE);
             Path bound = bindDir.resolve("sock");
+            quietLeakDetector();
             EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
             ExecutorService handlers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("cri-", 0).factory());
             NettyServerBuilder builder = NettyServerBuilder.forAddress(new DomainSocketAddress(bound.toString()))
@@ -145,6 +146,18 @@ public final class UnixSocketServer implements AutoCloseable {
     }
 
     private static final int SOCKET_MODE = 0660;
+
+    /**
+     * Netty's leak detector (on by default, sampling) records a stack trace for a sampled
+     * buffer on every use and release: several in a hundred CRI calls paid for an exception's
+     * stack walk, on the event loop. To hunt a leak, {@code -Dio.netty.leakDetection.level=...}
+     * (in JCRI_JAVA_OPTS) still turns it on.
+     */
+    private static void quietLeakDetector() {
+        if (System.getProperty("io.netty.leakDetection.level") == null && System.getProperty("io.netty.leakDetectionLevel") == null) {
+            io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
+        }
+    }
 
     /** Runs a task in the calling thread: the event loop that read the call. */
     private static final Executor DIRECT = Runnable::run;

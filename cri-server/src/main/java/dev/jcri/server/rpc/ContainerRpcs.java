@@ -42,6 +42,10 @@ public final class ContainerRpcs {
     private final ContainerManager containers;
     private final ImageResolver images;
     private final Runnable afterRemove;
+    private final RecordMessages<ContainerRecord, Api.Container> listed =
+            new RecordMessages<>(ContainerRecord::id, ContainerRpcs::listEntry);
+    private final RecordMessages<ContainerRecord, Api.ContainerStatus> statuses =
+            new RecordMessages<>(ContainerRecord::id, c -> CriStatuses.container(c).build());
 
     /**
      * @param afterRemove runs after a container is removed (lets the image store free layers of
@@ -124,6 +128,8 @@ public final class ContainerRpcs {
 
     Api.RemoveContainerResponse remove(Api.RemoveContainerRequest request) throws Exception {
         containers.remove(requireId(request.getContainerId()));
+        listed.forget(request.getContainerId());
+        statuses.forget(request.getContainerId());
         afterRemove.run();
         return Api.RemoveContainerResponse.getDefaultInstance();
     }
@@ -131,7 +137,10 @@ public final class ContainerRpcs {
     Api.ListContainersResponse list(Api.ListContainersRequest request) {
         Api.ContainerFilter filter = request.getFilter();
         Api.ListContainersResponse.Builder response = Api.ListContainersResponse.newBuilder();
-        for (ContainerRecord c : containers.list()) {
+        List<ContainerRecord> all = containers.list();
+        listed.retain(all);
+        statuses.retain(all);
+        for (ContainerRecord c : all) {
             if (!filter.getId().isEmpty() && !c.id().startsWith(filter.getId())) {
                 continue;
             }
@@ -141,29 +150,36 @@ public final class ContainerRpcs {
             if (filter.hasState() && filter.getState().getState() != CriStatuses.state(c.state())) {
                 continue;
             }
-            Api.ContainerConfig config = ContainerManager.config(c);
-            if (!PodSandboxRpcs.matches(filter.getLabelSelectorMap(), config.getLabelsMap())) {
+            Api.Container container = listed.of(c);
+            if (!PodSandboxRpcs.matches(filter.getLabelSelectorMap(), container.getLabelsMap())) {
                 continue;
             }
-            response.addContainers(Api.Container.newBuilder()
-                    .setId(c.id())
-                    .setPodSandboxId(c.podId())
-                    .setMetadata(config.getMetadata())
-                    .setImage(Api.ImageSpec.newBuilder().setImage(c.imageRequested()))
-                    .setImageRef(c.imageRef())
-                    .setImageId(c.imageId())
-                    .setState(CriStatuses.state(c.state()))
-                    .setCreatedAt(c.createdAtNanos())
-                    .putAllLabels(config.getLabelsMap())
-                    .putAllAnnotations(config.getAnnotationsMap()));
+            response.addContainers(container);
         }
         return response.build();
+    }
+
+    /** A container as ListContainers shows it (built once per version of its record). */
+    private static Api.Container listEntry(ContainerRecord c) {
+        Api.ContainerConfig config = ContainerManager.config(c);
+        return Api.Container.newBuilder()
+                .setId(c.id())
+                .setPodSandboxId(c.podId())
+                .setMetadata(config.getMetadata())
+                .setImage(Api.ImageSpec.newBuilder().setImage(c.imageRequested()))
+                .setImageRef(c.imageRef())
+                .setImageId(c.imageId())
+                .setState(CriStatuses.state(c.state()))
+                .setCreatedAt(c.createdAtNanos())
+                .putAllLabels(config.getLabelsMap())
+                .putAllAnnotations(config.getAnnotationsMap())
+                .build();
     }
 
     Api.ContainerStatusResponse status(Api.ContainerStatusRequest request) throws Exception {
         ContainerRecord c = containers.find(requireId(request.getContainerId()));
         Api.ContainerStatusResponse.Builder response = Api.ContainerStatusResponse.newBuilder()
-                .setStatus(CriStatuses.container(c));
+                .setStatus(statuses.of(c));
         if (request.getVerbose()) {
             Map<String, Object> info = new LinkedHashMap<>();
             info.put("sandboxID", c.podId());

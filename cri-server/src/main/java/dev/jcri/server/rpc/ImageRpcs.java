@@ -45,7 +45,9 @@ public final class ImageRpcs {
 
     public void register(ServiceBinder imageService) {
         imageService.unary(ImageServiceGrpc.getPullImageMethod(), this::pullImage)
-                .unary(ImageServiceGrpc.getImageStatusMethod(), this::imageStatus)
+                // from memory unless the image's config was evicted from the cache (then read from disk)
+                .inMemory(ImageServiceGrpc.getImageStatusMethod(), this::imageStatus,
+                        r -> !images.findsInMemory(r.getImage().getImage()))
                 .unary(ImageServiceGrpc.getListImagesMethod(), this::listImages)
                 .custom(ImageServiceGrpc.getStreamImagesMethod(), PagedList.handler(ImageServiceGrpc.getStreamImagesMethod(),
                         r -> listImages(Api.ListImagesRequest.newBuilder().setFilter(r.getFilter()).build()).getImagesList(),
@@ -136,7 +138,7 @@ public final class ImageRpcs {
     private boolean isPinned(Image image) {
         for (String ref : pinned) {
             try {
-                if (images.find(ref).map(found -> found.id().equals(image.id())).orElse(false)) {
+                if (images.idOf(ref).map(image.id()::equals).orElse(false)) {
                     return true;
                 }
             } catch (RuntimeException | ImageException notAReference) {

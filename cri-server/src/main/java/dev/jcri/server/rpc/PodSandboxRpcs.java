@@ -18,6 +18,9 @@ import runtime.v1.RuntimeServiceGrpc;
 public final class PodSandboxRpcs {
 
     private final PodSandboxManager pods;
+    private final RecordMessages<PodRecord, Api.PodSandbox> listed = new RecordMessages<>(PodRecord::id, PodSandboxRpcs::listEntry);
+    private final RecordMessages<PodRecord, Api.PodSandboxStatus> statuses =
+            new RecordMessages<>(PodRecord::id, r -> CriStatuses.pod(r).build());
 
     public PodSandboxRpcs(PodSandboxManager pods) {
         this.pods = pods;
@@ -51,6 +54,8 @@ public final class PodSandboxRpcs {
 
     Api.RemovePodSandboxResponse remove(Api.RemovePodSandboxRequest request) throws Exception {
         pods.remove(requireId(request.getPodSandboxId()));
+        listed.forget(request.getPodSandboxId());
+        statuses.forget(request.getPodSandboxId());
         return Api.RemovePodSandboxResponse.getDefaultInstance();
     }
 
@@ -62,7 +67,7 @@ public final class PodSandboxRpcs {
     Api.PodSandboxStatusResponse status(Api.PodSandboxStatusRequest request) throws Exception {
         PodRecord record = pods.find(requireId(request.getPodSandboxId()));
         Api.PodSandboxStatusResponse.Builder response = Api.PodSandboxStatusResponse.newBuilder()
-                .setStatus(CriStatuses.pod(record));
+                .setStatus(statuses.of(record));
         if (request.getVerbose()) {
             response.putInfo("info", Json.writer().writeValueAsString(verboseInfo(record)));
         }
@@ -94,6 +99,8 @@ public final class PodSandboxRpcs {
         Api.PodSandboxFilter filter = request.getFilter();
         Api.ListPodSandboxResponse.Builder response = Api.ListPodSandboxResponse.newBuilder();
         List<PodRecord> records = pods.list();
+        listed.retain(records);
+        statuses.retain(records);
         for (PodRecord record : records) {
             if (record.state() == PodState.CREATING) {
                 continue; // not a sandbox yet: kubelet must not act on a half-made one
@@ -104,20 +111,27 @@ public final class PodSandboxRpcs {
             if (filter.hasState() && filter.getState().getState() != CriStatuses.state(record.state())) {
                 continue;
             }
-            Api.PodSandboxConfig config = PodSandboxManager.config(record);
-            if (!matches(filter.getLabelSelectorMap(), config.getLabelsMap())) {
+            Api.PodSandbox pod = listed.of(record);
+            if (!matches(filter.getLabelSelectorMap(), pod.getLabelsMap())) {
                 continue;
             }
-            response.addItems(Api.PodSandbox.newBuilder()
-                    .setId(record.id())
-                    .setMetadata(config.getMetadata())
-                    .setState(CriStatuses.state(record.state()))
-                    .setCreatedAt(record.createdAtNanos())
-                    .putAllLabels(config.getLabelsMap())
-                    .putAllAnnotations(config.getAnnotationsMap())
-                    .setRuntimeHandler(record.runtimeHandler()));
+            response.addItems(pod);
         }
         return response.build();
+    }
+
+    /** A pod as ListPodSandbox shows it (built once per version of its record). */
+    private static Api.PodSandbox listEntry(PodRecord record) {
+        Api.PodSandboxConfig config = PodSandboxManager.config(record);
+        return Api.PodSandbox.newBuilder()
+                .setId(record.id())
+                .setMetadata(config.getMetadata())
+                .setState(CriStatuses.state(record.state()))
+                .setCreatedAt(record.createdAtNanos())
+                .putAllLabels(config.getLabelsMap())
+                .putAllAnnotations(config.getAnnotationsMap())
+                .setRuntimeHandler(record.runtimeHandler())
+                .build();
     }
 
     static boolean matches(Map<String, String> selector, Map<String, String> labels) {

@@ -17,8 +17,7 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
     private static final Pattern SHA512 = Pattern.compile("[a-f0-9]{128}");
 
     public Digest {
-        if (!("sha256".equals(algorithm) && SHA256.matcher(hex).matches())
-                && !("sha512".equals(algorithm) && SHA512.matcher(hex).matches())) {
+        if (!valid(algorithm, hex)) {
             throw new IllegalArgumentException("not a sha256/sha512 digest: " + algorithm + ":" + hex);
         }
     }
@@ -45,13 +44,19 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
         }
     }
 
+    /**
+     * Whether {@link #parse} would accept {@code text}. Asked of every image name a status call
+     * names (most are tags, not digests), so it answers without throwing: an exception's stack
+     * trace costs more than the rest of such a call.
+     */
     public static boolean isDigest(String text) {
-        try {
-            parse(text);
-            return true;
-        } catch (InvalidReferenceException e) {
-            return false;
-        }
+        int colon = text == null ? -1 : text.indexOf(':');
+        return colon > 0 && valid(text.substring(0, colon), text.substring(colon + 1));
+    }
+
+    private static boolean valid(String algorithm, String hex) {
+        return ("sha256".equals(algorithm) && SHA256.matcher(hex).matches())
+                || ("sha512".equals(algorithm) && SHA512.matcher(hex).matches());
     }
 
     public static Digest sha256(byte[] content) {

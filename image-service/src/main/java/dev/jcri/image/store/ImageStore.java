@@ -24,6 +24,10 @@ import java.util.Set;
  * The image records and the layers waiting to be released, in one JSON file replaced atomically
  * on every change: a tag moving from one image to another, or an image and its layers going
  * away, is one step that a crash cannot split. Thread-safe; reads come from memory.
+ *
+ * <p>Reads take no lock: they see an immutable snapshot of the records, replaced after each
+ * change. ImageStatus runs on the socket's event loop, which must never wait for a pull's
+ * write of this file (it holds the lock across the write and its fsync).
  */
 public final class ImageStore {
 
@@ -33,6 +37,10 @@ public final class ImageStore {
     private final Map<Digest, ImageRecord> images = new LinkedHashMap<>();
     /** Layers no image needs any more whose removal the snapshotter refused (still in use) or that failed. */
     private final Set<Digest> releasable = new LinkedHashSet<>();
+    /** What {@link #list()} and {@link #get} answer: {@code images} as of its last change. */
+    private volatile Snapshot snapshot = new Snapshot(Map.of(), List.of());
+
+    private record Snapshot(Map<Digest, ImageRecord> byId, List<ImageRecord> inOrder) {}
 
     private ImageStore(Path file) {
         this.file = file;
@@ -56,15 +64,23 @@ public final class ImageStore {
                 store.releasable.add(Digest.of(n.asText()));
             }
         }
+        store.publish();
         return store;
     }
 
-    public synchronized List<ImageRecord> list() {
-        return List.copyOf(images.values());
+    /** The records, in the order they were first stored; lock-free. */
+    public List<ImageRecord> list() {
+        return snapshot.inOrder();
     }
 
-    public synchronized Optional<ImageRecord> get(Digest id) {
-        return Optional.ofNullable(images.get(id));
+    /** Lock-free. */
+    public Optional<ImageRecord> get(Digest id) {
+        return Optional.ofNullable(snapshot.byId().get(id));
+    }
+
+    /** Called with the lock held after every change of {@code images}. */
+    private void publish() {
+        snapshot = new Snapshot(Map.copyOf(images), List.copyOf(images.values()));
     }
 
     public synchronized Set<Digest> releasableLayers() {
@@ -99,6 +115,7 @@ public final class ImageStore {
         save(next, nextReleasable);
         images.clear();
         images.putAll(next);
+        publish();
         releasable.clear();
         releasable.addAll(nextReleasable);
         return merged;
@@ -110,6 +127,7 @@ public final class ImageStore {
         next.put(record.id(), record);
         save(next, releasable);
         images.put(record.id(), record);
+        publish();
     }
 
     /** Removes an image and marks layers as releasable, in one write. */
@@ -120,6 +138,7 @@ public final class ImageStore {
         nextReleasable.addAll(layersToRelease);
         save(next, nextReleasable);
         images.remove(id);
+        publish();
         releasable.clear();
         releasable.addAll(nextReleasable);
     }
