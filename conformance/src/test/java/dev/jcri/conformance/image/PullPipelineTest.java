@@ -1,6 +1,7 @@
 package dev.jcri.conformance.image;
 
 import static dev.jcri.conformance.image.Images.failure;
+import static dev.jcri.conformance.image.Images.files;
 import static dev.jcri.conformance.image.Images.list;
 import static dev.jcri.conformance.image.Images.pull;
 import static dev.jcri.conformance.image.Images.spec;
@@ -24,7 +25,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -117,12 +117,6 @@ class PullPipelineTest {
                 assertEquals(third.id(), pull(cri, proxy.host() + "/pipeline/third:1"));
                 assertEquals(2, proxy.blobRequests() - before, "the same after a restart (the stored images' layers are known)");
             }
-        }
-    }
-
-    private static List<Path> files(Path d) throws IOException {
-        try (Stream<Path> s = Files.list(d)) {
-            return s.toList();
         }
     }
 }
