@@ -312,6 +312,10 @@ public final class Puller {
         for (int i = 0; i < chain.size(); i++) {
             Digest chainId = chain.get(i);
             if (layers.hasLayer(chainId.toString())) {
+                LayerDownload unneeded = early.remove(i); // guessed missing, but there: stop it now, not at the pull's end
+                if (unneeded != null) {
+                    unneeded.close();
+                }
                 previous = CompletableFuture.completedFuture(null);
                 continue;
             }
