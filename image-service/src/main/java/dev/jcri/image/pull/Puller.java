@@ -55,6 +55,12 @@ import org.slf4j.LoggerFactory;
  * verified while it streams), applies them in order to the snapshotter, and records the image
  * last, so an image is visible only when all of it is there. Two pulls of the same reference
  * share one run; two images sharing a layer share its download.
+ *
+ * <p>The layers the node probably lacks ({@link LayerDiffIds}) start downloading as soon as the
+ * manifest is there, beside the config's fetch, instead of one round trip to the registry later:
+ * the config still decides what is applied, and a download it shows unneeded is stopped and its
+ * file deleted. A download is only ever a file in the content store's ingest directory, which
+ * start-up empties, so a crash leaves nothing of it either way.
  */
 public final class Puller {
 
