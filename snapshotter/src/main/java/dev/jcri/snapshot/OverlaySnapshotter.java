@@ -172,9 +172,11 @@ public final class OverlaySnapshotter implements LayerStore {
                     : UsageCalculator.measure(fs);
             SnapshotRecord record = new SnapshotRecord(SnapshotRecord.FORMAT_VERSION, id, chainId,
                     SnapshotKind.COMMITTED, parentChainId, Map.of(), Instant.now().toString(), usage, List.of());
-            metadata.write(staging, record);
             if (syncOnCommit) {
-                PosixFiles.syncfs(staging); // one flush for the whole layer instead of an fsync per file
+                metadata.writeStaged(staging, record);
+                PosixFiles.syncfs(staging); // one flush for the whole layer (its record too) instead of an fsync per file
+            } else {
+                metadata.write(staging, record);
             }
             publish(staging, record);
             published = true;

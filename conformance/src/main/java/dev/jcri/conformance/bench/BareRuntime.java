@@ -22,12 +22,16 @@ import java.util.concurrent.TimeUnit;
  * kept running during the measurement, so the namespaces and pod files the spec names exist),
  * with only the rootfs and the cgroup path changed. What is timed is each CLI call, from the JVM's
  * fork to the CLI's exit, as jcri pays it: {@code create} (the container's init waiting for
- * start), {@code start}, {@code delete --force}. Mounting and unmounting the overlay is not timed.
+ * start), {@code start}, {@code exec <id> /bin/true} ({@link #EXECS} of them, one at a time, in the
+ * started container: what ExecSync costs at the least), {@code delete --force}. Mounting and
+ * unmounting the overlay is not timed.
  */
 public final class BareRuntime {
 
     /** Calls timed per container, in report order. */
-    public static final List<String> OPS = List.of("create", "start", "delete");
+    public static final List<String> OPS = List.of("create", "start", "exec", "delete");
+    /** Execs timed per container (as many as the lifecycle's ExecSync calls per container). */
+    public static final int EXECS = 3;
     /** The samples' name for create and start of one container together. */
     public static final String CREATE_START = "create+start";
 
@@ -63,7 +67,7 @@ public final class BareRuntime {
     }
 
     /**
-     * Makes, starts and deletes {@code count} containers one at a time; returns each call's
+     * Makes, starts, execs in and deletes {@code count} containers one at a time; returns each call's
      * latency under {@link #OPS}' names, and the sum of create and start under {@link #CREATE_START}.
      *
      * @param spec a config.json jcri wrote for the workload's container (its pod must stay up meanwhile:
@@ -90,6 +94,9 @@ public final class BareRuntime {
                         "--pid-file", bundle.resolve("pid").toString(), id));
                 double start = timed(s, "start", List.of("start", id));
                 s.add(CREATE_START, create + start);
+                for (int k = 0; k < EXECS; k++) {
+                    timed(s, "exec", List.of("exec", id, "/bin/true"));
+                }
                 timed(s, "delete", List.of("delete", "--force", id));
             } finally {
                 exec(List.of(binary.toString(), "--root", state().toString(), "delete", "--force", id)); // after a failure

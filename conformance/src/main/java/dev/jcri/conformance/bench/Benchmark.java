@@ -228,9 +228,10 @@ public final class Benchmark {
 
     /**
      * The physical limit, in the same repeat as the CRI calls it bounds: each bare OCI runtime
-     * creates, starts and deletes {@code iterations} containers of the workload's spec (jcri's own
+     * creates, starts, execs in and deletes {@code iterations} containers of the workload's spec (jcri's own
      * config.json of a template pod's container, kept running meanwhile). Each column gets the
-     * figures of the OCI runtime under it, and its own CreateContainer + StartContainer minus them.
+     * figures of the OCI runtime under it, and its own CreateContainer + StartContainer and ExecSync
+     * minus them.
      */
     private void bareRuntimes(Scenarios sc, JcriRuntime jcri, List<Target> targets, Map<String, BareRuntime> bare,
                               Map<Target, Samples> oneAtATime) {
@@ -242,7 +243,7 @@ public final class Benchmark {
             Path spec = jcri.dir().resolve("state/containers").resolve(containerOf(template, podId)).resolve("config.json");
             Map<String, Samples> byRuntime = new LinkedHashMap<>();
             for (Map.Entry<String, BareRuntime> b : bare.entrySet()) {
-                log("  bare " + b.getKey() + ": create, start, delete x " + o.iterations());
+                log("  bare " + b.getKey() + ": create, start, exec, delete x " + o.iterations());
                 byRuntime.put(b.getKey(), b.getValue().run(o.iterations(), spec, Workload.CGROUP_ROOT + "/bare"));
             }
             for (Target t : targets) {
@@ -261,6 +262,10 @@ public final class Benchmark {
                             createStart);
                     results.add(new Results.Measure("createstart.minus.bare", "CreateContainer + StartContainer minus bare "
                             + "create + start", "ms", group), t.label(), createStart - bareCreateStart);
+                    double execSync = Stats.percentile(own.get("ExecSync"), 50);
+                    results.add(new Results.Measure("execsync", "ExecSync /bin/true", "ms", group), t.label(), execSync);
+                    results.add(new Results.Measure("execsync.minus.bare", "ExecSync minus bare exec", "ms", group), t.label(),
+                            execSync - Stats.percentile(b.get("exec"), 50));
                 }
             }
         } catch (IOException | RuntimeException e) {

@@ -52,4 +52,11 @@ final class Images {
     static Status failure(Runnable call) {
         return assertThrows(StatusRuntimeException.class, call::run).getStatus();
     }
+
+    /** The entries of a directory (a store's ingest or blobs directory: what a failed pull must not leave). */
+    static java.util.List<java.nio.file.Path> files(java.nio.file.Path dir) throws java.io.IOException {
+        try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.list(dir)) {
+            return s.toList();
+        }
+    }
 }

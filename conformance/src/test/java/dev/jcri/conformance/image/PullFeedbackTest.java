@@ -1,6 +1,7 @@
 package dev.jcri.conformance.image;
 
 import static dev.jcri.conformance.image.Images.failure;
+import static dev.jcri.conformance.image.Images.files;
 import static dev.jcri.conformance.image.Images.list;
 import static dev.jcri.conformance.image.Images.pull;
 import static dev.jcri.conformance.image.Images.spec;
@@ -24,7 +25,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -126,12 +126,6 @@ class PullFeedbackTest {
             Matcher last = lines.getLast();
             assertTrue(Double.parseDouble(last.group(2)) > 1.0, "bytes move between lines: " + last.group());
             assertTrue(jcri.logText().contains("pulled " + ref), "the end is logged");
-        }
-    }
-
-    private static List<Path> files(Path d) throws IOException {
-        try (Stream<Path> s = Files.list(d)) {
-            return s.toList();
         }
     }
 }

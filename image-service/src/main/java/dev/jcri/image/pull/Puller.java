@@ -55,6 +55,12 @@ import org.slf4j.LoggerFactory;
  * verified while it streams), applies them in order to the snapshotter, and records the image
  * last, so an image is visible only when all of it is there. Two pulls of the same reference
  * share one run; two images sharing a layer share its download.
+ *
+ * <p>The layers the node probably lacks ({@link LayerDiffIds}) start downloading as soon as the
+ * manifest is there, beside the config's fetch, instead of one round trip to the registry later:
+ * the config still decides what is applied, and a download it shows unneeded is stopped and its
+ * file deleted. A download is only ever a file in the content store's ingest directory, which
+ * start-up empties, so a crash leaves nothing of it either way.
  */
 public final class Puller {
 
@@ -73,6 +79,8 @@ public final class Puller {
     private final SingleFlight<String, ImageRecord> pulls = new SingleFlight<>();
     private final SingleFlight<Digest, Void> layerFlights = new SingleFlight<>();
     private final LayerRefs refs;
+    private final LayerDiffIds knownDiffIds = new LayerDiffIds();
+    private final java.util.concurrent.atomic.AtomicBoolean storedLearned = new java.util.concurrent.atomic.AtomicBoolean();
     /** Logs the progress of running pulls (one daemon thread; the lines themselves are cheap). */
     private final ScheduledExecutorService progressTicker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("pull-progress").factory());
@@ -171,6 +179,19 @@ public final class Puller {
             }
         }
         ImageManifest manifest = (ImageManifest) doc;
+        // the layers this node probably lacks start downloading now, beside the config's fetch: a
+        // round trip to the registry less; the config decides what is applied, the rest is dropped
+        Map<Integer, LayerDownload> early = startEarly(session, ref, manifest, progress);
+        try {
+            return pullWithConfig(session, ref, top, platformManifest, manifest, blobs, early, progress);
+        } finally {
+            early.values().forEach(LayerDownload::close); // those not handed to an apply: not needed, or a failure
+        }
+    }
+
+    private ImageRecord pullWithConfig(RepositorySession session, ImageReference ref, FetchedManifest top,
+            FetchedManifest platformManifest, ImageManifest manifest, Map<Digest, byte[]> blobs,
+            Map<Integer, LayerDownload> early, PullProgress progress) throws ImageException, InterruptedException {
         byte[] configBytes = storedConfig(manifest.config().digest());
         if (configBytes == null) {
             configBytes = session.fetchBlob(manifest.config(), MAX_CONFIG_BYTES, "config of " + ref);
@@ -194,10 +215,61 @@ public final class Puller {
         List<Digest> chain = ChainIds.of(config.diffIds());
         refs.pin(chain); // no removal may release these layers between our hasLayer checks and the record
         try {
-            fetchLayers(session, ref, manifest, config.diffIds(), chain, progress);
-            return record(ref, top, platformManifest, manifest, config, chain, blobs);
+            fetchLayers(session, ref, manifest, config.diffIds(), chain, early, progress);
+            ImageRecord record = record(ref, top, platformManifest, manifest, config, chain, blobs);
+            knownDiffIds.learn(manifest.layers(), config.diffIds());
+            return record;
         } finally {
             refs.unpin(chain);
+        }
+    }
+
+    /**
+     * Starts downloading the layers the node probably lacks ({@link LayerDiffIds}), before the
+     * config is there to say for sure; keyed by position in the manifest.
+     */
+    private Map<Integer, LayerDownload> startEarly(RepositorySession session, ImageReference ref, ImageManifest manifest,
+            PullProgress progress) throws ImageException {
+        learnStoredOnce();
+        Map<Integer, LayerDownload> early = new java.util.HashMap<>();
+        try {
+            for (int i : knownDiffIds.probablyMissing(manifest.layers(), layers)) {
+                early.put(i, startDownload(session, manifest.layers().get(i), layerName(ref, manifest, i), progress));
+            }
+        } catch (ImageException | RuntimeException e) {
+            early.values().forEach(LayerDownload::close);
+            throw e;
+        }
+        return early;
+    }
+
+    /** Teaches {@link #knownDiffIds} the layers of the images stored before this daemon started (once, at the first pull). */
+    private void learnStoredOnce() {
+        if (storedLearned.getAndSet(true)) {
+            return;
+        }
+        for (ImageRecord r : images.list()) {
+            try {
+                if (ManifestParser.parse(content.read(r.manifestDigest()), null, r.id().toString()) instanceof ImageManifest m) {
+                    knownDiffIds.learn(m.layers(), r.diffIds());
+                }
+            } catch (IOException | ImageException e) {
+                LOG.debug("manifest of image {} unreadable: {}", r.id().shortHex(), e.toString());
+            }
+        }
+    }
+
+    private static String layerName(ImageReference ref, ImageManifest manifest, int i) {
+        return "layer " + manifest.layers().get(i).digest() + " (" + (i + 1) + "/" + manifest.layers().size() + ") of " + ref;
+    }
+
+    private LayerDownload startDownload(RepositorySession session, Descriptor layer, String what, PullProgress progress)
+            throws ImageException {
+        try {
+            return LayerDownload.start(content.newIngestFile(layer.digest().hex()),
+                    spool -> download(session, layer, what, progress, spool), what);
+        } catch (IOException e) {
+            throw LocalIo.failure("creating a download file for " + what, e);
         }
     }
 
@@ -229,7 +301,8 @@ public final class Puller {
 
     /** Downloads and applies the layers not yet in the snapshotter; waits for all before returning. */
     private void fetchLayers(RepositorySession session, ImageReference ref, ImageManifest manifest, List<Digest> diffIds,
-            List<Digest> chain, PullProgress progress) throws ImageException, InterruptedException {
+            List<Digest> chain, Map<Integer, LayerDownload> early, PullProgress progress)
+            throws ImageException, InterruptedException {
         List<CompletableFuture<Void>> tasks = new ArrayList<>();
         int present = 0;
         long toDownload = 0;
@@ -245,6 +318,10 @@ public final class Puller {
         for (int i = 0; i < chain.size(); i++) {
             Digest chainId = chain.get(i);
             if (layers.hasLayer(chainId.toString())) {
+                LayerDownload unneeded = early.remove(i); // guessed missing, but there: stop it now, not at the pull's end
+                if (unneeded != null) {
+                    unneeded.close();
+                }
                 previous = CompletableFuture.completedFuture(null);
                 continue;
             }
@@ -252,18 +329,23 @@ public final class Puller {
             Digest parent = i == 0 ? null : chain.get(i - 1);
             Digest diffId = diffIds.get(i);
             CompletableFuture<Void> below = previous;
-            String what = "layer " + layer.digest() + " (" + (i + 1) + "/" + chain.size() + ") of " + ref;
-            CompletableFuture<Void> task = layerFlights.run(chainId, () -> CompletableFuture.runAsync(() -> {
-                try {
-                    fetchAndApply(session, layer, diffId, chainId, parent, below, what, progress);
-                    progress.layerDone();
-                } catch (ImageException e) {
-                    throw new CompletionException(e);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new CompletionException(e);
+            String what = layerName(ref, manifest, i);
+            LayerDownload started = early.remove(i); // this pull's early download, if any: the apply's from now on
+            SingleFlight.Flight<Void> flight;
+            try {
+                flight = layerFlights.run(chainId, () -> CompletableFuture.runAsync(
+                        () -> applyTask(session, layer, diffId, chainId, parent, below, what, started, progress),
+                        r -> Thread.ofVirtual().name("image-layer").start(r)));
+            } catch (RuntimeException e) {
+                if (started != null) {
+                    started.close();
                 }
-            }, r -> Thread.ofVirtual().name("image-layer").start(r))).future();
+                throw e;
+            }
+            if (!flight.leader() && started != null) {
+                started.close(); // another pull applies this layer with its own download
+            }
+            CompletableFuture<Void> task = flight.future();
             tasks.add(task);
             previous = task;
         }
@@ -282,60 +364,42 @@ public final class Puller {
         }
     }
 
+    /** {@link #fetchAndApply} as a task: its failures complete the task. */
+    private void applyTask(RepositorySession session, Descriptor layer, Digest diffId, Digest chainId, Digest parent,
+            CompletableFuture<Void> below, String what, LayerDownload started, PullProgress progress) {
+        try {
+            fetchAndApply(session, layer, diffId, chainId, parent, below, what, started, progress);
+            progress.layerDone();
+        } catch (ImageException e) {
+            throw new CompletionException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CompletionException(e);
+        }
+    }
+
     /**
      * Downloads one layer and applies it as it arrives: the download runs on its own thread into a
-     * {@link LayerSpool} while this thread waits for the parent layer, then decompresses, verifies
-     * and extracts from the spool, following the download. Whichever side fails first decides the
-     * error; the other is stopped, and the download file is deleted either way.
+     * {@link LayerSpool} (started here, or earlier: {@code started}) while this thread waits for the
+     * parent layer, then decompresses, verifies and extracts from the spool, following the download.
+     * Whichever side fails first decides the error; the other is stopped, and the download file is
+     * deleted either way.
      */
     private void fetchAndApply(RepositorySession session, Descriptor layer, Digest diffId, Digest chainId, Digest parent,
-            CompletableFuture<Void> below, String what, PullProgress progress) throws ImageException, InterruptedException {
+            CompletableFuture<Void> below, String what, LayerDownload started, PullProgress progress)
+            throws ImageException, InterruptedException {
         if (layers.hasLayer(chainId.toString())) {
+            if (started != null) {
+                started.close();
+            }
             return;
         }
-        LayerSpool spool;
-        try {
-            spool = new LayerSpool(content.newIngestFile(layer.digest().hex()));
-        } catch (IOException e) {
-            throw LocalIo.failure("creating a download file for " + what, e);
-        }
-        CompletableFuture<Void> downloaded = new CompletableFuture<>();
-        Thread downloader = Thread.ofVirtual().name("image-download").start(() -> {
-            try {
-                download(session, layer, what, progress, spool);
-                spool.finished();
-                downloaded.complete(null);
-            } catch (ImageException e) {
-                spool.failed(e);
-                downloaded.completeExceptionally(e);
-            } catch (InterruptedException e) {
-                spool.failed(new dev.jcri.image.error.RegistryUnavailableException("download of " + what + " cancelled"));
-                downloaded.completeExceptionally(e);
-            } catch (RuntimeException | Error e) {
-                spool.failed(new dev.jcri.image.error.ImageStoreException("download of " + what + " failed: " + e, e));
-                downloaded.completeExceptionally(e);
-            }
-        });
-        boolean applied = false;
-        try (InputStream blob = spool.open()) {
+        try (LayerDownload download = started != null ? started : startDownload(session, layer, what, progress);
+                InputStream blob = download.spool().open()) {
             await(below); // the parent must be committed first; its failure is reported by its own task
             unpacker.apply(blob, MediaTypes.layerCompression(layer.mediaType()), diffId, chainId, parent, what);
-            applied = true;
         } catch (IOException e) {
             throw LocalIo.failure("reading the download of " + what, e);
-        } finally {
-            if (!applied || downloader.isAlive()) {
-                // failed, or applied without reading it all (the layer appeared meanwhile): a download still
-                // running is not needed, and one waiting on a silent registry stops now, not at the stall timeout
-                spool.abandon();
-                downloader.interrupt();
-            }
-            downloader.join();
-            try {
-                Files.deleteIfExists(spool.file());
-            } catch (IOException e) {
-                LOG.warn("cannot delete download {}: {}", spool.file(), e.toString());
-            }
         }
     }
 
