@@ -2,6 +2,7 @@ package dev.jcri.cni;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jcri.concurrent.Concurrently;
 import dev.jcri.concurrent.KeyedLocks;
 import dev.jcri.json.Json;
 import dev.jcri.linux.MountInfo;
@@ -244,30 +245,24 @@ public final class CniNetwork {
                     request.podNamespace(), request.podName(), request.podUid(), loopback.raw(),
                     Json.objectNode(), null, false));
         }
-        // Pod interfaces before loopback: the reverse of ADD's order.
+        // Pod interfaces first in the list (the reverse of ADD's order), so that their failure is the one reported.
         entries.sort(Comparator.comparing((ResultCache.Entry e) -> e.ifName().equals(LOOPBACK_IF)));
-        IOException failure = null;
-        for (ResultCache.Entry e : entries) {
-            try {
-                NetworkConfigList net = ConfigParser.parseList(e.config(), null);
-                String netnsPath = request.netns() != null ? request.netns().toString() : e.netns();
-                String cniArgs = PluginEnvironment.cniArgs(e.podNamespace(), e.podName(), id, e.podUid());
-                ObjectNode caps = e.capabilityArgs() == null ? Json.objectNode() : e.capabilityArgs();
-                chain.del(net, new PluginInvoker.Call("DEL", id, usableNetns(netnsPath), e.ifName(), cniArgs), caps,
-                        e.result());
-                if (fromCache) {
-                    cache.remove(e);
-                }
-            } catch (IOException ex) {
-                if (failure == null) {
-                    failure = ex;
-                } else {
-                    failure.addSuppressed(ex);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
+        String netns = usableNetns(request.netns() != null ? request.netns().toString() : null);
+        Concurrently.forEach(entries, e -> delete(e, id, request.netns() != null ? netns : usableNetns(e.netns()), fromCache));
+    }
+
+    /**
+     * DEL of one network's attachment. Networks are independent of each other (each its own
+     * interface, its own IPAM), so they are deleted at the same time; the plugins of one
+     * network's list stay sequential, in reverse order, as the CNI spec requires.
+     */
+    private void delete(ResultCache.Entry e, String id, String netns, boolean fromCache) throws IOException {
+        NetworkConfigList net = ConfigParser.parseList(e.config(), null);
+        String cniArgs = PluginEnvironment.cniArgs(e.podNamespace(), e.podName(), id, e.podUid());
+        ObjectNode caps = e.capabilityArgs() == null ? Json.objectNode() : e.capabilityArgs();
+        chain.del(net, new PluginInvoker.Call("DEL", id, netns, e.ifName(), cniArgs), caps, e.result());
+        if (fromCache) {
+            cache.remove(e);
         }
     }
 

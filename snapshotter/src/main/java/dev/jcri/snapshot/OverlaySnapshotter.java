@@ -6,6 +6,7 @@ import dev.jcri.linux.MountFlags;
 import dev.jcri.linux.Mounts;
 import dev.jcri.linux.PosixFiles;
 import dev.jcri.linux.PrivateFiles;
+import dev.jcri.linux.TrashDirectory;
 import dev.jcri.snapshot.layer.LayerApplier;
 import dev.jcri.snapshot.layer.LowerLayers;
 import java.io.IOException;
@@ -37,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *   snapshots/&lt;id&gt;/info.json   metadata ({@link SnapshotRecord}), written before publication
  *   snapshots/&lt;id&gt;/fs          a layer's contents, or a container's upper directory
  *   snapshots/&lt;id&gt;/work        overlay's work directory (writable snapshots only)
- *   staging/&lt;id&gt;               layers being applied, snapshots being made or deleted
+ *   staging/&lt;id&gt;               layers being applied, snapshots being made
+ *   trash/&lt;id&gt;-&lt;random&gt;        removed snapshots, deleted in the background ({@link TrashDirectory})
  * </pre>
  * Everything is private to root (directories 0700, files 0600: {@link PrivateFiles}) except
  * {@code fs}, which is the root directory a container sees (0755, or what its layer says): layers
@@ -45,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * A snapshot exists exactly when its directory is in {@code snapshots/}: it is assembled in
  * {@code staging/} and renamed into place in one step, and renamed back out before it is deleted,
  * so a crash at any moment leaves either nothing or a complete snapshot ({@link Recovery} clears
- * staging at start). Numeric ids keep overlay's option string short (see {@link OverlayMounter}).
+ * staging at start, and the trash is swept). A removal answers once the directory is in the trash:
+ * deleting a container's upper directory file by file is the slow part of it, and nobody waits for it. Numeric ids keep overlay's option string short (see {@link OverlayMounter}).
  *
  * <p>Mount targets must lie outside the root: everything mounted inside it is treated as a
  * crash leftover at start.
@@ -74,6 +77,7 @@ public final class OverlaySnapshotter implements LayerStore {
     private final KeyedLocks<String> keyLocks = new KeyedLocks<>();
     private final AtomicLong nextId;
     private final WritableUsageCache writableUsage;
+    private final TrashDirectory trash;
 
     private final Object lock = new Object();
     private final Map<String, SnapshotRecord> byKey; // guarded by lock
@@ -92,6 +96,8 @@ public final class OverlaySnapshotter implements LayerStore {
         this.syncOnCommit = syncOnCommit;
         this.overlay = new OverlayMounter(snapshotsDir);
         this.byKey = Recovery.run(this.root, snapshotsDir, stagingDir, metadata);
+        this.trash = new TrashDirectory(this.root.resolve("trash"), "snapshot-trash", TreeDeletion::delete);
+        trash.sweep();
         this.nextId = new AtomicLong(1 + byKey.values().stream().mapToLong(SnapshotRecord::id).max().orElse(0));
         this.writableUsage = new WritableUsageCache(usageTtl, walker, this::liveWritableDirectory, OverlaySnapshotter::epochNanos);
     }
@@ -445,33 +451,67 @@ public final class OverlaySnapshotter implements LayerStore {
      */
     public void remove(String key) throws IOException {
         try (var _ = keyLocks.lock(key)) {
-            SnapshotRecord r;
-            synchronized (lock) {
-                r = require(key);
-                List<String> children = byKey.values().stream().filter(c -> key.equals(c.parent()))
-                        .map(SnapshotRecord::key).toList();
-                if (!children.isEmpty()) {
-                    throw new SnapshotInUseException(key, "snapshots are built on it: " + children);
-                }
-                if (pendingChildren.containsKey(key)) {
-                    throw new SnapshotInUseException(key, "a layer is being applied on it");
-                }
-                for (String target : r.mounts()) {
-                    if (Mounts.isMountPoint(Path.of(target))) {
-                        throw new SnapshotInUseException(key, "mounted at " + target);
-                    }
-                }
-                byKey.remove(key);
-            }
-            writableUsage.forget(key);
-            Path dir = snapshotsDir.resolve(Long.toString(r.id()));
-            Path trash = stagingDir.resolve(r.id() + "-removed");
-            Files.move(dir, trash, StandardCopyOption.ATOMIC_MOVE); // gone in one step, even if deletion is cut short
-            if (MetadataStore.durable(r)) {
-                AtomicFiles.fsyncDirectory(snapshotsDir);
-            }
-            TreeDeletion.delete(trash);
+            removeLocked(key);
         }
+    }
+
+    /**
+     * Unmounts {@code target} and removes snapshot {@code key} in one step (a container's
+     * teardown): its metadata is not rewritten in between, as the directory goes anyway.
+     */
+    public void unmountAndRemove(String key, Path target) throws IOException {
+        Path where = target.toAbsolutePath().normalize();
+        try (var _ = keyLocks.lock(key)) {
+            synchronized (lock) {
+                require(key);
+            }
+            Mounts.unmountIfMounted(where, MountFlags.UMOUNT_NOFOLLOW);
+            removeLocked(key);
+        }
+    }
+
+    /**
+     * The removal; the caller holds the key's lock, so no mount of this key comes or goes meanwhile:
+     * the mount table is read outside the store's lock, which other keys' work needs.
+     */
+    private void removeLocked(String key) throws IOException {
+        SnapshotRecord r;
+        synchronized (lock) {
+            r = require(key);
+            requireUnused(key);
+        }
+        for (String target : r.mounts()) {
+            if (Mounts.isMountPoint(Path.of(target))) {
+                throw new SnapshotInUseException(key, "mounted at " + target);
+            }
+        }
+        synchronized (lock) {
+            requireUnused(key); // a child may have been published on a layer meanwhile
+            byKey.remove(key);
+        }
+        writableUsage.forget(key);
+        // gone in one step; the files go in the background (swept at the next start if a crash cuts it)
+        trash.discard(snapshotsDir.resolve(Long.toString(r.id())));
+        if (MetadataStore.durable(r)) {
+            AtomicFiles.fsyncDirectory(snapshotsDir);
+        }
+    }
+
+    /** Refuses the removal of a snapshot others are built on or being built on. Caller holds the lock. */
+    private void requireUnused(String key) throws SnapshotInUseException {
+        List<String> children = byKey.values().stream().filter(c -> key.equals(c.parent()))
+                .map(SnapshotRecord::key).toList();
+        if (!children.isEmpty()) {
+            throw new SnapshotInUseException(key, "snapshots are built on it: " + children);
+        }
+        if (pendingChildren.containsKey(key)) {
+            throw new SnapshotInUseException(key, "a layer is being applied on it");
+        }
+    }
+
+    /** Waits until the files of every snapshot removed so far are deleted; for tests. */
+    void awaitTrashEmptied() throws IOException {
+        trash.awaitQueued(60, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     /**

@@ -365,4 +365,39 @@ class OverlaySnapshotterTest extends SnapshotterTestBase {
         assertEquals(0, MountInfo.under(base).size());
         Mounts.unmountIfMounted(mnt, MountFlags.MNT_DETACH);
     }
+
+    /**
+     * A removal answers once the snapshot is unreachable: its directory leaves snapshots/ in one
+     * rename, and its files (a container's writes) are deleted in the background, from the trash.
+     */
+    @Test
+    void aRemovedSnapshotsFilesAreDeletedFromTheTrash() throws IOException {
+        apply("sha256:a", null, TestLayer.pax().file("a", "a"));
+        store.prepare("ctr", "sha256:a", Map.of());
+        Path mnt = target("ctr");
+        store.mount("ctr", mnt);
+        for (int i = 0; i < 50; i++) {
+            Files.writeString(Files.createDirectories(mnt.resolve("d" + i)).resolve("f"), "written by the container");
+        }
+        store.unmountAndRemove("ctr", mnt);
+        assertFalse(Mounts.isMountPoint(mnt));
+        assertTrue(store.stat("ctr").isEmpty());
+        assertEquals(1, listing(root.resolve("snapshots")).size(), "only the layer is left");
+        store.awaitTrashEmptied();
+        assertEquals(List.of(), listing(root.resolve("trash")));
+        assertTrue(store.removeLayer("sha256:a"));
+        store.awaitTrashEmptied();
+        assertEquals(List.of(), listing(root.resolve("trash")));
+    }
+
+    /** A kill -9 while the trash still held removed snapshots: the next open deletes them. */
+    @Test
+    void aTrashACrashLeftIsEmptiedWhenTheStoreOpens() throws IOException {
+        Files.createDirectories(root.resolve("trash/7-0123456789abcdef/fs/usr/bin"));
+        Files.writeString(root.resolve("trash/7-0123456789abcdef/fs/usr/bin/left"), "left");
+        Files.createDirectories(root.resolve("trash/8-fedcba9876543210/work"));
+        OverlaySnapshotter reopened = OverlaySnapshotter.open(root, false);
+        reopened.awaitTrashEmptied();
+        assertEquals(List.of(), listing(root.resolve("trash")));
+    }
 }

@@ -156,6 +156,63 @@ class ContainerRecoveryTest {
             try (var bundles = Files.list(jcri.state().resolve("containers"))) {
                 assertEquals(0, bundles.count(), "no bundles left");
             }
+            awaitEmptyTrash(jcri);
+        }
+    }
+
+    /**
+     * Removed bundles and writable layers are deleted in the background from two trash
+     * directories; a kill -9 that leaves entries there (planted here, as a crash in the middle
+     * of a deletion would leave them) is cleaned up by the next start, and a removal after the
+     * restart goes through the trash too: nothing is left on the host.
+     */
+    @Test
+    void entriesAKillDashNineLeftInTheTrashAreDeletedAtTheNextStart() throws Exception {
+        try (TestNetwork network = TestNetwork.create(dir)) {
+            JcriProcess first = start(network);
+            Path bundleTrash = first.state().resolve("containers-trash");
+            Path snapshotTrash = first.root().resolve("snapshots").resolve("trash");
+            try (CriClient cri = new CriClient(first.socket())) {
+                String image = Containers.busybox(cri);
+                Api.PodSandboxConfig pod = Containers.pod("trash", true, Api.NamespaceMode.CONTAINER, dir.resolve("logs"));
+                String podId = Pods.run(cri, pod);
+                String id = Containers.run(cri, podId, pod, Containers.config("writer", image,
+                        "sh", "-c", "mkdir -p /data && for i in $(seq 200); do echo $i > /data/$i; done; sleep 600").build());
+                Deadline.await("the container's files", Duration.ofSeconds(30), () ->
+                        Containers.exec(cri, id, 10, "test", "-f", "/data/200").getExitCode() == 0 ? Boolean.TRUE : null);
+                Containers.stop(cri, id, 0);
+                Containers.remove(cri, id);
+                Pods.stopAndRemove(cri, podId);
+                first.kill();
+            } finally {
+                first.close();
+            }
+            Files.createDirectories(bundleTrash.resolve("f".repeat(64) + "-0123456789abcdef").resolve("rootfs"));
+            Files.writeString(bundleTrash.resolve("f".repeat(64) + "-0123456789abcdef").resolve("config.json"), "{}");
+            Path upper = Files.createDirectories(snapshotTrash.resolve("999-0123456789abcdef").resolve("fs").resolve("data"));
+            for (int i = 0; i < 100; i++) {
+                Files.writeString(upper.resolve(Integer.toString(i)), "left by a crash");
+            }
+            try (JcriProcess second = start(network); CriClient cri = new CriClient(second.socket())) {
+                cri.runtime().version(Api.VersionRequest.getDefaultInstance());
+                awaitEmptyTrash(second);
+                assertEquals(List.of(), HostState.mountsUnder(second.state()));
+            }
+        }
+    }
+
+    /** Both trash directories empty, polled (their deletions run in the background). */
+    private static void awaitEmptyTrash(JcriProcess jcri) {
+        for (Path trash : List.of(jcri.state().resolve("containers-trash"), jcri.root().resolve("snapshots").resolve("trash"))) {
+            Deadline.await(trash + " emptied", Duration.ofSeconds(30), () -> {
+                try (var entries = Files.list(trash)) {
+                    return entries.findAny().isEmpty() ? Boolean.TRUE : null;
+                } catch (java.nio.file.NoSuchFileException e) {
+                    return Boolean.TRUE;
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
         }
     }
 }

@@ -150,6 +150,11 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
         recovery.recover(exits);
     }
 
+    /** Waits until the bundles of the containers removed so far are deleted (they go in the background); for tests. */
+    void awaitTrashEmptied() throws IOException {
+        teardown.awaitTrashEmptied();
+    }
+
     /** Stops watching for exits (the containers run on; the next start recovers their exits). */
     @Override
     public void close() throws IOException {

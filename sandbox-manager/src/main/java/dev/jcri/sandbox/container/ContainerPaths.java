@@ -16,6 +16,11 @@ public record ContainerPaths(Path state) {
         return state.resolve("containers");
     }
 
+    /** Removed containers' bundles, deleted in the background (same file system as {@link #bundles()}: one rename). */
+    public Path bundleTrash() {
+        return state.resolve("containers-trash");
+    }
+
     public Path bundle(String id) {
         return bundles().resolve(id);
     }

@@ -1,6 +1,7 @@
 package dev.jcri.sandbox.container;
 
 import dev.jcri.linux.PrivateFiles;
+import dev.jcri.linux.TrashDirectory;
 import dev.jcri.sandbox.util.Ids;
 import dev.jcri.sandbox.util.Teardown;
 import dev.jcri.sandbox.util.Trees;
@@ -37,6 +38,7 @@ final class ContainerTeardown {
     private final UserNamespaceMounts usernsMounts;
 
     private final RuntimeStateReleases releases;
+    private final TrashDirectory bundleTrash;
 
     ContainerTeardown(ContainerRecords records, ContainerProcesses processes, ContainerRuntimes runtimes,
             OverlaySnapshotter snapshots, ContainerPaths paths, ContainerEvents events, RuntimeStateReleases releases) {
@@ -48,6 +50,7 @@ final class ContainerTeardown {
         this.snapshots = snapshots;
         this.paths = paths;
         this.usernsMounts = new UserNamespaceMounts(paths.state());
+        this.bundleTrash = new TrashDirectory(paths.bundleTrash(), "bundle-trash", Trees::deleteUnlessMounted);
     }
 
     /** Removes a container, killing it if it runs. Removing an unknown container succeeds. The log file stays. */
@@ -96,7 +99,7 @@ final class ContainerTeardown {
                 .step("user namespace mounts", () -> usernsMounts.release(id))
                 .step("writable layer", () -> releaseSnapshot(id))
                 .step("image volumes", () -> ImageMounts.release(id, snapshots, paths))
-                .step("bundle", () -> Trees.deleteUnlessMounted(paths.bundle(id)))
+                .step("bundle", () -> discardBundle(paths.bundle(id)))
                 .step("exit report", () -> Files.deleteIfExists(paths.exitFile(id)))
                 .step("attach link", () -> Files.deleteIfExists(paths.attachLink(id)));
         if (record.state() == ContainerState.CREATING && record.logPath() != null && !logShared(record)) {
@@ -116,20 +119,42 @@ final class ContainerTeardown {
         }
     }
 
+    /**
+     * The rootfs is unmounted here, not in the background: the mount pins the snapshot's upper
+     * directory, and a snapshot must be unmounted before it is removed (its key, the container ID,
+     * is free again once this returns). With the upper layer mounted volatile the unmount does not
+     * flush anything, so it is cheap.
+     */
     private void releaseSnapshot(String id) throws IOException {
         // a teardown cut after the snapshot went (crash, I/O error) must be able to finish later
         if (snapshots.stat(id).isPresent()) {
-            snapshots.unmount(id, paths.rootfs(id));
-            snapshots.remove(id);
+            snapshots.unmountAndRemove(id, paths.rootfs(id));
         }
     }
 
     /**
+     * The bundle leaves its name in one rename and its files go in the background: nothing may be
+     * mounted below it (that would be deleted through), so that is checked first, and a bundle
+     * that still holds a mount fails this step (the record stays; a retry or the next start
+     * finishes). A crash leaves the trash to the sweep at the next start.
+     */
+    private void discardBundle(Path bundle) throws IOException {
+        Trees.requireNothingMounted(bundle);
+        bundleTrash.discard(bundle);
+    }
+
+    /** Waits until the files of every bundle discarded so far are deleted; for tests. */
+    void awaitTrashEmptied() throws IOException {
+        bundleTrash.awaitQueued(60, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /**
      * What no record owns, left by older versions or by a crash between steps that records
-     * cannot see: bundles, writable snapshots labelled as a container's, attach links. Bundles of
-     * known containers are made private if an older version left them open.
+     * cannot see: bundles (and the bundle trash a crash left), writable snapshots labelled as a
+     * container's, attach links. Bundles of known containers are made private if an older version left them open.
      */
     void sweepOrphans() throws IOException {
+        bundleTrash.sweep();
         Path dir = PrivateFiles.ensureDirectory(paths.bundles());
         try (Stream<Path> bundles = Files.list(dir)) {
             for (Path b : bundles.toList()) {

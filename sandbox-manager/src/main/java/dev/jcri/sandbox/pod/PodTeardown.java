@@ -1,5 +1,6 @@
 package dev.jcri.sandbox.pod;
 
+import dev.jcri.concurrent.Concurrently;
 import dev.jcri.linux.MountFlags;
 import dev.jcri.linux.MountInfo;
 import dev.jcri.linux.Mounts;
@@ -11,6 +12,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.Lock;
 import org.slf4j.Logger;
@@ -59,26 +62,40 @@ final class PodTeardown {
         }
     }
 
-    /** Stops a pod whose lock the caller holds (or that recovery owns alone). */
+    /**
+     * Stops a pod whose lock the caller holds (or that recovery owns alone). The infra process is
+     * killed while the network is detached: its namespace is pinned by a bind mount and outlives
+     * the process, and both mostly wait (on its death, on the CNI plugins).
+     *
+     * <p>STOPPED is saved without a flush, as STOPPING is: a kill -9 loses nothing, and after a
+     * power loss the older state (READY or STOPPING) comes back to a node that rebooted, whose
+     * recovery stops such a pod again (its namespace pin is gone) with the same idempotent steps.
+     */
     PodRecord stopLocked(PodRecord record) throws IOException {
         if (record.state() == PodState.READY) {
             record = record.withState(PodState.STOPPING);
-            registry.saveInterim(record); // STOPPED, below, is the flushed one
+            registry.saveInterim(record);
         }
         // kubelet stops containers first with their grace periods; whatever still runs is killed now
         containers.stopAll(record.id(), Duration.ZERO);
-        if (record.infra() != null) {
-            InfraProcess.kill(record.infra());
+        List<Concurrently.Task> steps = new ArrayList<>(2);
+        InfraProcess.Handle infra = record.infra();
+        if (infra != null) {
+            steps.add(() -> InfraProcess.kill(infra));
         }
-        if (record.state() != PodState.STOPPED) {
-            if (record.sharedNamespaces().contains("net")) {
-                // kubelet repeats StopPodSandbox: the network goes once (a failure leaves STOPPING, so a retry repeats it)
-                Path pin = registry.paths(record.id()).namespacePin("net");
-                network.detach(record.id(), pin, PodRegistry.config(record));
+        PodRecord stopping = record;
+        if (record.state() != PodState.STOPPED && record.sharedNamespaces().contains("net")) {
+            // kubelet repeats StopPodSandbox: the network goes once (a failure leaves STOPPING, so a retry repeats it)
+            steps.add(() -> {
+                Path pin = registry.paths(stopping.id()).namespacePin("net");
+                network.detach(stopping.id(), pin, PodRegistry.config(stopping));
                 NamespacePins.destroy(pin);
-            }
+            });
+        }
+        Concurrently.run(steps);
+        if (record.state() != PodState.STOPPED) {
             record = record.withState(PodState.STOPPED);
-            registry.save(record);
+            registry.saveInterim(record);
             LOG.info("pod sandbox {} stopped", Ids.shortId(record.id()));
         }
         return record;

@@ -21,13 +21,18 @@ public final class Trees {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        if (!MountInfo.under(dir).isEmpty()) {
-            throw new IOException("refusing to delete " + dir + ": something is still mounted below it");
-        }
+        requireNothingMounted(dir);
         try (Stream<Path> walk = Files.walk(dir)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
+        }
+    }
+
+    /** Refuses (an IOException naming {@code dir}) while anything is mounted at or below {@code dir}. */
+    public static void requireNothingMounted(Path dir) throws IOException {
+        if (!MountInfo.under(dir).isEmpty()) {
+            throw new IOException("refusing to delete " + dir + ": something is still mounted below it");
         }
     }
 }

@@ -104,6 +104,12 @@ class ContainerTeardownTest {
         try (var bundles = Files.list(paths.bundles())) {
             assertEquals(List.of(), bundles.toList());
         }
+        manager.awaitTrashEmptied();
+        if (Files.exists(paths.bundleTrash())) {
+            try (var trash = Files.list(paths.bundleTrash())) {
+                assertEquals(List.of(), trash.toList(), "bundles left in the trash");
+            }
+        }
         assertTrue(snapshots.list().stream().allMatch(s -> s.key().equals(LAYER)), () -> "snapshots: " + snapshots.list());
         assertEquals(List.of(), MountInfo.under(dir));
         assertFalse(hasRecords(), "a container record is left");
@@ -170,6 +176,37 @@ class ContainerTeardownTest {
         assertEquals(List.of(), manager.list(), "a container being removed is not listed");
         assertTrue(Files.exists(root.resolve("containers").resolve(id)), "its record stays while something is left");
         manager.remove(id); // kubelet's retry finishes it
+        assertNothingLeft();
+    }
+
+    /** A kill -9 while removed bundles still waited in the trash: the next start deletes them. */
+    @Test
+    void aBundleTrashACrashLeftIsEmptiedAtTheNextStart() throws IOException {
+        Path left = Files.createDirectories(paths.bundleTrash().resolve("c".repeat(64) + "-0123456789abcdef").resolve("rootfs"));
+        Files.writeString(left.resolveSibling("config.json"), "{}");
+        manager = newManager();
+        manager.recover();
+        assertNothingLeft();
+    }
+
+    /**
+     * A bundle that still holds a mount (something outside jcri's teardown mounted there) is
+     * neither renamed nor deleted through: the removal fails, the record stays for a retry, and
+     * what the mount holds is intact.
+     */
+    @Test
+    void aBundleThatStillHoldsAMountIsNotDiscarded() throws IOException {
+        String id = manager.create(podId, config("c"), image());
+        Path held = Files.createDirectories(paths.bundle(id).resolve("held"));
+        dev.jcri.linux.Mounts.mount("held", held, "tmpfs", 0, "size=1m");
+        Files.writeString(held.resolve("precious"), "data");
+        IOException e = assertThrows(IOException.class, () -> manager.remove(id));
+        assertTrue(e.getMessage().contains("bundle"), e.getMessage());
+        manager.awaitTrashEmptied();
+        assertEquals("data", Files.readString(held.resolve("precious")));
+        assertTrue(Files.exists(root.resolve("containers").resolve(id)), "its record stays while something is left");
+        dev.jcri.linux.Mounts.unmount(held, 0);
+        manager.remove(id); // the retry finishes
         assertNothingLeft();
     }
 
