@@ -27,6 +27,14 @@ public interface BenchRuntime extends AutoCloseable {
     double firstStartMillis();
 
     /**
+     * Milliseconds to the first answer of a start that first records a cache for the ones after
+     * it (jcri's AOT cache: the first start after a build or an upgrade), NaN where there is none.
+     */
+    default double recordingStartMillis() {
+        return Double.NaN;
+    }
+
+    /**
      * Stops it (SIGTERM; its pods keep running, as on an upgrade or a crash-free restart) and
      * starts it again with the same configuration; returns the milliseconds from the exec to its
      * first answered Version. {@link #pid()} and {@link #client()} are the new process's after.

@@ -172,6 +172,8 @@ public final class Benchmark {
                 if (t.handler().isEmpty()) { // one start per runtime
                     results.add(new Results.Measure("startup.first", "first start (empty root)", "ms", STARTUP), t.label(),
                             t.runtime().firstStartMillis());
+                    results.add(new Results.Measure("startup.recording", "first start after a build or upgrade (records the AOT cache)",
+                            "ms", STARTUP), t.label(), t.runtime().recordingStartMillis());
                 }
             }
             fresh.forEach((t, s) -> {
@@ -179,6 +181,8 @@ public final class Benchmark {
                         mib(s.runtime().rssKb()));
                 results.add(new Results.Measure("mem.fresh.runtime.pss", "runtime PSS, just started", "MiB", "Memory"), t.label(),
                         mib(s.runtime().pssKb()));
+                results.add(new Results.Measure("mem.fresh.runtime.anon", "runtime anonymous (not file-backed), just started", "MiB",
+                        "Memory"), t.label(), mib(s.runtime().anonKb()));
             });
             for (Target t : rotate(targets, o.repeats())) {
                 memory(sc, t);
@@ -318,6 +322,8 @@ public final class Benchmark {
                     g), t.label(), mib(s.totalPssKb()));
             results.add(new Results.Measure("mem." + count + ".total.rss", "total RSS (runtime + helpers), " + count + " pods", "MiB",
                     g), t.label(), mib(s.totalRssKb()));
+            results.add(new Results.Measure("mem." + count + ".total.anon", "total anonymous (runtime + helpers), " + count + " pods",
+                    "MiB", g), t.label(), mib(s.totalAnonKb()));
             results.add(new Results.Measure("mem." + count + ".helpers", "helper processes, " + count + " pods", "count", g),
                     t.label(), s.helpers().size());
             log("  " + count + " pods: runtime PSS " + s.runtime().pssKb() + " KiB, helpers " + s.helperPssByName() + " KiB");
@@ -341,6 +347,8 @@ public final class Benchmark {
         MemorySampler.ProcMem after = MemorySampler.read(t.runtime().pid(), "runtime");
         results.add(new Results.Measure("mem.after.runtime.rss", "runtime RSS, after the workload (its pods removed)", "MiB",
                 "Memory"), t.label(), mib(after.rssKb()));
+        results.add(new Results.Measure("mem.after.runtime.anon", "runtime anonymous, after the workload (its pods removed)", "MiB",
+                "Memory"), t.label(), mib(after.anonKb()));
     }
 
     private static final String STARTUP = "Start-up: exec of the runtime to its first answered Version";

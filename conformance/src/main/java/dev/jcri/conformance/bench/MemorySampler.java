@@ -16,8 +16,16 @@ import java.util.TreeMap;
  */
 public final class MemorySampler {
 
-    /** Resident and proportional set sizes of one process, in KiB. */
-    public record ProcMem(long pid, String comm, long rssKb, long pssKb) {}
+    /**
+     * Resident and proportional set sizes of one process, and its anonymous memory, in KiB.
+     * Anonymous pages (heap, stacks, malloc, copied-on-write pages of mapped files) are the
+     * process's own and can only be swapped; the rest of RSS is file pages (program text, shared
+     * libraries, a JVM's class-data archive) that are shared with every process mapping the same
+     * file and that the kernel drops under pressure and reads again. RSS counts both in full, PSS
+     * splits shared pages among their users, anonymous is the part nothing else can reclaim: a
+     * runtime's cost to the node lies between anonymous and PSS.
+     */
+    public record ProcMem(long pid, String comm, long rssKb, long pssKb, long anonKb) {}
 
     /** The runtime's process and its helpers at one moment. */
     public record Snapshot(ProcMem runtime, List<ProcMem> helpers) {
@@ -28,6 +36,10 @@ public final class MemorySampler {
 
         public long totalRssKb() {
             return runtime.rssKb() + helpers.stream().mapToLong(ProcMem::rssKb).sum();
+        }
+
+        public long totalAnonKb() {
+            return runtime.anonKb() + helpers.stream().mapToLong(ProcMem::anonKb).sum();
         }
 
         /** Helper PSS by process name (e.g. conmon: 12345 KiB). */
@@ -44,18 +56,21 @@ public final class MemorySampler {
     public static ProcMem read(long pid, String comm) {
         long rss = 0;
         long pss = 0;
+        long anon = 0;
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps_rollup"))) {
                 if (line.startsWith("Rss:")) {
                     rss = kb(line);
                 } else if (line.startsWith("Pss:")) {
                     pss = kb(line);
+                } else if (line.startsWith("Anonymous:")) {
+                    anon = kb(line);
                 }
             }
         } catch (IOException e) {
             // exited
         }
-        return new ProcMem(pid, comm, rss, pss);
+        return new ProcMem(pid, comm, rss, pss, anon);
     }
 
     private static long kb(String line) {

@@ -72,7 +72,7 @@ class ConfigReloadTest {
             String viaMirror = "mirror.invalid/reload/busybox:1";
             try (JcriProcess jcri = JcriProcess.start(dir, List.of("--config", config.toString()));
                     CriClient cri = new CriClient(jcri.socket())) {
-                assertTrue(jcri.logText().contains("configuration: " + config), jcri.logText());
+                awaitLog(jcri, "configuration: " + config); // logged just after the ready line the start waits for
                 assertThrows(StatusRuntimeException.class, () -> pull(cri, viaMirror), "no mirror yet: the host does not exist");
 
                 Files.writeString(config.resolveSibling("jcri.d/50-mirror.toml"), """
