@@ -126,16 +126,13 @@ public final class TlsFiles {
                     + " (openssl pkey -in KEY -out KEY.plain)");
         }
         try {
-            return Base64.getMimeDecoder().decode(base64.strip());
+            return Base64.getDecoder().decode(base64.replaceAll("\\s", ""));
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": a PEM block is not valid base64", e);
         }
     }
 
     private static PrivateKey privateKey(Path file, X509Certificate cert, Path certFile) throws IOException {
-        if (Files.getPosixFilePermissions(file).contains(PosixFilePermission.OTHERS_READ)) {
-            throw new IOException(file + " holds a private key and is readable by every user; chmod o-r " + file);
-        }
         String text = new String(read(file), StandardCharsets.US_ASCII);
         Matcher m = PEM.matcher(text);
         String label = null;
@@ -153,6 +150,9 @@ public final class TlsFiles {
             throw new IOException(file + " holds no PEM private key (PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY)"
                     + (file.equals(certFile) ? "; a single client path names one file with the certificate and its key,"
                             + " give [cert, key] pairs for separate files" : ""));
+        }
+        if (Files.getPosixFilePermissions(file).contains(PosixFilePermission.OTHERS_READ)) {
+            throw new IOException(file + " holds a private key and is readable by every user; chmod o-r " + file);
         }
         byte[] der = decode(file, body);
         String algorithm = cert.getPublicKey().getAlgorithm();
