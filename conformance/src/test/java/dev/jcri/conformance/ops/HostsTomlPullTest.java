@@ -10,6 +10,7 @@ import dev.jcri.conformance.JcriProcess;
 import dev.jcri.conformance.SharedRuntime;
 import dev.jcri.conformance.registry.FaultProxy;
 import dev.jcri.conformance.registry.PushedImage;
+import dev.jcri.conformance.registry.TestCertificates;
 import dev.jcri.conformance.registry.TestImages;
 import dev.jcri.conformance.registry.TestRegistry;
 import dev.jcri.conformance.Deadline;
@@ -74,6 +75,74 @@ class HostsTomlPullTest {
                 int refused = mirror.refusedForHeader();
                 assertEquals(image.imageId(), pull(cri, "mirrored.invalid/hosts/busybox:1").getImageRef());
                 assertEquals(refused, mirror.refusedForHeader(), "every request to the mirror carried the header");
+            }
+        }
+    }
+
+    private static List<Path> files(Path d) throws java.io.IOException {
+        if (!Files.isDirectory(d)) {
+            return List.of();
+        }
+        try (java.util.stream.Stream<Path> s = Files.list(d)) {
+            return s.toList();
+        }
+    }
+
+    /**
+     * A mutual-TLS mirror (HTTPS with a certificate of a private CA, a client certificate required,
+     * an access header required, the registry API served under /mirror-api instead of /v2),
+     * configured only by a hosts.toml with ca, header and override_path: without {@code client} the
+     * handshake fails and the pull is UNAVAILABLE naming the mirror, nothing stored; once SIGHUP
+     * reads the file again with {@code client}, the pull works through the mirror alone.
+     */
+    @Test
+    void pullsThroughAMutualTlsMirrorUnderItsOwnPath() throws Exception {
+        Path pki = Files.createDirectories(dir.resolve("pki"));
+        TestCertificates certs = TestCertificates.create(pki);
+        try (TestRegistry registry = TestRegistry.start();
+                FaultProxy mirror = FaultProxy.startTls(registry.host(), certs.serverContext(), true)) {
+            PushedImage image = registry.push("mtls/busybox:1", TestImages.busybox());
+            mirror.requireHeader("X-Mirror-Token", "s3cret").serveUnder("/mirror-api");
+            Path certsD = dir.resolve("certs.d");
+            Path hostDir = Files.createDirectories(certsD.resolve("mtls.invalid"));
+            Files.copy(certs.ca(), hostDir.resolve("mirror-ca.pem"));
+            Path hostsToml = hostDir.resolve("hosts.toml");
+            String withoutClient = """
+                    server = "https://mtls.invalid"
+
+                    [host."https://%s/mirror-api"]
+                      capabilities = ["pull", "resolve"]
+                      ca = "mirror-ca.pem"
+                      override_path = true
+                    """.formatted(mirror.host());
+            String header = """
+                      [host."https://%s/mirror-api".header]
+                        X-Mirror-Token = "s3cret"
+                    """.formatted(mirror.host());
+            Files.writeString(hostsToml, withoutClient + header);
+            Path config = dir.resolve("jcri.toml");
+            Files.writeString(config, "[registry]\nmax_attempts = 1\nconfig_path = \"" + certsD + "\"\n");
+            String ref = "mtls.invalid/mtls/busybox:1";
+            try (JcriProcess jcri = JcriProcess.start(dir.resolve("jcri"), List.of("--config", config.toString()));
+                    CriClient cri = new CriClient(jcri.socket())) {
+                StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> pull(cri, ref));
+                assertEquals(io.grpc.Status.Code.UNAVAILABLE, e.getStatus().getCode(), e.toString());
+                String why = e.getStatus().getDescription();
+                assertTrue(why.contains("mirror " + mirror.host() + " (at /mirror-api)"), "names the mirror: " + why);
+                System.out.println("pull without a client certificate: " + why);
+                Path content = jcri.root().resolve("images/content");
+                assertEquals(List.of(), files(content.resolve("blobs/sha256")), "nothing stored");
+                assertEquals(List.of(), files(content.resolve("ingest")), "no partial download left");
+
+                Files.writeString(hostsToml, withoutClient + """
+                          client = [["%s", "%s"]]
+                        """.formatted(certs.clientCert(), certs.clientKey()) + header);
+                new ProcessBuilder("kill", "-HUP", Long.toString(jcri.process().pid())).start().waitFor();
+                Deadline.await("the reload", Duration.ofSeconds(30),
+                        () -> jcri.logText().contains("hosts.toml files read again") ? Boolean.TRUE : null);
+                assertEquals(image.imageId(), pull(cri, ref).getImageRef());
+                assertEquals(0, mirror.refusedForHeader(), "every request carried the header");
+                assertEquals(0, mirror.outsidePrefix(), "every request went to the mirror's path");
             }
         }
     }
