@@ -1,6 +1,7 @@
 package dev.jcri.conformance.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -93,7 +94,8 @@ class HostsTomlPullTest {
      * an access header required, the registry API served under /mirror-api instead of /v2),
      * configured only by a hosts.toml with ca, header and override_path: without {@code client} the
      * handshake fails and the pull is UNAVAILABLE naming the mirror, nothing stored; once SIGHUP
-     * reads the file again with {@code client}, the pull works through the mirror alone.
+     * reads the file again with {@code client}, the pull works through the mirror alone; a bad
+     * file at the next SIGHUP is refused and the running settings stay.
      */
     @Test
     void pullsThroughAMutualTlsMirrorUnderItsOwnPath() throws Exception {
@@ -143,6 +145,20 @@ class HostsTomlPullTest {
                 assertEquals(image.imageId(), pull(cri, ref).getImageRef());
                 assertEquals(0, mirror.refusedForHeader(), "every request carried the header");
                 assertEquals(0, mirror.outsidePrefix(), "every request went to the mirror's path");
+
+                // a bad file on SIGHUP (the key made readable by others) keeps the running settings, and the daemon
+                Files.setPosixFilePermissions(certs.clientKey(), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+                new ProcessBuilder("kill", "-HUP", Long.toString(jcri.process().pid())).start().waitFor();
+                String refusal = Deadline.await("the refused reload", Duration.ofSeconds(30), () -> jcri.logText().lines()
+                        .filter(l -> l.contains("reload: the new configuration is not used")).findFirst().orElse(null));
+                assertTrue(refusal.contains(hostsToml.toString()) && refusal.contains(certs.clientKey() + " holds a private key and is"
+                        + " readable by every user"), refusal);
+                cri.images().removeImage(Api.RemoveImageRequest.newBuilder()
+                        .setImage(Api.ImageSpec.newBuilder().setImage(ref)).build());
+                assertEquals(image.imageId(), pull(cri, ref).getImageRef(), "the running settings still pull");
+                assertTrue(jcri.process().isAlive(), "the daemon runs on");
+                assertFalse(jcri.logText().contains("died of an exception nothing caught"),
+                        "the refusal is one log line, not a reload thread dying with a stack trace");
             }
         }
     }
