@@ -196,6 +196,18 @@ class HostsDirectoryTest {
     }
 
     @Test
+    void jcrisMirrorEndpointsTakeAPathOfPlainSegmentsOnly() throws Exception {
+        for (String bad : new String[] {"https://m.example.com/a/../v2", "https://m.example.com/./v2", "https://m.example.com/%2e%2e/v2",
+                "https://m.example.com/a?x=1", "https://m.example.com/a#f", "https://user@m.example.com/a"}) {
+            Exception e = assertThrows(Exception.class, () -> config("[registry.mirrors.\"quay.io\"]\nendpoints = [\"" + bad + "\"]\n"), bad);
+            assertTrue(e.getMessage().contains("is not http(s)://host[:port][/path]"), bad + " -> " + e.getMessage());
+        }
+        RegistryConfig c = RegistrySettings.toRegistryConfig(config("[registry.mirrors.\"quay.io\"]\nendpoints = [\"m.example.com/cache/\"]\n"));
+        var e = new EndpointResolver(c).endpoints(ImageReference.parse("quay.io/x/y:1"), RegistryCredentials.NONE).getFirst();
+        assertEquals("https://m.example.com/cache/v2/x/y/blobs/b", e.uri(e.candidates().getFirst(), "x/y/blobs/b").toString());
+    }
+
+    @Test
     void aRegistryWithMirrorsInBothPlacesIsRefused() throws Exception {
         hostsToml("docker.io", "[host.\"https://m.example.com\"]\n");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RegistrySettings.toRegistryConfig(config("""
