@@ -76,11 +76,13 @@ final class ConfigReload {
                 restart.add(s.key());
             }
         }
+        boolean registryApplied = false;
         try {
             // the hosts.toml files may have changed under an unchanged config_path: they are read again at every reload
             boolean hostsFiles = !live.get(Settings.REGISTRY_CONFIG_PATH).isEmpty();
             if (hostsFiles || changed(applied, Settings.REGISTRY_MIRRORS, Settings.REGISTRY_CONFIGS, Settings.REGISTRY_CONFIG_PATH)) {
                 daemon.applyRegistry(live);
+                registryApplied = true;
             }
             if (hostsFiles && !applied.contains(Settings.REGISTRY_CONFIG_PATH.key())) {
                 applied.add(Settings.REGISTRY_CONFIG_PATH.key() + " (hosts.toml files read again)");
@@ -90,8 +92,17 @@ final class ConfigReload {
             }
         } catch (RuntimeException e) {
             LOG.error("reload: the new configuration is not used, the running one stays: {}", e.getMessage());
-            daemon.applyRegistry(running);
-            daemon.applyCni(running);
+            // Only a step that replaced its settings is undone: one that failed replaced nothing (settings are
+            // built whole before they replace the running ones), and building the running registry settings
+            // again would read the same bad hosts.toml files and fail once more, out of this handler.
+            try {
+                if (registryApplied) {
+                    daemon.applyRegistry(running);
+                }
+                daemon.applyCni(running);
+            } catch (RuntimeException again) {
+                LOG.error("reload: undoing the applied part failed, the newly read settings stay: {}", again.getMessage());
+            }
             return;
         }
         if (applied.contains(Settings.LOG_LEVEL.key())) {

@@ -2,6 +2,9 @@ package dev.jcri.conformance.registry;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -15,6 +18,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * An HTTP proxy on 127.0.0.1 in front of a {@link TestRegistry} that misbehaves on request. On blob
@@ -22,7 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * bytes, trickles them slowly, or sends more bytes than the blob has, without end. As a hostile
  * registry, on manifests or blobs ({@link Target}): an error status with a body that never ends,
  * a redirect loop, a manifest padded past any sane size. Everything else is passed through
- * unchanged. Pull through {@link #host()} instead of the registry's host.
+ * unchanged. Pull through {@link #host()} instead of the registry's host. It can also stand for a
+ * mirror that needs an access header, serves HTTPS with or without client certificates
+ * ({@link #startTls}), or serves the API under another path than /v2 ({@link #serveUnder}).
  */
 public final class FaultProxy implements AutoCloseable {
 
@@ -72,9 +79,27 @@ public final class FaultProxy implements AutoCloseable {
     private final AtomicInteger hostileRequests = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicLong hostileBytes = new java.util.concurrent.atomic.AtomicLong();
 
-    private FaultProxy(String upstreamHost) throws IOException {
+    /** The path prefix requests must have, served as /v2 upstream (a registry under a non-standard path); null: none. */
+    private volatile String servedUnder;
+    private final AtomicInteger outsidePrefix = new AtomicInteger();
+
+    private FaultProxy(String upstreamHost, SSLContext tls, boolean needClientCertificate) throws IOException {
         this.upstream = upstreamHost;
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), 0), 0);
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), 0);
+        if (tls == null) {
+            this.server = HttpServer.create(address, 0);
+        } else {
+            HttpsServer https = HttpsServer.create(address, 0);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls) {
+                @Override
+                public void configure(HttpsParameters params) {
+                    SSLParameters p = tls.getDefaultSSLParameters();
+                    p.setNeedClientAuth(needClientCertificate);
+                    params.setSSLParameters(p);
+                }
+            });
+            this.server = https;
+        }
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", this::handle);
         server.start();
@@ -82,7 +107,31 @@ public final class FaultProxy implements AutoCloseable {
 
     /** A proxy for {@code upstreamHost} ("127.0.0.1:5000") that passes everything through until told otherwise. */
     public static FaultProxy start(String upstreamHost) throws IOException {
-        return new FaultProxy(upstreamHost);
+        return new FaultProxy(upstreamHost, null, false);
+    }
+
+    /**
+     * A proxy serving HTTPS with {@code tls} (its key and certificate, and the CAs client
+     * certificates are checked against); with {@code needClientCertificate}, a client presenting
+     * none (or one no CA of {@code tls} issued) fails the handshake: a mutual-TLS mirror.
+     */
+    public static FaultProxy startTls(String upstreamHost, SSLContext tls, boolean needClientCertificate) throws IOException {
+        return new FaultProxy(upstreamHost, tls, needClientCertificate);
+    }
+
+    /**
+     * From now on the registry API is served under {@code prefix} instead of /v2 (prefix/... is
+     * passed on as /v2/...), as a registry behind a path-routing proxy; other paths are answered
+     * 404 and counted. Null: off.
+     */
+    public FaultProxy serveUnder(String prefix) {
+        servedUnder = prefix;
+        return this;
+    }
+
+    /** Requests answered 404 for being outside the {@link #serveUnder} prefix. */
+    public int outsidePrefix() {
+        return outsidePrefix.get();
     }
 
     /** {@code 127.0.0.1:PORT} of the proxy. */
@@ -183,6 +232,8 @@ public final class FaultProxy implements AutoCloseable {
         stallDigest = null;
         requiredHeader = null;
         refusedForHeader.set(0);
+        servedUnder = null;
+        outsidePrefix.set(0);
         return this;
     }
 
@@ -251,7 +302,18 @@ public final class FaultProxy implements AutoCloseable {
             if (hostile(ex)) {
                 return;
             }
-            URI target = URI.create("http://" + upstream + ex.getRequestURI());
+            String prefix = servedUnder;
+            String pathAndQuery = ex.getRequestURI().toString();
+            if (prefix != null) {
+                String path = ex.getRequestURI().getPath();
+                if (!path.equals(prefix) && !path.startsWith(prefix + "/")) {
+                    outsidePrefix.incrementAndGet();
+                    ex.sendResponseHeaders(404, -1);
+                    return;
+                }
+                pathAndQuery = "/v2" + pathAndQuery.substring(prefix.length());
+            }
+            URI target = URI.create("http://" + upstream + pathAndQuery);
             HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(Duration.ofMinutes(2))
                     .method(ex.getRequestMethod(), ex.getRequestMethod().equals("GET") || ex.getRequestMethod().equals("HEAD")
                             ? HttpRequest.BodyPublishers.noBody()

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jcri.conformance.Containers;
 import dev.jcri.conformance.CriClient;
+import dev.jcri.conformance.Deadline;
 import dev.jcri.conformance.JcriProcess;
 import dev.jcri.conformance.Pods;
 import dev.jcri.conformance.SharedRuntime;
@@ -101,6 +102,27 @@ class DebianPackageTest {
         return jcri;
     }
 
+    /**
+     * What {@code crictl info} reports: the Status RPC's RuntimeReady and NetworkReady conditions,
+     * both true on the installed daemon (NetworkReady from this machine's /etc/cni/net.d, which the
+     * package's default configuration reads; polled: the CNI directory is watched, not read at start).
+     */
+    private static void assertReady(CriClient cri) {
+        java.util.concurrent.atomic.AtomicReference<List<Api.RuntimeCondition>> last = new java.util.concurrent.atomic.AtomicReference<>();
+        try {
+            Deadline.await("RuntimeReady and NetworkReady", Duration.ofSeconds(30), () -> {
+                List<Api.RuntimeCondition> conditions = cri.runtime().status(Api.StatusRequest.getDefaultInstance())
+                        .getStatus().getConditionsList();
+                last.set(conditions);
+                boolean ready = conditions.stream().filter(c -> c.getType().equals("RuntimeReady") || c.getType().equals("NetworkReady"))
+                        .filter(Api.RuntimeCondition::getStatus).count() == 2;
+                return ready ? Boolean.TRUE : null;
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; conditions: " + last.get(), e);
+        }
+    }
+
     private long containerPid(JcriProcess jcri, String id) throws IOException {
         return Long.parseLong(Files.readString(jcri.state().resolve("containers").resolve(id).resolve("pidfile")).strip());
     }
@@ -126,6 +148,7 @@ class DebianPackageTest {
             String containerId;
             long pid;
             try (JcriProcess jcri = startInstalled(); CriClient cri = new CriClient(jcri.socket())) {
+                assertReady(cri);
                 String image = Containers.busybox(cri);
                 Api.PodSandboxConfig pod = Containers.pod("deb", false, Api.NamespaceMode.POD, dir.resolve("logs"));
                 podId = Pods.run(cri, pod);

@@ -3,8 +3,11 @@ package dev.jcri.server.config;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import dev.jcri.image.registry.ClientCertificate;
+import dev.jcri.image.registry.EndpointResolver;
 import dev.jcri.image.registry.RegistryCredentials;
 import dev.jcri.image.registry.RegistryHostConfig;
+import dev.jcri.image.registry.TlsFiles;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -25,14 +28,17 @@ import java.util.stream.Stream;
  * <li>each {@code [host."URL"]} with the {@code pull} capability, in file order, is a mirror endpoint
  *     of the registry (as {@code registry.mirrors."REGISTRY".endpoints}); hosts without {@code pull}
  *     (push-only) are left out;</li>
- * <li>{@code skip_verify} is {@code insecure}, {@code ca} is {@code ca_file} (relative paths from the
- *     hosts.toml's directory), {@code header} is sent with every request to that host;</li>
- * <li>{@code server}: the registry itself; when it names another host than the registry's own, it is
- *     tried after the mirrors (jcri then still tries the registry's own host last).</li>
+ * <li>{@code skip_verify} is {@code insecure}, {@code ca} is {@code ca_file}, {@code client} is
+ *     {@code cert_file}/{@code key_file} (relative paths from the hosts.toml's directory; every file
+ *     checked when read), {@code header} is sent with every request to that host;</li>
+ * <li>a URL path is where the registry is served ({@code <path>/v2}), or with {@code override_path}
+ *     the API root itself, as in containerd; it stays part of the mirror's endpoint URL;</li>
+ * <li>{@code server}: the registry itself; when it names another host than the registry's own (or
+ *     the same at another path than /v2), it is tried after the mirrors (jcri then still tries the registry's own host last).</li>
  * </ul>
  * What jcri cannot honour is refused, naming the file and the key, rather than ignored: a host
- * without {@code resolve} (containerd uses it for digests only), {@code override_path} and path
- * prefixes, {@code client} certificates, more than one CA file, a {@code _default} directory.
+ * without {@code resolve} (containerd uses it for digests only), more than one CA file, a
+ * {@code _default} directory.
  */
 public final class HostsDirectory {
 
@@ -109,7 +115,9 @@ public final class HostsDirectory {
                     throw new ConfigException(file + ": server must be a URL string");
                 }
                 Endpoint e = endpoint(server.asText(), root, file + ": server", file.getParent());
-                if (e != null && !e.host().equals(registry) && !(registry.equals("docker.io") && e.host().equals("registry-1.docker.io"))) {
+                boolean ownHost = e != null && (e.host().equals(registry)
+                        || (registry.equals("docker.io") && e.host().equals("registry-1.docker.io")));
+                if (e != null && (!ownHost || !e.root().equals(dev.jcri.image.registry.Endpoint.DEFAULT_ROOT))) {
                     endpoints.add(e.spec());
                 }
                 if (e != null) {
@@ -122,7 +130,13 @@ public final class HostsDirectory {
         }
     }
 
-    private record Endpoint(String spec, String host, RegistryHostConfig config) {}
+    private record Endpoint(String spec, String host, RegistryHostConfig config) {
+        /** Where the registry API is on the host. */
+        String root() {
+            int slash = spec.indexOf('/', spec.indexOf("://") + 3);
+            return EndpointResolver.root(slash < 0 ? "" : spec.substring(slash), config.overridePath());
+        }
+    }
 
     /** One host's URL and settings; null when it is not used for pulls (no pull capability). */
     private static Endpoint endpoint(String url, JsonNode t, String where, Path base) throws ConfigException {
@@ -136,8 +150,11 @@ public final class HostsDirectory {
             throw new ConfigException(where + ": the URL must be http(s)://host[:port]");
         }
         String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-        if (!path.isEmpty() && !path.equals("/") && !path.equals("/v2") && !path.equals("/v2/")) {
-            throw new ConfigException(where + ": a path prefix (" + path + ") is not supported by jcri; registries are reached at /v2/");
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+            throw new ConfigException(where + ": the URL must be http(s)://host[:port][/path], without user, query or fragment");
+        }
+        if (path.contains("/../") || path.endsWith("/..") || path.contains("/./") || path.contains("%")) {
+            throw new ConfigException(where + ": the URL path " + path + " must be plain segments (no . or .., no escapes)");
         }
         if (t.isObject()) {
             for (var k : t.properties()) {
@@ -146,12 +163,11 @@ public final class HostsDirectory {
                 }
             }
         }
-        if (t.path("override_path").asBoolean(false)) {
-            throw new ConfigException(where + ": override_path is not supported by jcri; registries are reached at /v2/");
+        JsonNode override = t.get("override_path");
+        if (override != null && !override.isBoolean()) {
+            throw new ConfigException(where + ": override_path must be true or false");
         }
-        if (t.has("client")) {
-            throw new ConfigException(where + ": client certificates are not supported by jcri yet");
-        }
+        boolean overridePath = override != null && override.asBoolean();
         JsonNode caps = t.get("capabilities");
         if (caps != null) {
             List<String> list = new ArrayList<>();
@@ -188,7 +204,46 @@ public final class HostsDirectory {
             }
         }
         boolean insecure = t.path("skip_verify").asBoolean(false);
-        return new Endpoint(uri.getScheme() + "://" + host, host, new RegistryHostConfig(insecure, ca, RegistryCredentials.NONE, headers));
+        List<ClientCertificate> clients = clients(t.get("client"), where, base);
+        String spec = uri.getScheme() + "://" + host + (path.equals("/") ? "" : path);
+        return new Endpoint(spec, host, new RegistryHostConfig(insecure, ca, RegistryCredentials.NONE, headers, clients, overridePath));
+    }
+
+    /**
+     * containerd's {@code client}: a path (certificate and key in one PEM file), a list of such
+     * paths, or a list of {@code [cert, key]} pairs (an empty key: in the certificate's file);
+     * relative paths are from the hosts.toml's directory. Every file is read and checked now, so
+     * a wrong one fails the start or the reload rather than the first pull.
+     */
+    private static List<ClientCertificate> clients(JsonNode node, String where, Path base) throws ConfigException {
+        if (node == null) {
+            return List.of();
+        }
+        String forms = "client must be a path, a list of paths or a list of [cert, key] pairs";
+        List<ClientCertificate> out = new ArrayList<>();
+        List<JsonNode> entries = new ArrayList<>();
+        if (node.isArray()) {
+            node.forEach(entries::add);
+        } else {
+            entries.add(node);
+        }
+        for (JsonNode e : entries) {
+            if (e.isTextual() && !e.asText().isEmpty()) {
+                out.add(new ClientCertificate(base.resolve(e.asText()).normalize(), null));
+            } else if (e.isArray() && e.size() == 2 && e.get(0).isTextual() && !e.get(0).asText().isEmpty() && e.get(1).isTextual()) {
+                String key = e.get(1).asText();
+                out.add(new ClientCertificate(base.resolve(e.get(0).asText()).normalize(),
+                        key.isEmpty() ? null : base.resolve(key).normalize()));
+            } else {
+                throw new ConfigException(where + ": " + forms);
+            }
+        }
+        try {
+            TlsFiles.check(out);
+        } catch (IOException e) {
+            throw new ConfigException(where + ": client: " + e.getMessage(), e);
+        }
+        return out;
     }
 
     private static String headerName(String name, String where) throws ConfigException {
@@ -227,7 +282,7 @@ public final class HostsDirectory {
     private static void putHost(Map<String, RegistryHostConfig> hosts, Endpoint e, String where) throws ConfigException {
         RegistryHostConfig before = hosts.putIfAbsent(e.host(), e.config());
         if (before != null && !before.equals(e.config())) {
-            throw new ConfigException(where + ": host " + e.host() + " appears in another hosts.toml with other settings;"
+            throw new ConfigException(where + ": host " + e.host() + " appears twice (here or in another hosts.toml) with other settings;"
                     + " jcri keeps one set of settings per host");
         }
     }

@@ -1,11 +1,15 @@
 package dev.jcri.server.config;
 
+import dev.jcri.image.registry.ClientCertificate;
 import dev.jcri.image.registry.RegistryConfig;
 import dev.jcri.image.registry.RegistryCredentials;
 import dev.jcri.image.registry.RegistryHostConfig;
+import dev.jcri.image.registry.TlsFiles;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Turns the {@code [registry]} settings into image-service's {@link RegistryConfig}. */
@@ -28,9 +32,9 @@ public final class RegistrySettings {
                 throw new IllegalArgumentException("registry.configs.\"" + e.getKey() + "\": " + ex.getMessage());
             }
             hosts.put(e.getKey(), new RegistryHostConfig(s.insecure(), s.caFile().isEmpty() ? null : Path.of(s.caFile()),
-                    credentials));
+                    credentials, Map.of(), clientCertificates(e.getKey(), s), s.overridePath()));
         }
-        Map<String, java.util.List<String>> mirrors = new LinkedHashMap<>(config.get(Settings.REGISTRY_MIRRORS));
+        Map<String, List<String>> mirrors = new LinkedHashMap<>(config.get(Settings.REGISTRY_MIRRORS));
         String configPath = config.get(Settings.REGISTRY_CONFIG_PATH);
         if (!configPath.isEmpty()) {
             HostsDirectory.Registries dir;
@@ -47,13 +51,11 @@ public final class RegistrySettings {
             }
             for (var e : dir.hosts().entrySet()) {
                 RegistryHostConfig mine = hosts.get(e.getKey());
-                if (mine != null && (mine.insecure() || mine.caFile() != null)) {
-                    throw new IllegalArgumentException("host " + e.getKey() + " has TLS settings in both registry.configs and "
-                            + configPath + "; keep one");
+                if (mine != null && (mine.hasTlsSettings() || mine.overridePath())) {
+                    throw new IllegalArgumentException("host " + e.getKey() + " has TLS or override_path settings in both"
+                            + " registry.configs and " + configPath + "; keep one");
                 }
-                RegistryHostConfig theirs = e.getValue();
-                hosts.put(e.getKey(), new RegistryHostConfig(theirs.insecure(), theirs.caFile(),
-                        mine == null ? RegistryCredentials.NONE : mine.credentials(), theirs.headers()));
+                hosts.put(e.getKey(), e.getValue().withCredentials(mine == null ? RegistryCredentials.NONE : mine.credentials()));
             }
         }
         return new RegistryConfig(mirrors, hosts,
@@ -61,5 +63,24 @@ public final class RegistrySettings {
                 Math.toIntExact(config.get(Settings.REGISTRY_MAX_CONCURRENT_DOWNLOADS)),
                 Math.toIntExact(config.get(Settings.REGISTRY_MAX_ATTEMPTS)),
                 Duration.ofSeconds(config.get(Settings.REGISTRY_PROGRESS_INTERVAL_SECONDS)));
+    }
+
+    /** The client certificate of a {@code registry.configs} table, its files checked now (as a hosts.toml's {@code client}). */
+    private static List<ClientCertificate> clientCertificates(String host, RegistryHostSettings s) {
+        String where = "registry.configs.\"" + host + "\"";
+        if (s.certFile().isEmpty()) {
+            if (!s.keyFile().isEmpty()) {
+                throw new IllegalArgumentException(where + ": key_file without cert_file");
+            }
+            return List.of();
+        }
+        List<ClientCertificate> certs = List.of(new ClientCertificate(Path.of(s.certFile()),
+                s.keyFile().isEmpty() ? null : Path.of(s.keyFile())));
+        try {
+            TlsFiles.check(certs);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(where + ": cert_file/key_file: " + e.getMessage(), e);
+        }
+        return certs;
     }
 }

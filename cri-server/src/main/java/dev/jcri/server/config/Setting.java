@@ -18,8 +18,9 @@ import java.util.function.Function;
  */
 public record Setting<T>(String key, T defaultValue, String comment, ValueType<T> type) {
 
-    /** A mirror endpoint: http(s)://host[:port] or host[:port] (IPv6 hosts in brackets). */
-    private static final Pattern ENDPOINT = Pattern.compile("(https?://)?[A-Za-z0-9.\\-]+(:[0-9]{1,5})?/?|(https?://)?\\[[0-9a-fA-F:]+\\](:[0-9]{1,5})?/?");
+    /** A mirror endpoint: http(s)://host[:port][/path] or host[:port][/path] (IPv6 hosts in brackets; plain path segments, no . or .., where the registry is served). */
+    private static final Pattern ENDPOINT = Pattern.compile("(https?://)?([A-Za-z0-9.\\-]+|\\[[0-9a-fA-F:]+\\])(:[0-9]{1,5})?"
+            + "(/(?!\\.\\.?(/|$))[A-Za-z0-9._~-]+)*/?");
 
     /** An IPv4 dotted quad or an IPv6 literal (hex groups and colons, optionally an embedded IPv4 tail). */
     private static final Pattern IP_LITERAL = Pattern.compile(
@@ -172,7 +173,7 @@ public record Setting<T>(String key, T defaultValue, String comment, ValueType<T
                         String v = ep.isTextual() ? ep.asText() : "";
                         if (!ENDPOINT.matcher(v).matches()) {
                             throw new IllegalArgumentException("endpoint " + ep + " of \"" + e.getKey()
-                                    + "\" is not http(s)://host[:port] or host[:port]");
+                                    + "\" is not http(s)://host[:port][/path] or host[:port][/path]");
                         }
                         list.add(v);
                     }
@@ -183,7 +184,7 @@ public record Setting<T>(String key, T defaultValue, String comment, ValueType<T
                     + String.join(", ", e.getValue().stream().map(Setting::quote).toList()) + "] }").toList()) + "}");
         }
 
-        /** A table of registry hosts to their settings: {@code [registry.configs."HOST"]} insecure, ca_file, credentials. */
+        /** A table of registry hosts to their settings: {@code [registry.configs."HOST"]} TLS, credentials, override_path. */
         public static ValueType<Map<String, RegistryHostSettings>> registryHostTable() {
             return new ValueType<>("tables [registry.configs.\"HOST\"] with keys "
                     + String.join(", ", new TreeSet<>(RegistryHostSettings.KEYS.keySet())), n -> {
@@ -201,15 +202,17 @@ public record Setting<T>(String key, T defaultValue, String comment, ValueType<T
                         if (expect == null) {
                             throw new IllegalArgumentException("unknown key '" + k.getKey() + "' in \"" + e.getKey() + "\"");
                         }
-                        boolean ok = k.getKey().equals("insecure") ? k.getValue().isBoolean()
-                                : k.getValue().isTextual() && (!k.getKey().equals("ca_file") || k.getValue().asText().startsWith("/"));
+                        boolean ok = RegistryHostSettings.BOOLEANS.contains(k.getKey()) ? k.getValue().isBoolean()
+                                : k.getValue().isTextual() && (!RegistryHostSettings.PATHS.contains(k.getKey())
+                                        || k.getValue().asText().startsWith("/"));
                         if (!ok) {
                             throw new IllegalArgumentException(k.getKey() + " of \"" + e.getKey() + "\" must be " + expect);
                         }
                     }
                     out.put(e.getKey(), new RegistryHostSettings(t.path("insecure").asBoolean(false), t.path("ca_file").asText(""),
                             t.path("username").asText(""), t.path("password").asText(""), t.path("auth").asText(""),
-                            t.path("identity_token").asText("")));
+                            t.path("identity_token").asText(""), t.path("cert_file").asText(""), t.path("key_file").asText(""),
+                            t.path("override_path").asBoolean(false)));
                 }
                 return Collections.unmodifiableMap(out);
             }, map -> "{" + String.join(", ", map.entrySet().stream()

@@ -101,8 +101,9 @@ public final class Settings {
                     + "Write one table per registry instead of this empty inline table, e.g.:\n"
                     + "  [registry.mirrors.\"docker.io\"]\n"
                     + "  endpoints = [\"http://127.0.0.1:5000\", \"https://mirror.example.com\"]\n"
-                    + "An endpoint is http(s)://host[:port], or host[:port] for HTTPS (plain HTTP too when the host\n"
-                    + "is loopback or insecure). Registries on loopback addresses need no entry to use plain HTTP.",
+                    + "An endpoint is http(s)://host[:port][/path], or host[:port][/path] for HTTPS (plain HTTP too\n"
+                    + "when the host is loopback or insecure); a path serves the registry at PATH/v2. Registries on\n"
+                    + "loopback addresses need no entry to use plain HTTP.",
             ValueType.mirrorTable());
 
     public static final Setting<Map<String, RegistryHostSettings>> REGISTRY_CONFIGS = new Setting<>("registry.configs", Map.of(),
@@ -110,14 +111,18 @@ public final class Settings {
                     + "  [registry.configs.\"registry.example.com:5000\"]\n"
                     + "  insecure = false          # true: plain HTTP allowed, TLS certificates not verified\n"
                     + "  ca_file = \"/etc/jcri/certs/example-ca.pem\"   # extra CAs, beside the system's\n"
+                    + "  cert_file = \"/etc/jcri/certs/node.crt\"   # client certificate (mutual TLS), PEM; its key\n"
+                    + "  key_file = \"/etc/jcri/certs/node.key\"    # (PKCS#8, RSA or EC; not readable by others), or\n"
+                    + "                              # in cert_file when key_file is unset\n"
+                    + "  override_path = false     # true: an endpoint's URL path is the API root, not PATH/v2\n"
                     + "  username = \"puller\"      # credentials used when the pull request carries none;\n"
                     + "  password = \"secret\"      # or auth = base64(\"user:password\"), or identity_token",
             ValueType.registryHostTable());
 
     public static final Setting<String> REGISTRY_CONFIG_PATH = new Setting<>("registry.config_path", "",
             "containerd's registry host directories (e.g. \"/etc/containerd/certs.d\"): DIR/REGISTRY/hosts.toml with\n"
-                    + "server, [host.\"URL\"] capabilities, skip_verify, ca and header, read as mirrors and host settings\n"
-                    + "beside the tables above (a registry in both is an error). \"\" reads none.",
+                    + "server, [host.\"URL\"] capabilities, skip_verify, ca, client, header and override_path, read as\n"
+                    + "mirrors and host settings beside the tables above (a registry in both is an error). \"\" reads none.",
             ValueType.absolutePathOrEmpty());
 
     public static final Setting<String> CNI_CONF_DIR = new Setting<>("cni.conf_dir", "/etc/cni/net.d",

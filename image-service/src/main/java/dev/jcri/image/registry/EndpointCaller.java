@@ -47,7 +47,7 @@ final class EndpointCaller {
     }
 
     /**
-     * GETs {@code /v2/<repository>/<path>}; returns a 2xx response with its body stream open.
+     * GETs {@code <root>/<repository>/<path>} (root: /v2 unless configured otherwise); returns a 2xx response with its body stream open.
      *
      * @param what names the object in messages ("manifest docker.io/library/busybox:latest")
      */
@@ -59,7 +59,7 @@ final class EndpointCaller {
                 Backoff.pause(attempt);
             }
             V2Ping.Probe probe = ping.probe(endpoint);
-            URI uri = probe.base().resolve("/v2/" + repository + "/" + path);
+            URI uri = endpoint.uri(probe.base(), repository + "/" + path);
             try {
                 String authorization = auth.authorization(endpoint, probe.challenges(), scope(), false);
                 HttpTransport.Response r = http.send(endpoint, "GET", uri, headers, authorization, timeout, what);

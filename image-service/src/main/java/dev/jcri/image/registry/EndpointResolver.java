@@ -27,7 +27,12 @@ public final class EndpointResolver {
         return out;
     }
 
-    /** {@code spec} is "scheme://host[:port]" or "host[:port]". */
+    /**
+     * {@code spec} is "scheme://host[:port][/path]" or "host[:port][/path]". A path is where the
+     * registry is served: its API root is {@code <path>/v2} (the path as it is when it already ends
+     * in /v2), or the path itself when the host is configured with {@code overridePath}; as containerd
+     * reads a hosts.toml URL.
+     */
     Endpoint endpoint(String spec, boolean mirror, RegistryCredentials requestCredentials) {
         String scheme = null;
         String host = spec;
@@ -36,8 +41,11 @@ public final class EndpointResolver {
             scheme = spec.substring(0, sep);
             host = spec.substring(sep + 3);
         }
-        while (host.endsWith("/")) {
-            host = host.substring(0, host.length() - 1);
+        String path = "";
+        int slash = host.indexOf('/');
+        if (slash >= 0) {
+            path = host.substring(slash);
+            host = host.substring(0, slash);
         }
         RegistryHostConfig hostConfig = config.host(host);
         if (host.equals(DOCKER_HUB_API) && !config.hosts().containsKey(host)) {
@@ -60,6 +68,16 @@ public final class EndpointResolver {
         }
         RegistryCredentials credentials = requestCredentials != null && !requestCredentials.isEmpty()
                 ? requestCredentials : hostConfig.credentials();
-        return new Endpoint(host, candidates, mirror, hostConfig, credentials);
+        return new Endpoint(host, candidates, mirror, hostConfig, credentials, root(path, hostConfig.overridePath()));
+    }
+
+    /** The API root of an endpoint URL's path: without repeated or trailing slashes, /v2 added unless overridden. */
+    public static String root(String path, boolean overridePath) {
+        String clean = String.join("/", java.util.Arrays.stream(path.split("/")).filter(p -> !p.isEmpty()).toList());
+        clean = clean.isEmpty() ? "" : "/" + clean;
+        if (overridePath || clean.endsWith(Endpoint.DEFAULT_ROOT)) {
+            return clean;
+        }
+        return clean + Endpoint.DEFAULT_ROOT;
     }
 }

@@ -1,7 +1,6 @@
 package dev.jcri.image.registry;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
@@ -13,7 +12,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.HashSet;
@@ -23,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
@@ -33,7 +32,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * Sends registry requests with java.net.http, following redirects itself: the Authorization header
  * goes only to the scheme, host and port it was meant for (a blob redirect to a CDN or object store
  * must not carry registry credentials). One HTTP client per TLS setting (system trust, extra CA
- * file, unverified for insecure hosts); plain HTTP uses HTTP/1.1.
+ * file, unverified for insecure hosts, client certificates for mutual TLS); plain HTTP uses HTTP/1.1.
  *
  * <p>Nothing a server sends is buffered without a bound: every body is a {@link BodyStream} (2xx
  * bodies are handed to the caller, which reads them within its own limits); an error body is read
@@ -206,25 +205,32 @@ final class HttpTransport implements AutoCloseable {
         if ("http".equals(target.getScheme())) {
             return clients.computeIfAbsent("plain", k -> build(HttpClient.Version.HTTP_1_1, null));
         }
-        if (endpoint != null && endpoint.config().insecure()) {
-            return clients.computeIfAbsent("insecure", k -> build(HttpClient.Version.HTTP_2, trustAll()));
+        RegistryHostConfig config = endpoint == null ? RegistryHostConfig.DEFAULT : endpoint.config();
+        if (!config.hasTlsSettings()) {
+            return clients.computeIfAbsent("default", k -> build(HttpClient.Version.HTTP_2, null));
         }
-        if (endpoint != null && endpoint.config().caFile() != null) {
-            // the CA file is read once per version of it, not per request: the client keeps its connections
-            // open, and loading the bundle cost a parse of every system CA each time; a file replaced (a
-            // configuration reload) has a new modification time or size, so gets a new client
-            Path ca = endpoint.config().caFile();
-            java.nio.file.attribute.BasicFileAttributes attrs = Files.readAttributes(ca,
-                    java.nio.file.attribute.BasicFileAttributes.class);
-            String key = "ca:" + ca + ":" + attrs.lastModifiedTime().toMillis() + ":" + attrs.size();
-            HttpClient client = clients.get(key);
-            if (client == null) {
-                SSLContext ctx = withCa(ca);
-                client = clients.computeIfAbsent(key, k -> build(HttpClient.Version.HTTP_2, ctx));
-            }
-            return client;
+        // the files are read once per version of them, not per request: the client keeps its connections
+        // open, and loading a CA bundle cost a parse of every system CA each time; a file replaced (a
+        // configuration reload) has a new modification time or size, so gets a new client
+        StringBuilder key = new StringBuilder("tls:").append(config.insecure());
+        if (config.caFile() != null) {
+            key.append(":ca=").append(version(config.caFile()));
         }
-        return clients.computeIfAbsent("default", k -> build(HttpClient.Version.HTTP_2, null));
+        for (ClientCertificate c : config.clientCertificates()) {
+            key.append(":client=").append(version(c.certFile())).append(',').append(version(c.keyPath()));
+        }
+        HttpClient client = clients.get(key.toString());
+        if (client == null) {
+            SSLContext ctx = sslContext(config);
+            client = clients.computeIfAbsent(key.toString(), k -> build(HttpClient.Version.HTTP_2, ctx));
+        }
+        return client;
+    }
+
+    private static String version(Path file) throws IOException {
+        java.nio.file.attribute.BasicFileAttributes attrs = Files.readAttributes(file,
+                java.nio.file.attribute.BasicFileAttributes.class);
+        return file + "@" + attrs.lastModifiedTime().toMillis() + "/" + attrs.size();
     }
 
     private HttpClient build(HttpClient.Version version, SSLContext ssl) {
@@ -236,8 +242,25 @@ final class HttpTransport implements AutoCloseable {
         return b.build();
     }
 
+    /**
+     * The TLS context of a host's settings: its trust (every certificate when insecure, else the
+     * system's CAs plus its CA file) and the client certificates it presents when asked.
+     */
+    private static SSLContext sslContext(RegistryHostConfig config) throws IOException {
+        try {
+            TrustManager[] trust = config.insecure() ? new TrustManager[] {TRUST_ALL}
+                    : config.caFile() != null ? withCa(config.caFile()) : null;
+            KeyManager[] keys = config.clientCertificates().isEmpty() ? null : TlsFiles.keyManagers(config.clientCertificates());
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(keys, trust, new SecureRandom());
+            return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot set up TLS: " + e.getMessage(), e);
+        }
+    }
+
     /** The system's trusted CAs plus those in a PEM file. */
-    private static SSLContext withCa(Path pem) throws IOException {
+    private static TrustManager[] withCa(Path pem) throws IOException {
         try {
             KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
             ks.load(null, null);
@@ -251,41 +274,29 @@ final class HttpTransport implements AutoCloseable {
                     }
                 }
             }
-            try (InputStream in = Files.newInputStream(pem)) {
-                for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                    ks.setCertificateEntry("ca-" + i++, c);
-                }
+            for (Certificate c : TlsFiles.certificates(pem)) {
+                ks.setCertificateEntry("ca-" + i++, c);
             }
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(ks);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, tmf.getTrustManagers(), new SecureRandom());
-            return ctx;
+            return tmf.getTrustManagers();
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot use CA file " + pem + ": " + e.getMessage(), e);
         }
     }
 
     /** Accepts any certificate and host name: only for hosts configured as insecure. */
-    private static SSLContext trustAll() {
-        try {
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new TrustManager[] {new X509ExtendedTrustManager() {
-                @Override public void checkClientTrusted(X509Certificate[] c, String a, java.net.Socket s) {}
-                @Override public void checkServerTrusted(X509Certificate[] c, String a, java.net.Socket s) {}
-                @Override public void checkClientTrusted(X509Certificate[] c, String a, SSLEngine e) {}
-                @Override public void checkServerTrusted(X509Certificate[] c, String a, SSLEngine e) {}
-                @Override public void checkClientTrusted(X509Certificate[] c, String a) {}
-                @Override public void checkServerTrusted(X509Certificate[] c, String a) {}
-                @Override public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, new SecureRandom());
-            return ctx;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
+    private static final TrustManager TRUST_ALL = new X509ExtendedTrustManager() {
+        @Override public void checkClientTrusted(X509Certificate[] c, String a, java.net.Socket s) {}
+        @Override public void checkServerTrusted(X509Certificate[] c, String a, java.net.Socket s) {}
+        @Override public void checkClientTrusted(X509Certificate[] c, String a, SSLEngine e) {}
+        @Override public void checkServerTrusted(X509Certificate[] c, String a, SSLEngine e) {}
+        @Override public void checkClientTrusted(X509Certificate[] c, String a) {}
+        @Override public void checkServerTrusted(X509Certificate[] c, String a) {}
+        @Override public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
         }
-    }
+    };
 
     @Override
     public void close() {

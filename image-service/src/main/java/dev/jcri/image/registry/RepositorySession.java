@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Fetches one repository's manifests and blobs through its endpoints: mirrors in order, then the
  * registry. The endpoint that served the manifest is asked first for blobs too; when an endpoint
- * fails, the next is tried, and the error reported is the registry's own (else the last mirror's).
+ * fails, the next is tried, and the error reported is the registry's own (else the last mirror's);
+ * when the registry itself cannot be reached, the mirrors' errors are added to it.
  */
 public final class RepositorySession {
 
@@ -74,6 +75,7 @@ public final class RepositorySession {
         }
         ImageException upstreamError = null;
         ImageException lastError = null;
+        List<String> mirrorErrors = new ArrayList<>();
         for (EndpointCaller c : order) {
             try {
                 T result = call.call(c);
@@ -85,13 +87,24 @@ public final class RepositorySession {
                 }
                 if (c.endpoint().mirror()) {
                     LOG.info("{} failed for {}: {}; trying the next endpoint", c.endpoint(), ref, e.getMessage());
+                    mirrorErrors.add(c.endpoint() + ": " + shorten(e.getMessage()));
                 } else {
                     upstreamError = e;
                 }
                 lastError = e;
             }
         }
+        if (upstreamError instanceof RegistryUnavailableException && !mirrorErrors.isEmpty()) {
+            // the registry itself is out of reach (often by design: a name only mirrors serve): why the
+            // mirrors failed is then what the operator needs, not only that the registry did not answer
+            throw new RegistryUnavailableException(upstreamError.getMessage() + "; the mirrors tried before it failed: "
+                    + String.join("; ", mirrorErrors), upstreamError);
+        }
         throw upstreamError != null ? upstreamError : lastError;
+    }
+
+    private static String shorten(String message) {
+        return message == null ? "" : message.length() <= 300 ? message : message.substring(0, 300) + "...";
     }
 
     /** Fetches a manifest or index by tag or digest, verifying its digest. */

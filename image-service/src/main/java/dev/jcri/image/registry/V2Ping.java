@@ -43,7 +43,7 @@ final class V2Ping {
     }
 
     Probe probe(Endpoint endpoint) throws ImageException, InterruptedException {
-        String key = endpoint.candidates().toString();
+        String key = key(endpoint);
         Probe cached = cache.get(key);
         if (cached != null && cached.at().plus(TTL).isAfter(clock.instant())) {
             return cached;
@@ -58,11 +58,11 @@ final class V2Ping {
                 boolean lastCandidate = base.equals(endpoint.candidates().getLast());
                 Duration probeTimeout = lastCandidate || timeout.compareTo(PROBE_TIMEOUT) < 0 ? timeout : PROBE_TIMEOUT;
                 try {
-                    HttpTransport.Response r = http.send(endpoint, "GET", base.resolve("/v2/"), Map.of(), null, probeTimeout,
-                            "/v2/ of " + endpoint);
+                    HttpTransport.Response r = http.send(endpoint, "GET", endpoint.uri(base, ""), Map.of(), null, probeTimeout,
+                            endpoint.root() + "/ of " + endpoint);
                     r.discard();
                     if (r.status() >= 500 || r.status() == 429) {
-                        last = new IOException("HTTP " + r.status() + " from " + base + "/v2/");
+                        last = new IOException("HTTP " + r.status() + " from " + endpoint.uri(base, ""));
                         continue;
                     }
                     List<Challenge> challenges = r.status() == 401
@@ -73,7 +73,7 @@ final class V2Ping {
                     return p;
                 } catch (BodyStream.StalledException e) {
                     if (lastCandidate) {
-                        throw new PullStalledException(endpoint + " did not answer /v2/ within " + timeout.toSeconds() + " s");
+                        throw new PullStalledException(endpoint + " did not answer " + endpoint.root() + "/ within " + timeout.toSeconds() + " s");
                     }
                 } catch (IOException e) {
                     last = e;
@@ -86,6 +86,10 @@ final class V2Ping {
     }
 
     void forget(Endpoint endpoint) {
-        cache.remove(endpoint.candidates().toString());
+        cache.remove(key(endpoint));
+    }
+
+    private static String key(Endpoint endpoint) {
+        return endpoint.candidates() + endpoint.root();
     }
 }
