@@ -132,6 +132,53 @@ class ImageFaultTest {
         }
     }
 
+    @Test
+    void layersAppliedByAPullACrashCutAreReleasedAtTheNextStart() throws Exception {
+        assumeTrue(SharedRuntime.externalEndpoint() == null, "kills its own jcri");
+        TestImage image = TestImages.busyboxBuilder().label("fault", "orphans")
+                .layer(TestLayer.builder().randomFile("/a", 64 << 10, 21).build())
+                .layer(TestLayer.builder().randomFile("/b", 3 << 20, 22).build()).build();
+        registry.push("fault/orphans:1", image);
+        Path dir = Files.createTempDirectory("jcri-orphans-");
+        try (FaultProxy proxy = FaultProxy.start(registry.host())) {
+            proxy.stallBlob(image.layers().getLast().digest(), 1 << 20);
+            String ref = proxy.host() + "/fault/orphans:1";
+            Path layers = dir.resolve("root/snapshots/snapshots");
+            int applied = image.layers().size() - 1;
+            try (JcriProcess jcri = JcriProcess.start(dir, List.of()); CriClient cri = new CriClient(jcri.socket())) {
+                CompletableFuture<Void> pulling = CompletableFuture.runAsync(() -> {
+                    try {
+                        pull(cri, ref);
+                    } catch (RuntimeException expected) {
+                        // the daemon dies under it
+                    }
+                });
+                Deadline.await("every layer but the stalled last one applied", Duration.ofSeconds(60),
+                        () -> proxy.stalledRequests() > 0 && countQuietly(layers) == applied ? true : null);
+                jcri.kill();
+                pulling.join();
+            }
+            proxy.stallBlob(null, 0);
+            try (JcriProcess jcri = JcriProcess.start(dir, List.of()); CriClient cri = new CriClient(jcri.socket())) {
+                assertTrue(list(cri, null).isEmpty(), "no half-pulled image is visible");
+                assertEquals(0, count(layers), "the layers no image names were released at start");
+                assertTrue(jcri.logText().contains("layers no image uses"), "and the log says so");
+                assertEquals(image.id(), pull(cri, ref), "the image pulls whole afterwards");
+                assertEquals(image.layers().size(), count(layers));
+            }
+        } finally {
+            deleteQuietly(dir);
+        }
+    }
+
+    private static long countQuietly(Path dir) {
+        try {
+            return count(dir);
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+
     private static long sizeOf(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
             return s.mapToLong(p -> p.toFile().length()).sum();
