@@ -154,7 +154,7 @@ class ImageFaultTest {
                     }
                 });
                 Deadline.await("every layer but the stalled last one applied", Duration.ofSeconds(60),
-                        () -> proxy.stalledRequests() > 0 && countQuietly(layers) == applied ? true : null);
+                        () -> (proxy.stalledRequests() > 0 && countQuietly(layers) == applied) ? true : null);
                 jcri.kill();
                 pulling.join();
             }
