@@ -247,8 +247,9 @@ public final class CniNetwork {
         }
         // Pod interfaces first in the list (the reverse of ADD's order), so that their failure is the one reported.
         entries.sort(Comparator.comparing((ResultCache.Entry e) -> e.ifName().equals(LOOPBACK_IF)));
-        String netns = usableNetns(request.netns() != null ? request.netns().toString() : null);
-        Concurrently.forEach(entries, e -> delete(e, id, request.netns() != null ? netns : usableNetns(e.netns()), fromCache));
+        // the namespace the request names is checked once for every network; else each entry's own
+        String requested = request.netns() == null ? null : usableNetns(request.netns().toString());
+        Concurrently.forEach(entries, e -> delete(e, id, requested != null ? requested : usableNetns(e.netns()), fromCache));
     }
 
     /**
