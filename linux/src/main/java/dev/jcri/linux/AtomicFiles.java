@@ -4,6 +4,7 @@ import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -38,7 +39,7 @@ public final class AtomicFiles {
 
     /** Writes {@code content} as a private (0600) file. */
     public static void write(Path target, byte[] content) throws IOException {
-        write(target, PrivateFiles.FILE_MODE, out -> out.write(content));
+        write(target, PrivateFiles.FILE_MODE, content, true);
     }
 
     /** Writes a private (0600) file. */
@@ -48,7 +49,7 @@ public final class AtomicFiles {
 
     /** Writes {@code content} as a file with exactly {@code mode} (e.g. 0644 for files containers read). */
     public static void write(Path target, int mode, byte[] content) throws IOException {
-        write(target, mode, out -> out.write(content));
+        write(target, mode, content, true);
     }
 
     /** Writes a file with exactly {@code mode} (permission bits only). */
@@ -65,7 +66,7 @@ public final class AtomicFiles {
      * a hot path where each fsync costs milliseconds.
      */
     public static void replace(Path target, byte[] content) throws IOException {
-        write(target, PrivateFiles.FILE_MODE, out -> out.write(content), false);
+        write(target, PrivateFiles.FILE_MODE, content, false);
     }
 
     /** {@link #replace(Path, byte[])} with the content produced by {@code writer}. */
@@ -73,26 +74,46 @@ public final class AtomicFiles {
         write(target, PrivateFiles.FILE_MODE, writer, false);
     }
 
+    /** Content in hand goes to the channel as it is: no stream, no buffer (records are written on hot paths). */
+    private static void write(Path target, int mode, byte[] content, boolean durable) throws IOException {
+        write(target, mode, durable, ch -> {
+            ByteBuffer rest = ByteBuffer.wrap(content);
+            while (rest.hasRemaining()) {
+                ch.write(rest);
+            }
+        });
+    }
+
     private static void write(Path target, int mode, ContentWriter writer, boolean durable) throws IOException {
+        write(target, mode, durable, ch -> {
+            OutputStream buffered = new BufferedOutputStream(Channels.newOutputStream(ch), 64 * 1024);
+            writer.writeTo(new FilterOutputStream(buffered) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len); // FilterOutputStream's default writes byte by byte
+                }
+
+                @Override
+                public void close() throws IOException {
+                    flush(); // keep the channel open: we still have to force() it
+                }
+            });
+            buffered.flush();
+        });
+    }
+
+    private interface ChannelWriter {
+        void writeTo(FileChannel ch) throws IOException;
+    }
+
+    private static void write(Path target, int mode, boolean durable, ChannelWriter writer) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Path temp = dir.resolve(TEMP_PREFIX + target.getFileName() + "-"
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         boolean moved = false;
         try {
             try (FileChannel ch = PrivateFiles.newFile(temp, mode)) {
-                OutputStream buffered = new BufferedOutputStream(Channels.newOutputStream(ch), 64 * 1024);
-                writer.writeTo(new FilterOutputStream(buffered) {
-                    @Override
-                    public void write(byte[] b, int off, int len) throws IOException {
-                        out.write(b, off, len); // FilterOutputStream's default writes byte by byte
-                    }
-
-                    @Override
-                    public void close() throws IOException {
-                        flush(); // keep the channel open: we still have to force() it
-                    }
-                });
-                buffered.flush();
+                writer.writeTo(ch);
                 if (durable) {
                     ch.force(true);
                 }

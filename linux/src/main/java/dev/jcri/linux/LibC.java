@@ -28,6 +28,10 @@ public interface LibC {
     @SaveError
     int umount2(String target, int flags);
 
+    /** statx(2) (glibc 2.28+): {@code buf} is a struct statx (256 bytes). */
+    @SaveError
+    int statx(int dirfd, String path, int flags, int mask, @Out byte[] buf);
+
     /** A real symbol since glibc 2.33 (Debian 12 ships 2.36); older ones only had __xmknod. */
     @SaveError
     int mknod(String path, @mode_t int mode, @dev_t long dev);

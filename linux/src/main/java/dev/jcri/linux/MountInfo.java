@@ -40,10 +40,15 @@ public record MountInfo(int mountId, int parentId, String device, String root, P
      */
     public static List<MountInfo> under(Path dir) throws IOException {
         Path base = dir.toAbsolutePath().normalize();
+        // only lines that hold the path as the kernel writes it are parsed: the rest cannot be under it
+        String written = escape(base.toString());
         List<MountInfo> found = new ArrayList<>();
-        for (MountInfo m : readAll()) {
-            if (m.mountPoint().startsWith(base)) {
-                found.add(m);
+        for (String line : Files.readAllLines(SELF)) {
+            if (line.contains(written)) {
+                MountInfo m = parseLine(line);
+                if (m.mountPoint().startsWith(base)) {
+                    found.add(m);
+                }
             }
         }
         found.sort(Comparator.comparingInt((MountInfo m) -> m.mountPoint().getNameCount()).reversed()
@@ -85,6 +90,22 @@ public record MountInfo(int mountId, int parentId, String device, String root, P
         } catch (NumberFormatException e) {
             throw new IOException("malformed mountinfo line: " + line, e);
         }
+    }
+
+    /** A path as mountinfo writes it: space, tab, newline and backslash as octal escapes ({@link #unescape} undone). */
+    static String escape(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case ' ' -> b.append("\\040");
+                case '\t' -> b.append("\\011");
+                case '\n' -> b.append("\\012");
+                case '\\' -> b.append("\\134");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     /** Reverses the kernel's octal escaping ({@code \040} for space, {@code \134} for backslash). */

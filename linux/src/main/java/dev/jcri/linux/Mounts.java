@@ -1,6 +1,8 @@
 package dev.jcri.linux;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import jnr.constants.platform.Errno;
 
@@ -64,11 +66,42 @@ public final class Mounts {
         }
     }
 
+    private static final int AT_FDCWD = -100;
+    private static final int AT_SYMLINK_NOFOLLOW = 0x100;
+    private static final int AT_NO_AUTOMOUNT = 0x800;
+    private static final int STATX_BUFFER_BYTES = 256;
+    /** struct statx: {@code __u64 stx_attributes} at byte 8, {@code __u64 stx_attributes_mask} at byte 56. */
+    private static final int STX_ATTRIBUTES = 8;
+    private static final int STX_ATTRIBUTES_MASK = 56;
+    /** The path is the root of a mount (Linux 5.8+). */
+    private static final long STATX_ATTR_MOUNT_ROOT = 0x2000;
+
     /**
-     * Whether {@code path} is a mount point in this namespace. Uses mountinfo, not st_dev
-     * comparison, because a bind mount of a directory of the same filesystem keeps st_dev.
+     * Whether {@code path} is a mount point in this namespace: the root of a mount, bind mounts of
+     * the same filesystem included (st_dev comparison would miss those). Asks the kernel about the
+     * path itself (statx's mount-root attribute, one system call, no symlink followed at the end);
+     * on a kernel without that attribute, reads the mount table instead.
      */
     public static boolean isMountPoint(Path path) throws IOException {
+        Path p = path.toAbsolutePath().normalize();
+        byte[] statx = new byte[STATX_BUFFER_BYTES];
+        int rc = Native.libc().statx(AT_FDCWD, p.toString(), AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, 0, statx);
+        if (rc < 0) {
+            NativeCallException e = new NativeCallException("statx", p.toString(), Native.libcErrno());
+            if (e.is(Errno.ENOENT) || e.is(Errno.ENOTDIR)) {
+                return false; // nothing there, so nothing mounted there
+            }
+            throw e;
+        }
+        ByteBuffer b = ByteBuffer.wrap(statx).order(ByteOrder.nativeOrder());
+        if ((b.getLong(STX_ATTRIBUTES_MASK) & STATX_ATTR_MOUNT_ROOT) != 0) {
+            return (b.getLong(STX_ATTRIBUTES) & STATX_ATTR_MOUNT_ROOT) != 0;
+        }
+        return isInMountTable(p);
+    }
+
+    /** The same question answered from /proc/self/mountinfo (kernels before 5.8). */
+    static boolean isInMountTable(Path path) throws IOException {
         Path p = path.toAbsolutePath().normalize();
         for (MountInfo m : MountInfo.readAll()) {
             if (m.mountPoint().equals(p)) {

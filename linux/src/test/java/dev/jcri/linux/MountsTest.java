@@ -63,6 +63,54 @@ class MountsTest {
         }
     }
 
+    /**
+     * The statx answer agrees with the mount table in every case removal guards meet: a bind of a
+     * directory of the same filesystem (same st_dev), a file bind-mounted on a file, stacked mounts
+     * after the top one goes, a symlink to a mount point (the link itself is not one), a directory
+     * below a mount point, and paths that do not exist.
+     */
+    @Test
+    void mountPointAnswerAgreesWithTheMountTable() throws IOException {
+        Path sameFs = Files.createDirectories(dir.resolve("a b/bind"));
+        Path source = Files.createDirectory(dir.resolve("src"));
+        Files.createDirectory(source.resolve("sub"));
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        Path fileSource = Files.writeString(dir.resolve("file-src"), "y");
+        Path stacked = Files.createDirectory(dir.resolve("stacked"));
+        Path link = Files.createSymbolicLink(dir.resolve("link"), sameFs);
+        Path plain = Files.createDirectory(dir.resolve("plain"));
+        List<Path> probes = List.of(sameFs, file, stacked, link, plain, sameFs.resolve("sub"), dir.resolve("missing"),
+                file.resolve("not-a-dir"), dir);
+
+        Mounts.bind(source, sameFs, false);
+        Mounts.bind(fileSource, file, false);
+        Mounts.mount("one", stacked, "tmpfs", 0, "size=1m");
+        Mounts.mount("two", stacked, "tmpfs", 0, "size=1m");
+        Mounts.unmount(stacked, 0);
+
+        for (Path p : probes) {
+            assertEquals(Mounts.isInMountTable(p), Mounts.isMountPoint(p), p.toString());
+        }
+        assertTrue(Mounts.isMountPoint(sameFs), "a bind of the same filesystem");
+        assertTrue(Mounts.isMountPoint(file), "a file bind-mounted on a file");
+        assertTrue(Mounts.isMountPoint(stacked), "the lower of two stacked mounts is still there");
+        assertFalse(Mounts.isMountPoint(link), "the symlink is not followed");
+        assertFalse(Mounts.isMountPoint(sameFs.resolve("sub")));
+        assertFalse(Mounts.isMountPoint(dir.resolve("missing")));
+    }
+
+    @Test
+    void findsMountsUnderADirectoryWhoseNameTheKernelEscapes() throws IOException {
+        Path odd = Files.createDirectories(dir.resolve("sp ace\\back\tslash"));
+        Path target = Files.createDirectory(odd.resolve("m"));
+        Mounts.mount("jcri-test", target, "tmpfs", 0, "size=1m");
+
+        assertEquals(List.of(target), MountInfo.under(odd).stream().map(MountInfo::mountPoint).toList());
+        assertEquals(List.of(target), MountInfo.under(target).stream().map(MountInfo::mountPoint).toList());
+        assertEquals(List.of(), MountInfo.under(dir.resolve("sp ace")), "a prefix of the name is not the directory");
+        assertEquals(odd.toString(), MountInfo.unescape(MountInfo.escape(odd.toString())));
+    }
+
     @Test
     void failureNamesCallPathAndErrno() {
         Path missing = dir.resolve("missing");

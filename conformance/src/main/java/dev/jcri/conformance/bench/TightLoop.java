@@ -20,8 +20,10 @@ import runtime.v1.Api;
  * taking turns every round so both see the same machine. Prints p50/p90 per call and runtime: the
  * same client against containerd is the client's own share. Between set-up and the loop it waits
  * for {@code $JCRI_TIGHT_PAUSE} seconds (to attach strace or jcmd to the daemons; their pids are
- * printed). Run as root:
- * {@code java -cp conformance-*-bench.jar -Djcri.jar=... dev.jcri.conformance.bench.TightLoop LAUNCHER ROUNDS EXTRA}.
+ * printed). With {@code lifecycle} as the fourth argument it times container lifecycles in the first pod
+ * instead (CreateContainer, StartContainer, StopContainer, RemoveContainer), to profile the
+ * container calls alone. Run as root:
+ * {@code java -cp conformance-*-bench.jar -Djcri.jar=... dev.jcri.conformance.bench.TightLoop LAUNCHER ROUNDS EXTRA [lifecycle]}.
  */
 public final class TightLoop {
 
@@ -31,6 +33,7 @@ public final class TightLoop {
         List<String> launcher = List.of(args[0].split(" "));
         int rounds = Integer.parseInt(args[1]);
         int extra = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+        boolean lifecycle = args.length > 3 && args[3].equals("lifecycle");
         Path work = Files.createTempDirectory("jcri-tight-");
         List<BenchRuntime> runtimes = new ArrayList<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> runtimes.forEach(BenchRuntime::stopAndCleanUp)));
@@ -43,6 +46,7 @@ public final class TightLoop {
                     registry.host(), images.pause().reference(), ContainerdRuntime.which("runc").toString()));
             Workload workload = new Workload(work.resolve("logs"), images.busybox().reference());
             Map<BenchRuntime, String[]> ids = new LinkedHashMap<>();
+            Map<BenchRuntime, Api.PodSandboxConfig> firstPods = new LinkedHashMap<>();
             for (BenchRuntime r : runtimes) {
                 CriClient cri = r.client();
                 for (String ref : List.of(images.busybox().reference(), images.pause().reference())) {
@@ -57,6 +61,7 @@ public final class TightLoop {
                     cri.runtime().startContainer(Api.StartContainerRequest.newBuilder().setContainerId(ctr).build());
                     if (podAndCtr == null) {
                         podAndCtr = new String[] {podId, ctr};
+                        firstPods.put(r, pod);
                     }
                 }
                 ids.put(r, podAndCtr);
@@ -75,6 +80,10 @@ public final class TightLoop {
                     Samples s = samples.get(r);
                     String pod = ids.get(r)[0];
                     String ctr = ids.get(r)[1];
+                    if (lifecycle) {
+                        containerLifecycle(cri, s, workload, pod, firstPods.get(r));
+                        continue;
+                    }
                     for (int k = 0; k < 10; k++) {
                         time(s, "PodSandboxStatus", () -> cri.runtime().podSandboxStatus(
                                 Api.PodSandboxStatusRequest.newBuilder().setPodSandboxId(pod).build()));
@@ -89,13 +98,20 @@ public final class TightLoop {
                 }
             }
             System.out.printf("%-18s %-12s %8s %8s %8s%n", "call", "runtime", "p50 ms", "p90 ms", "n");
-            for (String op : List.of("PodSandboxStatus", "ListPodSandbox", "ContainerStatus", "ListContainers", "ImageStatus",
-                    "Version")) {
+            List<String> ops = lifecycle
+                    ? List.of("CreateContainer", "StartContainer", "StopContainer", "VersionAfterStop", "RemoveContainer",
+                            "VersionAfterRemove", "Version")
+                    : List.of("PodSandboxStatus", "ListPodSandbox", "ContainerStatus", "ListContainers", "ImageStatus", "Version");
+            for (String op : ops) {
                 for (BenchRuntime r : runtimes) {
                     List<Double> v = samples.get(r).get(op);
                     System.out.printf("%-18s %-12s %8.3f %8.3f %8d%n", op, r.name(), Stats.percentile(v, 50),
                             Stats.percentile(v, 90), v.size());
                 }
+            }
+            long settle = Long.parseLong(System.getenv().getOrDefault("JCRI_TIGHT_SETTLE", "0"));
+            if (settle > 0) {
+                Thread.sleep(settle * 1000); // lets the daemons return memory before it is read, not synchronisation
             }
             for (BenchRuntime r : runtimes) {
                 System.out.println(r.name() + " " + Files.readAllLines(Path.of("/proc/" + r.pid() + "/status")).stream()
@@ -112,6 +128,30 @@ public final class TightLoop {
             HostProcesses.removeCgroups(Workload.CGROUP_ROOT);
         }
         System.exit(0);
+    }
+
+    private static void containerLifecycle(CriClient cri, Samples s, Workload workload, String podId,
+            Api.PodSandboxConfig pod) {
+        Api.CreateContainerRequest.Builder create = workload.createContainer(podId, pod).toBuilder();
+        create.getConfigBuilder().getMetadataBuilder().setName("cycle");
+        String ctr = s.time("CreateContainer", () -> cri.runtime().createContainer(create.build())).getContainerId();
+        s.time("StartContainer", () -> cri.runtime().startContainer(
+                Api.StartContainerRequest.newBuilder().setContainerId(ctr).build()));
+        s.time("StopContainer", () -> cri.runtime().stopContainer(
+                Api.StopContainerRequest.newBuilder().setContainerId(ctr).setTimeout(10).build()));
+        long gap = Long.parseLong(System.getenv().getOrDefault("JCRI_TIGHT_GAP_MS", "0"));
+        if (gap > 0) {
+            try {
+                Thread.sleep(gap); // an experiment: the remove on a machine the stop's aftermath has left
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        s.time("VersionAfterStop", () -> cri.runtime().version(Api.VersionRequest.getDefaultInstance()));
+        s.time("RemoveContainer", () -> cri.runtime().removeContainer(
+                Api.RemoveContainerRequest.newBuilder().setContainerId(ctr).build()));
+        s.time("VersionAfterRemove", () -> cri.runtime().version(Api.VersionRequest.getDefaultInstance()));
+        s.time("Version", () -> cri.runtime().version(Api.VersionRequest.getDefaultInstance()));
     }
 
     private static void time(Samples s, String op, Supplier<?> call) {
