@@ -22,7 +22,8 @@ import runtime.v1.Api;
  * for {@code $JCRI_TIGHT_PAUSE} seconds (to attach strace or jcmd to the daemons; their pids are
  * printed). With {@code lifecycle} as the fourth argument it times container lifecycles in the first pod
  * instead (CreateContainer, StartContainer, StopContainer, RemoveContainer), to profile the
- * container calls alone. Run as root:
+ * container calls alone, with a Version call before and after the removal and one more after
+ * it: the floor any call pays at that moment, next to what the removal adds. Run as root:
  * {@code java -cp conformance-*-bench.jar -Djcri.jar=... dev.jcri.conformance.bench.TightLoop LAUNCHER ROUNDS EXTRA [lifecycle]}.
  */
 public final class TightLoop {
@@ -109,6 +110,7 @@ public final class TightLoop {
                             Stats.percentile(v, 90), v.size());
                 }
             }
+            // $JCRI_TIGHT_SETTLE seconds before memory is read: a daemon returns freed memory periodically
             long settle = Long.parseLong(System.getenv().getOrDefault("JCRI_TIGHT_SETTLE", "0"));
             if (settle > 0) {
                 Thread.sleep(settle * 1000); // lets the daemons return memory before it is read, not synchronisation
@@ -127,6 +129,7 @@ public final class TightLoop {
             runtimes.clear();
             HostProcesses.removeCgroups(Workload.CGROUP_ROOT);
         }
+        HostProcesses.deleteTree(work);
         System.exit(0);
     }
 
@@ -139,14 +142,7 @@ public final class TightLoop {
                 Api.StartContainerRequest.newBuilder().setContainerId(ctr).build()));
         s.time("StopContainer", () -> cri.runtime().stopContainer(
                 Api.StopContainerRequest.newBuilder().setContainerId(ctr).setTimeout(10).build()));
-        long gap = Long.parseLong(System.getenv().getOrDefault("JCRI_TIGHT_GAP_MS", "0"));
-        if (gap > 0) {
-            try {
-                Thread.sleep(gap); // an experiment: the remove on a machine the stop's aftermath has left
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        // the no-op call beside it: what any call costs right there (the stop's aftermath included)
         s.time("VersionAfterStop", () -> cri.runtime().version(Api.VersionRequest.getDefaultInstance()));
         s.time("RemoveContainer", () -> cri.runtime().removeContainer(
                 Api.RemoveContainerRequest.newBuilder().setContainerId(ctr).build()));
