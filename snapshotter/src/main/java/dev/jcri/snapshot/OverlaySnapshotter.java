@@ -387,6 +387,19 @@ public final class OverlaySnapshotter implements LayerStore {
     }
 
     /**
+     * The snapshots of one kind carrying {@code label} (with {@code value}, unless that is null),
+     * oldest first. Filters before it builds anything: a container's removal asks this on a node
+     * whose images hold hundreds of layers.
+     */
+    public List<Snapshot> labelled(SnapshotKind kind, String label, String value) {
+        synchronized (lock) {
+            return byKey.values().stream()
+                    .filter(r -> r.kind() == kind && (value == null ? r.labels().containsKey(label) : value.equals(r.labels().get(label))))
+                    .sorted(Comparator.comparingLong(SnapshotRecord::id)).map(SnapshotRecord::toSnapshot).toList();
+        }
+    }
+
+    /**
      * Disk usage of one snapshot, its own directory only. Committed: stored at commit (they never
      * change). Writable: walks its upper directory now. Views: zero (no directory of their own).
      */

@@ -106,6 +106,49 @@ class ContainerRecoveryTest {
         return Long.parseLong(Files.readString(jcri.state().resolve("containers").resolve(containerId).resolve("pidfile")).strip());
     }
 
+    /**
+     * A restart finds running containers through their monitors: it forks no runtime process per
+     * container to ask for its state (with hundreds of containers kubelet would wait seconds for
+     * the first answer), and the containers are still running and usable afterwards.
+     */
+    @Test
+    void aRestartAsksTheRuntimeNothingAboutContainersTheirMonitorsStillWatch() throws Exception {
+        Path calls = dir.resolve("runtime-calls");
+        Path wrapper = dir.resolve("runc-that-logs");
+        Files.writeString(wrapper, "#!/bin/sh\necho \"$@\" >> " + calls + "\nexec runc \"$@\"\n");
+        Files.setPosixFilePermissions(wrapper, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        try (TestNetwork network = TestNetwork.create(dir)) {
+            Files.writeString(dir.resolve("jcri.toml"), network.jcriConfig()
+                    + "[runtime]\nhandlers = { runc = \"" + wrapper + "\", crun = \"crun\" }\n");
+            String podId;
+            List<String> ids = new java.util.ArrayList<>();
+            JcriProcess first = start(network);
+            try (CriClient cri = new CriClient(first.socket())) {
+                String image = Containers.busybox(cri);
+                Api.PodSandboxConfig pod = Containers.pod("watched", true, Api.NamespaceMode.CONTAINER, dir.resolve("logs"));
+                podId = Pods.run(cri, pod);
+                for (int i = 0; i < 3; i++) {
+                    ids.add(Containers.run(cri, podId, pod, Containers.config("sleeper" + i, image, "sleep", "600").build()));
+                }
+                first.kill();
+            }
+            Files.deleteIfExists(calls);
+            try (JcriProcess second = start(network);
+                    CriClient cri = new CriClient(second.socket())) {
+                for (String id : ids) {
+                    assertEquals(Api.ContainerState.CONTAINER_RUNNING, Containers.status(cri, id).getState());
+                }
+                List<String> asked = Files.exists(calls) ? Files.readAllLines(calls) : List.of();
+                assertEquals(List.of(), asked.stream().filter(l -> List.of(l.split(" ")).contains("state")).toList(),
+                        "runtime processes the restart forked to ask for a state");
+                assertEquals("hi\n", Containers.exec(cri, ids.getFirst(), 10, "echo", "hi").getStdout()
+                        .toString(StandardCharsets.UTF_8));
+                Pods.stopAndRemove(cri, podId);
+                assertEquals(List.of(), HostState.mountsUnder(second.state()));
+            }
+        }
+    }
+
     @Test
     void crunHandlerRunsContainersToo() throws Exception {
         try (TestNetwork network = TestNetwork.create(dir);

@@ -95,17 +95,18 @@ public final class ConmonRuntime implements ContainerRuntime {
         });
     }
 
+    /**
+     * The pid file names this container's conmon only while that process lives and its command
+     * line names the container: a pid file that outlived its process (a reboot with a persistent
+     * state directory) may name another process now, and a dead conmon not yet reaped has none.
+     */
     @Override
     public boolean monitorAlive(String id) {
         String pid = ProcFiles.readTrimmedOrEmpty(paths.monitorPidFile(id));
-        if (pid.isEmpty()) {
+        if (pid.isEmpty() || !pid.chars().allMatch(c -> c >= '0' && c <= '9')) {
             return false;
         }
-        try {
-            return ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
-        } catch (NumberFormatException e) {
-            return false;
-        }
+        return ProcFiles.readTrimmedOrEmpty(Path.of("/proc", pid, "cmdline")).contains(id);
     }
 
     @Override

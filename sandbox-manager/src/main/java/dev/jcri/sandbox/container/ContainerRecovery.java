@@ -68,6 +68,12 @@ final class ContainerRecovery {
             return; // created from a checkpoint: no process until StartContainer restores it, nothing was lost
         }
         Optional<ContainerRuntime> runtime = runtimes.ofIfConfigured(record);
+        if (record.state() == ContainerState.RUNNING && runtime.isPresent() && runtime.get().monitorAlive(record.id())) {
+            // its monitor still watches it: it runs, or it exited a moment ago and the monitor is
+            // writing the report the watcher records. No runtime process to ask (a restart with
+            // hundreds of containers would fork one per container before answering kubelet).
+            return;
+        }
         Optional<ContainerRuntime.Status> status = runtime.isEmpty() ? Optional.empty() : runtime.get().status(record.id());
         if (status.isPresent() && status.get() == ContainerRuntime.Status.STOPPED && runtime.get().monitorAlive(record.id())) {
             return; // exited a moment ago: its monitor is writing the report, which the watcher records

@@ -181,9 +181,9 @@ final class ContainerTeardown {
                 usernsMounts.release(id);
             }
         }
-        for (Snapshot s : snapshots.list()) {
+        for (Snapshot s : snapshots.labelled(SnapshotKind.ACTIVE, SNAPSHOT_LABEL, null)) {
             String owner = s.labels().get(SNAPSHOT_LABEL);
-            if (s.kind() == SnapshotKind.ACTIVE && owner != null && records.current(owner).isEmpty()) {
+            if (records.current(owner).isEmpty()) {
                 LOG.warn("removing the writable layer of container {}, which no record owns", Ids.shortId(owner));
                 releaseSnapshot(s.key());
             }

@@ -93,12 +93,11 @@ final class ImageMounts {
 
     /** The views containers hold (for the sweep of what no record owns). */
     static List<Snapshot> all(OverlaySnapshotter snapshots) {
-        return snapshots.list().stream().filter(s -> s.kind() == SnapshotKind.VIEW && s.labels().containsKey(VIEW_LABEL))
-                .toList();
+        return snapshots.labelled(SnapshotKind.VIEW, VIEW_LABEL, null);
     }
 
     private static List<Snapshot> heldBy(String id, OverlaySnapshotter snapshots) {
-        return all(snapshots).stream().filter(s -> id.equals(s.labels().get(VIEW_LABEL))).toList();
+        return snapshots.labelled(SnapshotKind.VIEW, VIEW_LABEL, id);
     }
 
     private static String key(String id, int index) {
