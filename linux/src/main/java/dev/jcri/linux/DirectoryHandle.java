@@ -14,7 +14,6 @@ import java.nio.file.Path;
  * while another thread uses it; one owner.
  */
 public final class DirectoryHandle implements AutoCloseable {
-    static final int AT_FDCWD = -100;
     static final int O_RDONLY = 0;
     static final int O_DIRECTORY = 0200000;
     static final int O_NOFOLLOW = 0400000;
@@ -33,7 +32,7 @@ public final class DirectoryHandle implements AutoCloseable {
     /** Opens {@code dir}; intermediate components are resolved normally, the last must be a real directory. */
     public static DirectoryHandle open(Path dir) throws NativeCallException {
         String p = dir.toString();
-        int fd = Native.libc().openat(AT_FDCWD, p, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
+        int fd = Native.libc().openat(AtFlags.AT_FDCWD, p, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
         Native.checkLibC(fd, "open", p);
         return new DirectoryHandle(dir, fd);
     }

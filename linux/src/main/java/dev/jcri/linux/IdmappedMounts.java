@@ -23,10 +23,7 @@ public final class IdmappedMounts {
     private static final long SYS_OPEN_TREE = 428;
     private static final long SYS_MOVE_MOUNT = 429;
     private static final long SYS_MOUNT_SETATTR = 442;
-    private static final int AT_FDCWD = -100;
-    private static final int AT_EMPTY_PATH = 0x1000;
     private static final int OPEN_TREE_CLONE = 1;
-    private static final int AT_RECURSIVE = 0x8000;
     private static final int EINVAL = 22;
     private static final int O_CLOEXEC = 02000000;
     private static final int O_RDONLY = 0;
@@ -74,8 +71,8 @@ public final class IdmappedMounts {
         Native.checkPosix(nsFd, "open", ns);
         try {
             String from = source.toString();
-            int depth = recursive ? AT_RECURSIVE : 0;
-            long tree = Native.libc().syscall(SYS_OPEN_TREE, AT_FDCWD, from, OPEN_TREE_CLONE | O_CLOEXEC | depth);
+            int depth = recursive ? AtFlags.AT_RECURSIVE : 0;
+            long tree = Native.libc().syscall(SYS_OPEN_TREE, AtFlags.AT_FDCWD, from, OPEN_TREE_CLONE | O_CLOEXEC | depth);
             Native.checkLibC(tree, "open_tree", from);
             try {
                 Pointer attr = Memory.allocateDirect(Native.runtime(), MOUNT_ATTR_SIZE);
@@ -83,10 +80,10 @@ public final class IdmappedMounts {
                 attr.putLong(8, 0);
                 attr.putLong(16, 0);
                 attr.putLong(24, nsFd);
-                Native.checkLibC(Native.libc().syscall(SYS_MOUNT_SETATTR, (int) tree, "", AT_EMPTY_PATH | depth, attr,
+                Native.checkLibC(Native.libc().syscall(SYS_MOUNT_SETATTR, (int) tree, "", AtFlags.AT_EMPTY_PATH | depth, attr,
                         MOUNT_ATTR_SIZE), "mount_setattr(MOUNT_ATTR_IDMAP)", from);
                 String to = target.toString();
-                Native.checkLibC(Native.libc().syscall(SYS_MOVE_MOUNT, (int) tree, "", AT_FDCWD, to,
+                Native.checkLibC(Native.libc().syscall(SYS_MOVE_MOUNT, (int) tree, "", AtFlags.AT_FDCWD, to,
                         MOVE_MOUNT_F_EMPTY_PATH), "move_mount", to);
             } finally {
                 Native.libc().close((int) tree); // the moved mount stays; an unmoved copy goes with its last fd

@@ -66,9 +66,6 @@ public final class Mounts {
         }
     }
 
-    private static final int AT_FDCWD = -100;
-    private static final int AT_SYMLINK_NOFOLLOW = 0x100;
-    private static final int AT_NO_AUTOMOUNT = 0x800;
     private static final int STATX_BUFFER_BYTES = 256;
     /** struct statx: {@code __u64 stx_attributes} at byte 8, {@code __u64 stx_attributes_mask} at byte 56. */
     private static final int STX_ATTRIBUTES = 8;
@@ -85,7 +82,7 @@ public final class Mounts {
     public static boolean isMountPoint(Path path) throws IOException {
         Path p = path.toAbsolutePath().normalize();
         byte[] statx = new byte[STATX_BUFFER_BYTES];
-        int rc = Native.libc().statx(AT_FDCWD, p.toString(), AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, 0, statx);
+        int rc = Native.libc().statx(AtFlags.AT_FDCWD, p.toString(), AtFlags.AT_SYMLINK_NOFOLLOW | AtFlags.AT_NO_AUTOMOUNT, 0, statx);
         if (rc < 0) {
             NativeCallException e = new NativeCallException("statx", p.toString(), Native.libcErrno());
             if (e.is(Errno.ENOENT) || e.is(Errno.ENOTDIR)) {

@@ -17,8 +17,6 @@ import jnr.posix.NanosecondFileStat;
 public final class PosixFiles {
     private PosixFiles() {}
 
-    private static final int AT_FDCWD = -100;
-    private static final int AT_SYMLINK_NOFOLLOW = 0x100;
     private static final int O_RDONLY = 0;
     private static final int O_DIRECTORY = 0200000;
     private static final int O_CLOEXEC = 02000000;
@@ -103,12 +101,12 @@ public final class PosixFiles {
         Native.checkPosix(Native.posix().chmod(p, permissions & 07777), "chmod", p);
     }
 
-    /** utimensat(2) with AT_SYMLINK_NOFOLLOW: sets atime and mtime of the path itself, to the nanosecond. */
+    /** utimensat(2) with AtFlags.AT_SYMLINK_NOFOLLOW: sets atime and mtime of the path itself, to the nanosecond. */
     public static void setTimes(Path path, long atimeSeconds, long atimeNanos, long mtimeSeconds, long mtimeNanos)
             throws NativeCallException {
         String p = path.toString();
-        int rc = Native.posix().utimensat(AT_FDCWD, p, new long[] {atimeSeconds, atimeNanos},
-                new long[] {mtimeSeconds, mtimeNanos}, AT_SYMLINK_NOFOLLOW);
+        int rc = Native.posix().utimensat(AtFlags.AT_FDCWD, p, new long[] {atimeSeconds, atimeNanos},
+                new long[] {mtimeSeconds, mtimeNanos}, AtFlags.AT_SYMLINK_NOFOLLOW);
         Native.checkPosix(rc, "utimensat", p);
     }
 
