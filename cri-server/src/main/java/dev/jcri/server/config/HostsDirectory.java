@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,7 +44,8 @@ import java.util.stream.Stream;
 public final class HostsDirectory {
 
     private static final TomlMapper TOML = new TomlMapper();
-    private static final Set<String> HOST_KEYS = Set.of("capabilities", "skip_verify", "ca", "client", "header", "override_path");
+    private static final Set<String> HOST_KEYS = Set.of("capabilities", "skip_verify", "ca", "client", "header", "override_path",
+            "dial_timeout");
     /** Headers the HTTP client or jcri itself sets: one from a file would be refused by the client or fight jcri's. */
     private static final Set<String> RESERVED_HEADERS = Set.of("authorization", "connection", "content-length", "expect",
             "host", "upgrade", "te", "transfer-encoding");
@@ -206,7 +208,64 @@ public final class HostsDirectory {
         boolean insecure = t.path("skip_verify").asBoolean(false);
         List<ClientCertificate> clients = clients(t.get("client"), where, base);
         String spec = uri.getScheme() + "://" + host + (path.equals("/") ? "" : path);
-        return new Endpoint(spec, host, new RegistryHostConfig(insecure, ca, RegistryCredentials.NONE, headers, clients, overridePath));
+        Duration dial = dialTimeout(t.get("dial_timeout"), where);
+        return new Endpoint(spec, host, new RegistryHostConfig(insecure, ca, RegistryCredentials.NONE, headers, clients,
+                overridePath, dial));
+    }
+
+    /** The longest dial timeout accepted: beyond it a dead mirror would hold a pull for minutes before the next is tried. */
+    static final Duration MAX_DIAL_TIMEOUT = Duration.ofMinutes(10);
+
+    /**
+     * containerd's {@code dial_timeout}: a Go duration ("500ms", "3s", "1m30s"; units ns, us, ms,
+     * s, m, h), positive and at most {@link #MAX_DIAL_TIMEOUT}; null when the key is absent.
+     */
+    static Duration dialTimeout(JsonNode node, String where) throws ConfigException {
+        if (node == null) {
+            return null;
+        }
+        String text = node.isTextual() ? node.asText() : "";
+        Duration d = goDuration(text);
+        if (d == null || d.isZero() || d.isNegative() || d.compareTo(MAX_DIAL_TIMEOUT) > 0) {
+            throw new ConfigException(where + ": dial_timeout must be a duration such as \"3s\" or \"500ms\", above 0 and at most "
+                    + MAX_DIAL_TIMEOUT.toMinutes() + "m (got " + node + ")");
+        }
+        return d;
+    }
+
+    private static final java.util.regex.Pattern GO_DURATION_PART =
+            java.util.regex.Pattern.compile("(\\d{1,9})(?:\\.(\\d{1,9}))?(ns|us|\u00b5s|ms|s|m|h)");
+
+    /** A Go {@code time.Duration} string without sign, or null when it is not one. */
+    private static Duration goDuration(String text) {
+        if (text.isEmpty() || text.length() > 64) {
+            return null;
+        }
+        java.util.regex.Matcher m = GO_DURATION_PART.matcher(text);
+        Duration total = Duration.ZERO;
+        int at = 0;
+        while (at < text.length()) {
+            if (!m.find(at) || m.start() != at) {
+                return null;
+            }
+            long unitNanos = switch (m.group(3)) {
+                case "ns" -> 1L;
+                case "us", "\u00b5s" -> 1_000L;
+                case "ms" -> 1_000_000L;
+                case "s" -> 1_000_000_000L;
+                case "m" -> 60_000_000_000L;
+                default -> 3_600_000_000_000L;
+            };
+            java.math.BigDecimal amount = new java.math.BigDecimal(m.group(1) + (m.group(2) == null ? "" : "." + m.group(2)));
+            try {
+                total = total.plusNanos(amount.multiply(java.math.BigDecimal.valueOf(unitNanos))
+                        .setScale(0, java.math.RoundingMode.DOWN).longValueExact());
+            } catch (ArithmeticException e) {
+                return null; // beyond any sensible duration (the caller bounds it far below)
+            }
+            at = m.end();
+        }
+        return total;
     }
 
     /**

@@ -32,7 +32,7 @@ public final class RegistrySettings {
                 throw new IllegalArgumentException("registry.configs.\"" + e.getKey() + "\": " + ex.getMessage());
             }
             hosts.put(e.getKey(), new RegistryHostConfig(s.insecure(), s.caFile().isEmpty() ? null : Path.of(s.caFile()),
-                    credentials, Map.of(), clientCertificates(e.getKey(), s), s.overridePath()));
+                    credentials, Map.of(), clientCertificates(e.getKey(), s), s.overridePath(), null));
         }
         Map<String, List<String>> mirrors = new LinkedHashMap<>(config.get(Settings.REGISTRY_MIRRORS));
         String configPath = config.get(Settings.REGISTRY_CONFIG_PATH);

@@ -91,6 +91,26 @@ class HostsDirectoryTest {
         assertEquals("puller", c.host("pull-through.example.com").credentials().username());
     }
 
+    /** containerd's dial_timeout, per host and for the server entry: a Go duration, kept with the host's settings. */
+    @Test
+    void dialTimeoutIsAGoDurationPerHost() throws Exception {
+        hostsToml("quay.io", """
+                server = "https://quay.io"
+                dial_timeout = "1m30s"
+                [host."https://fast.example.com"]
+                  capabilities = ["pull", "resolve"]
+                  dial_timeout = "250ms"
+                [host."https://plain.example.com"]
+                  capabilities = ["pull", "resolve"]
+                  dial_timeout = "1.5s"
+                """);
+        RegistryConfig c = RegistrySettings.toRegistryConfig(config("[registry]\nconfig_path = \"%s\"\n".formatted(dir)));
+        assertEquals(java.time.Duration.ofSeconds(90), c.host("quay.io").dialTimeout());
+        assertEquals(java.time.Duration.ofMillis(250), c.host("fast.example.com").dialTimeout());
+        assertEquals(java.time.Duration.ofMillis(1500), c.host("plain.example.com").dialTimeout());
+        assertEquals(null, c.host("other.example.com").dialTimeout(), "no setting: the transport's default");
+    }
+
     @Test
     void whatJcriCannotHonourIsRefusedNamingFileAndKey() throws Exception {
         String[][] cases = {
@@ -108,6 +128,14 @@ class HostsDirectoryTest {
                 {"[host.\"https://m.example.com\".header]\n\"X-A\\r\\nX-B\" = \"v\"\n", "not a valid HTTP header name"},
                 {"[host.\"https://m.example.com\".header]\nX-A = \"v\\r\\nX-Injected: 1\"\n", "cannot hold line breaks"},
                 {"[host.\"ftp://m.example.com\"]\n", "must be http(s)://host[:port]"},
+                {"[host.\"https://m.example.com\"]\ndial_timeout = \"3\"\n", "dial_timeout must be a duration"},
+                {"[host.\"https://m.example.com\"]\ndial_timeout = 3\n", "dial_timeout must be a duration"},
+                {"[host.\"https://m.example.com\"]\ndial_timeout = \"-1s\"\n", "dial_timeout must be a duration"},
+                {"[host.\"https://m.example.com\"]\ndial_timeout = \"0s\"\n", "dial_timeout must be a duration"},
+                {"[host.\"https://m.example.com\"]\ndial_timeout = \"1h\"\n", "at most 10m"},
+                {"[host.\"https://m.example.com\"]\ndial_timeout = \"9999999999999h\"\n", "dial_timeout must be a duration"},
+                {"[host.\"https://m.example.com\"]\ndial_timeout = \"3 s\"\n", "dial_timeout must be a duration"},
+                {"dial_timeout = \"soon\"\nserver = \"https://r.example.com\"\n", "dial_timeout must be a duration"},
         };
         for (String[] c : cases) {
             hostsToml("r.example.com", c[0]);

@@ -201,18 +201,19 @@ final class HttpTransport implements AutoCloseable {
         return "https".equals(u.getScheme()) ? 443 : 80;
     }
 
-    private HttpClient clientFor(Endpoint endpoint, URI target) throws IOException {
-        if ("http".equals(target.getScheme())) {
-            return clients.computeIfAbsent("plain", k -> build(HttpClient.Version.HTTP_1_1, null));
-        }
+    HttpClient clientFor(Endpoint endpoint, URI target) throws IOException {
         RegistryHostConfig config = endpoint == null ? RegistryHostConfig.DEFAULT : endpoint.config();
+        Duration dial = config.dialTimeout() == null ? connectTimeout : config.dialTimeout();
+        if ("http".equals(target.getScheme())) {
+            return clients.computeIfAbsent("plain:" + dial, k -> build(HttpClient.Version.HTTP_1_1, null, dial));
+        }
         if (!config.hasTlsSettings()) {
-            return clients.computeIfAbsent("default", k -> build(HttpClient.Version.HTTP_2, null));
+            return clients.computeIfAbsent("default:" + dial, k -> build(HttpClient.Version.HTTP_2, null, dial));
         }
         // the files are read once per version of them, not per request: the client keeps its connections
         // open, and loading a CA bundle cost a parse of every system CA each time; a file replaced (a
         // configuration reload) has a new modification time or size, so gets a new client
-        StringBuilder key = new StringBuilder("tls:").append(config.insecure());
+        StringBuilder key = new StringBuilder("tls:").append(config.insecure()).append(":dial=").append(dial);
         if (config.caFile() != null) {
             key.append(":ca=").append(version(config.caFile()));
         }
@@ -222,7 +223,7 @@ final class HttpTransport implements AutoCloseable {
         HttpClient client = clients.get(key.toString());
         if (client == null) {
             SSLContext ctx = sslContext(config);
-            client = clients.computeIfAbsent(key.toString(), k -> build(HttpClient.Version.HTTP_2, ctx));
+            client = clients.computeIfAbsent(key.toString(), k -> build(HttpClient.Version.HTTP_2, ctx, dial));
         }
         return client;
     }
@@ -233,9 +234,9 @@ final class HttpTransport implements AutoCloseable {
         return file + "@" + attrs.lastModifiedTime().toMillis() + "/" + attrs.size();
     }
 
-    private HttpClient build(HttpClient.Version version, SSLContext ssl) {
+    private HttpClient build(HttpClient.Version version, SSLContext ssl, Duration dial) {
         HttpClient.Builder b = HttpClient.newBuilder().version(version).followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(connectTimeout).executor(executor);
+                .connectTimeout(dial).executor(executor);
         if (ssl != null) {
             b.sslContext(ssl);
         }

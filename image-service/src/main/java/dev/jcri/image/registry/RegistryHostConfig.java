@@ -1,6 +1,7 @@
 package dev.jcri.image.registry;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -15,9 +16,11 @@ import java.util.Map;
  * @param clientCertificates presented when the host asks for a client certificate (mutual TLS); empty: none
  * @param overridePath the path of an endpoint URL on this host is the API root as it is, instead of
  *                     {@code <path>/v2} (containerd's {@code override_path}, for registries not served at /v2)
+ * @param dialTimeout how long a connection to this host may take to open (containerd's {@code dial_timeout});
+ *                    null: the transport's default
  */
 public record RegistryHostConfig(boolean insecure, Path caFile, RegistryCredentials credentials, Map<String, String> headers,
-        List<ClientCertificate> clientCertificates, boolean overridePath) {
+        List<ClientCertificate> clientCertificates, boolean overridePath, Duration dialTimeout) {
 
     public static final RegistryHostConfig DEFAULT = new RegistryHostConfig(false, null, RegistryCredentials.NONE);
 
@@ -28,7 +31,7 @@ public record RegistryHostConfig(boolean insecure, Path caFile, RegistryCredenti
     }
 
     public RegistryHostConfig(boolean insecure, Path caFile, RegistryCredentials credentials, Map<String, String> headers) {
-        this(insecure, caFile, credentials, headers, List.of(), false);
+        this(insecure, caFile, credentials, headers, List.of(), false, null);
     }
 
     public RegistryHostConfig(boolean insecure, Path caFile, RegistryCredentials credentials) {
@@ -42,6 +45,6 @@ public record RegistryHostConfig(boolean insecure, Path caFile, RegistryCredenti
 
     /** The same settings with other credentials. */
     public RegistryHostConfig withCredentials(RegistryCredentials other) {
-        return new RegistryHostConfig(insecure, caFile, other, headers, clientCertificates, overridePath);
+        return new RegistryHostConfig(insecure, caFile, other, headers, clientCertificates, overridePath, dialTimeout);
     }
 }
