@@ -132,6 +132,7 @@ class ContainerRecoveryTest {
                 }
                 first.kill();
             }
+            assertTrue(Files.readString(calls).contains(" create "), "the logging wrapper is the runtime jcri runs");
             Files.deleteIfExists(calls);
             try (JcriProcess second = start(network);
                     CriClient cri = new CriClient(second.socket())) {
@@ -143,6 +144,7 @@ class ContainerRecoveryTest {
                         "runtime processes the restart forked to ask for a state");
                 assertEquals("hi\n", Containers.exec(cri, ids.getFirst(), 10, "echo", "hi").getStdout()
                         .toString(StandardCharsets.UTF_8));
+                assertTrue(Files.readString(calls).contains(" exec "), "the restarted jcri still runs the wrapper");
                 Pods.stopAndRemove(cri, podId);
                 assertEquals(List.of(), HostState.mountsUnder(second.state()));
             }
